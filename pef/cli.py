@@ -1,0 +1,201 @@
+"""Command line: `pef --path SRC …` runs headless; `pef progress OUTPUT` reports on a run."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pef import __version__
+from pef.console import ConsoleProgress, human_bytes, summary_lines
+from pef.core.control import RunControl
+from pef.core.engine import Engine, Job, RunRefused, summarize
+from pef.core.events import Level, Message, RunSummary
+from pef.core.records import RunSettings
+from pef.core.source import FolderSource
+from pef.core.survey import forecast, survey_takeout
+from pef.metadata.timezone import UnknownZone, resolve_zone
+from pef.state.outputs import OutputChoiceError, OutputLocked, choose_output, unfinished_run
+from pef.state.store import RunState, RunStatus
+
+EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pef",
+        description="Copy a Google Photos Takeout into a clean library, with each sidecar's date, place and "
+        "words written into its file. Run with no arguments to open the window.",
+    )
+    parser.add_argument("--path", required=True, type=Path, help="the Takeout folder (or its Google Photos folder)")
+    parser.add_argument("--output", type=Path, help="output folder (continued if it holds a run of the same source)")
+    parser.add_argument("--resume", action="store_true", help="continue the latest SRC_pefProcessed* run")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="new folder ignoring any state; with --resume or --output: redo every file in that folder",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="say what would happen; write nothing")
+    parser.add_argument("--no-exif", action="store_true", help="only copy and set file times")
+    parser.add_argument(
+        "--suffix",
+        action="append",
+        default=[],
+        metavar="S",
+        help="another suffix of edited copies (e.g. -retouche); may be repeated",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(8, 2 * (os.cpu_count() or 2)),
+        help="files processed at once (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--timezone",
+        default="local",
+        metavar="ZONE",
+        help="wall-clock zone for dates: local (default), UTC or Area/City",
+    )
+    parser.add_argument("--quiet", action="store_true", help="print only warnings, errors and the summary")
+    parser.add_argument("--yes", action="store_true", help="answer yes to every question")
+    parser.add_argument("--version", action="version", version=f"pef {__version__}")
+    return parser
+
+
+def _usage_error(message: str) -> int:
+    print(f"pef: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _settings(args: argparse.Namespace) -> RunSettings:
+    return RunSettings(tuple(args.suffix), not args.no_exif, args.timezone)
+
+
+def _install_signal_handlers(control: RunControl, console: ConsoleProgress) -> dict:
+    """First Ctrl+C or SIGTERM: stop after the files in hand and save. Second Ctrl+C: quit at once."""
+    interrupted = {"count": 0}
+
+    def handler(signum: int, _frame: object) -> None:
+        interrupted["count"] += 1
+        if interrupted["count"] > 1 and signum == signal.SIGINT:
+            os._exit(EXIT_INTERRUPTED)  # the journal already holds every finished file
+        control.stop()
+        console(Message(Level.WARNING, "Stopping after the files in hand… (Ctrl+C again to quit at once)"))
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    return interrupted
+
+
+def _resume_command(source: Path, output: Path) -> str:
+    return f"pef --path '{source}' --output '{output}'"
+
+
+def run(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    source = args.path.expanduser().resolve()
+    if not source.is_dir():
+        return _usage_error(f"{args.path} is not a folder")
+    if args.workers < 1:
+        return _usage_error("--workers must be at least 1")
+    try:
+        resolve_zone(args.timezone)
+        choice = choose_output(source, args.output, args.resume, args.force)
+    except (UnknownZone, OutputChoiceError) as error:
+        return _usage_error(str(error))
+    settings = _settings(args)
+    console = ConsoleProgress(quiet=args.quiet)
+    if args.dry_run:
+        return _dry_run(source, choice.folder, settings, console)
+    if choice.note:
+        console(Message(Level.INFO, choice.note))
+    if not args.resume and args.output is None and (unfinished := unfinished_run(source)):
+        console(
+            Message(
+                Level.INFO,
+                f"An unfinished run exists in {unfinished}. To continue it instead: pef --path '{source}' --resume",
+            )
+        )
+    control = RunControl()
+    interrupted = _install_signal_handlers(control, console)
+    engine = Engine(Job(source, choice.folder, settings, args.workers, choice.redo_all), console, control)
+    try:
+        summary = engine.run()
+    except RunRefused as error:
+        return _usage_error(str(error))
+    except OutputLocked as error:
+        return _usage_error(str(error))
+    except OSError as error:
+        return _usage_error(f"cannot use the output folder {choice.folder}: {error.strerror or error}")
+    return _exit_code(summary, source, interrupted["count"] > 0, console)
+
+
+def _exit_code(summary: RunSummary, source: Path, interrupted: bool, console: ConsoleProgress) -> int:
+    if summary.status != RunStatus.COMPLETED:
+        console(
+            Message(
+                Level.WARNING,
+                f"Progress saved. Resume with: pef --path '{source}' --resume"
+                if summary.output and summary.output.name.startswith(source.name)
+                else f"Progress saved. Resume with: {_resume_command(source, summary.output)}",
+            )
+        )
+        return EXIT_INTERRUPTED if interrupted else EXIT_INCOMPLETE
+    return EXIT_FAILED_FILES if summary.failed else EXIT_OK
+
+
+def _dry_run(source: Path, output: Path, settings: RunSettings, console: ConsoleProgress) -> int:
+    survey = survey_takeout(FolderSource(source), settings)
+    state = forecast(survey, FolderSource(source))
+    summary = summarize(state, survey, output, "completed")
+    summary = RunSummary(**{**summary.__dict__, "dry_run": True, "report": None})
+    console(Message(Level.INFO, f"Would copy {human_bytes(survey.total_bytes)}."))
+    for line in summary_lines(summary):
+        print(line, file=console.stream)
+    return EXIT_OK
+
+
+def progress(argv: Sequence[str]) -> int:
+    from pef.state.progress import clear_progress, describe_progress
+
+    parser = argparse.ArgumentParser(prog="pef progress", description="Progress of a pef output folder.")
+    parser.add_argument("output", type=Path)
+    parser.add_argument("--clear", action="store_true", help="remove the saved progress of this folder")
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    args = parser.parse_args(argv)
+    folder = args.output.expanduser().resolve()
+    try:
+        state = _peek_state(folder)
+    except FileNotFoundError:
+        return _usage_error(f"{folder} holds no pef progress")
+    if not args.clear:
+        print("\n".join(describe_progress(state)))
+        return EXIT_OK
+    if not args.yes:
+        if not sys.stdin.isatty():
+            return _usage_error("--clear needs --yes when no one can answer the question")
+        answer = input(f"Remove the saved progress of {folder}? The copied files stay. [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing removed.")
+            return EXIT_OK
+    try:
+        clear_progress(folder)
+    except OutputLocked as error:
+        return _usage_error(str(error))
+    print(f"Progress of {folder} removed; the next run there starts from the beginning.")
+    return EXIT_OK
+
+
+def _peek_state(folder: Path) -> RunState:
+    from pef.state.store import StateError, StateStore
+
+    store = StateStore(folder)
+    if not store.exists():
+        raise FileNotFoundError(folder)
+    try:
+        return store.peek()
+    except StateError as error:
+        raise FileNotFoundError(folder) from error

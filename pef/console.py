@@ -1,0 +1,145 @@
+"""The terminal's view of a run: a progress bar with rate and ETA, messages, the closing summary."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from typing import TextIO
+
+from pef.core.events import (
+    Event,
+    FileFinished,
+    Level,
+    Message,
+    RunFinished,
+    RunStarted,
+    RunSummary,
+    ScanFinished,
+)
+
+TTY_REFRESH_SECONDS = 0.1
+LOG_REFRESH_SECONDS = 10.0
+
+
+def human_bytes(size: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} TB"
+
+
+def human_duration(seconds: float) -> str:
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def summary_lines(summary: RunSummary) -> list[str]:
+    unmatched, failed = sum(summary.unmatched.values()), sum(summary.failed.values())
+    head = "Dry run — nothing was written. A run would process:" if summary.dry_run else f"Run {summary.status}."
+    lines = [head, f"  media files     {summary.total:>9,}"]
+    lines.append(f"  with metadata   {summary.done:>9,}")
+    lines.append(f"  unmatched       {unmatched:>9,}  (copied unchanged)")
+    lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.unmatched.items())]
+    if not summary.dry_run:
+        lines.append(f"  failed          {failed:>9,}")
+        lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.failed.items())]
+    orphans = sum(summary.orphans.values())
+    if orphans:
+        lines.append(f"  orphan sidecars {orphans:>9,}  (no media file)")
+        lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.orphans.items())]
+    skipped = sum(summary.skipped.values())
+    if skipped:
+        lines.append(f"  other files     {skipped:>9,}  (not copied)")
+        lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.skipped.items())]
+    if summary.status != "completed" and not summary.dry_run:
+        pending = summary.total - summary.done - unmatched - failed
+        lines.append(f"  not yet done    {pending:>9,}")
+    if summary.failures:
+        lines.append("Failed files:")
+        lines += [f"  {record.error or record.key}" for record in summary.failures[:50]]
+        if len(summary.failures) > 50:
+            lines.append(f"  … and {len(summary.failures) - 50} more (see the report)")
+    if summary.output:
+        lines.append(f"Output: {summary.output}" if not summary.dry_run else f"Output would be: {summary.output}")
+    if summary.report and not summary.dry_run:
+        lines.append(f"Report: {summary.report}")
+    return lines
+
+
+class ConsoleProgress:
+    """An event sink that draws on a terminal (or prints a line now and then into a log)."""
+
+    def __init__(self, quiet: bool = False, stream: TextIO | None = None) -> None:
+        self.quiet = quiet
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self._started = time.monotonic()
+        self._first_finished = 0
+        self._first_bytes = 0
+        self._last_draw = 0.0
+        self._bar_shown = False
+
+    def _print(self, text: str, force: bool = False) -> None:
+        if self.quiet and not force:
+            return
+        self._clear_bar()
+        print(text, file=self.stream, flush=True)
+
+    def _clear_bar(self) -> None:
+        if self._bar_shown:
+            self.stream.write("\r\x1b[2K")
+            self._bar_shown = False
+
+    def __call__(self, event: Event) -> None:
+        match event:
+            case Message(level=Level.INFO, text=text):
+                self._print(text)
+            case Message(level=level, text=text):
+                self._print(f"{level.value}: {text}", force=True)
+            case ScanFinished(media=media, sidecars=sidecars, media_bytes=size):
+                self._print(f"Found {media:,} media files ({human_bytes(size)}) and {sidecars:,} sidecars.")
+            case RunStarted(output=output, total=total, already_done=done, done_bytes=done_bytes):
+                self._started = time.monotonic()
+                self._first_finished, self._first_bytes = done, done_bytes
+                self._print(f"Output: {output}")
+                if done:
+                    self._print(f"Resuming: {done:,} of {total:,} already done.")
+            case FileFinished():
+                self._progress(event)
+            case RunFinished(summary=summary):
+                self._clear_bar()
+                for line in summary_lines(summary):
+                    self._print(line, force=True)
+
+    def _progress(self, event: FileFinished) -> None:
+        if self.quiet:
+            return
+        now = time.monotonic()
+        interval = TTY_REFRESH_SECONDS if self.tty else LOG_REFRESH_SECONDS
+        if now - self._last_draw < interval and event.finished < event.total:
+            return
+        self._last_draw = now
+        elapsed = max(now - self._started, 1e-6)
+        files = event.finished - self._first_finished
+        rate = files / elapsed
+        byte_rate = (event.bytes_done - self._first_bytes) / elapsed
+        left = event.total - event.finished
+        eta = human_duration(left / rate) if rate > 0 else "--:--:--"
+        percent = 100 * event.finished / event.total if event.total else 100
+        text = (
+            f"{event.finished:,}/{event.total:,} {percent:5.1f}% | {rate:,.1f} files/s "
+            f"{human_bytes(byte_rate)}/s | ETA {eta}"
+        )
+        if self.tty:
+            width = shutil.get_terminal_size((100, 20)).columns
+            bar_width = max(10, min(30, width - len(text) - 4))
+            filled = int(bar_width * percent / 100)
+            line = f"[{'#' * filled}{'.' * (bar_width - filled)}] {text}"
+            self.stream.write("\r\x1b[2K" + line[: width - 1])
+            self.stream.flush()
+            self._bar_shown = True
+        else:
+            print(text, file=self.stream, flush=True)

@@ -1,0 +1,249 @@
+"""The run: survey → load or start the state → process files on a worker pool → record → report."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from pef.core.control import RunControl
+from pef.core.events import (
+    EventSink,
+    FileFinished,
+    Level,
+    Message,
+    RunFinished,
+    RunStarted,
+    RunSummary,
+    ScanFinished,
+)
+from pef.core.outcomes import FileStatus, Reason
+from pef.core.process import PARTIAL_SUFFIX, FileProcessor
+from pef.core.records import FileRecord, FileTask, RunSettings, now_iso
+from pef.core.report import REPORT_NAME, media_row, write_report
+from pef.core.runlog import RunLog
+from pef.core.source import FolderSource
+from pef.core.survey import Survey, survey_takeout
+from pef.metadata.timezone import resolve_zone
+from pef.state.outputs import OutputLock
+from pef.state.store import RunState, RunStatus, StateError, StateStore
+
+# Failures that a later attempt cannot fix: recorded once, never retried.
+PERMANENT_FAILURES = frozenset({Reason.CORRUPT_MEDIA, Reason.METADATA_TOO_LARGE, Reason.VERIFY_MISMATCH})
+
+
+class RunRefused(Exception):
+    """The output folder holds a run that this one must not continue (without --force)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    source: Path
+    output: Path
+    settings: RunSettings
+    workers: int = 4
+    redo_all: bool = False  # reprocess every file in place, ignoring the saved progress
+
+
+def state_conflict(state: RunState, source: Path, settings: RunSettings) -> str | None:
+    """Why a saved state cannot be continued by this run, or None."""
+    if state.source_path and Path(state.source_path) != source:
+        return f"it was made from another source ({state.source_path})"
+    if state.source_path and state.settings != settings:
+        saved, wanted = state.settings.as_json(), settings.as_json()
+        differences = [
+            f"{name}: saved {saved[name]!r}, now {wanted[name]!r}" for name in saved if saved[name] != wanted[name]
+        ]
+        return "it was made with other settings (" + "; ".join(differences) + ")"
+    return None
+
+
+def summarize(state: RunState, survey: Survey, output: Path | None, status: str) -> RunSummary:
+    unmatched: Counter = Counter()
+    failed: Counter = Counter()
+    failures = []
+    done = 0
+    for record in state.files.values():
+        if record.status is FileStatus.DONE:
+            done += 1
+        elif record.status is FileStatus.UNMATCHED:
+            unmatched[record.reason.value if record.reason else "unknown"] += 1
+        else:
+            failed[record.reason.value if record.reason else "unknown"] += 1
+            failures.append(record)
+    return RunSummary(
+        output=output,
+        total=len(survey.tasks),
+        done=done,
+        unmatched=unmatched,
+        failed=failed,
+        orphans=survey.orphan_counts(),
+        skipped=survey.skipped_counts(),
+        status=status,
+        report=output / REPORT_NAME if output else None,
+        failures=tuple(sorted(failures, key=lambda r: r.key)),
+    )
+
+
+def remove_partials(folder: Path) -> int:
+    """Delete outputs left half-written by a run that died; returns how many."""
+    removed = 0
+    for directory, _dirs, files in os.walk(folder):
+        for name in files:
+            if name.startswith(".") and name.endswith(PARTIAL_SUFFIX):
+                os.unlink(os.path.join(directory, name))
+                removed += 1
+    return removed
+
+
+class Engine:
+    def __init__(self, job: Job, sink: EventSink, control: RunControl | None = None) -> None:
+        self.job = job
+        self.control = control or RunControl()
+        self._sinks: list[EventSink] = [sink]
+
+    def _emit(self, event) -> None:
+        for sink in self._sinks:
+            sink(event)
+
+    def survey(self) -> Survey:
+        survey = survey_takeout(FolderSource(self.job.source), self.job.settings)
+        self._emit(ScanFinished(len(survey.tasks), len(survey.scan.sidecars), survey.total_bytes))
+        return survey
+
+    def run(self) -> RunSummary:
+        job = self.job
+        zone = resolve_zone(job.settings.timezone)
+        survey = self.survey()
+        job.output.mkdir(parents=True, exist_ok=True)
+        with OutputLock(job.output):
+            store = StateStore(job.output)
+            log = RunLog(job.output)
+            self._sinks.append(log)
+            try:
+                state = self._open_state(store, survey)
+                processor = FileProcessor(FolderSource(job.source), job.output, job.settings, zone)
+                todo = [task for task in survey.tasks if self._needs_work(task, state.files.get(task.key))]
+                for task in todo:
+                    state.files.pop(task.key, None)
+                store.begin(state)
+                done_bytes = sum(r.size for r in state.files.values())
+                self._emit(RunStarted(job.output, len(survey.tasks), len(state.files), survey.total_bytes, done_bytes))
+                finished_all = self._execute(todo, processor, store, len(state.files), done_bytes)
+                status = RunStatus.COMPLETED if finished_all else RunStatus.STOPPED
+                store.snapshot(status)
+                summary = summarize(state, survey, job.output, status)
+                self._write_report(survey, state)
+                self._emit(RunFinished(summary))
+                return summary
+            finally:
+                store.close()
+                self._sinks.remove(log)
+                log.close()
+
+    def _open_state(self, store: StateStore, survey: Survey) -> RunState:
+        job = self.job
+        fresh = RunState(source_path=str(job.source), settings=job.settings)
+        if job.redo_all or not store.exists():
+            state = fresh
+        else:
+            try:
+                loaded = store.load()
+            except StateError:
+                loaded = None
+            if loaded is None:
+                state = fresh
+            else:
+                for note in loaded.notes:
+                    self._emit(Message(Level.WARNING, note))
+                conflict = state_conflict(loaded.state, job.source, job.settings)
+                if conflict:
+                    raise RunRefused(
+                        f"{job.output} holds a run that cannot be continued: {conflict}. "
+                        "Use --force to redo every file there with the new settings."
+                    )
+                state = loaded.state
+                state.source_path, state.settings = str(job.source), job.settings
+        keys = {task.key for task in survey.tasks}
+        state.files = {key: record for key, record in state.files.items() if key in keys}
+        state.total = len(survey.tasks)
+        state.orphan_sidecars = sorted(survey.orphans)
+        removed = remove_partials(job.output)
+        if removed:
+            self._emit(Message(Level.INFO, f"Removed {removed} half-written file(s) left by an interrupted run."))
+        return state
+
+    def _needs_work(self, task: FileTask, record: FileRecord | None) -> bool:
+        if record is None or self.job.redo_all:
+            return True
+        if record.status is FileStatus.FAILED and record.reason not in PERMANENT_FAILURES:
+            return True
+        if record.output:
+            try:
+                return os.stat(self.job.output / record.output).st_size != record.size
+            except OSError:
+                return True  # deleted by hand: do it again
+        return False
+
+    def _process(self, processor: FileProcessor, task: FileTask) -> FileRecord:
+        try:
+            return processor.process(task)
+        except Exception as error:  # a bug must cost one file, not the run, and must be seen
+            self._emit(Message(Level.ERROR, f"{task.key}: internal error\n{traceback.format_exc()}"))
+            return FileRecord(
+                task.key,
+                FileStatus.FAILED,
+                None,
+                task.sidecar,
+                Reason.INTERNAL_ERROR,
+                0,
+                1,
+                now_iso(),
+                f"{task.key}: internal error ({error.__class__.__name__}: {error})",
+                task.match,
+            )
+
+    def _execute(
+        self, todo: list[FileTask], processor: FileProcessor, store: StateStore, finished: int, bytes_done: int
+    ) -> bool:
+        """Process the files; True when every one is finished, False when stopped first."""
+        control = self.control
+        total = finished + len(todo)
+        tasks = iter(todo)
+        exhausted = not todo
+        pending: set[Future[FileRecord]] = set()
+        with ThreadPoolExecutor(max_workers=self.job.workers, thread_name_prefix="pef-worker") as pool:
+            while True:
+                while (
+                    not exhausted
+                    and not control.paused
+                    and not control.stopping
+                    and len(pending) < 2 * self.job.workers
+                ):
+                    task = next(tasks, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    pending.add(pool.submit(self._process, processor, task))
+                if not pending:
+                    if exhausted or control.stopping:
+                        break
+                    store.snapshot(RunStatus.PAUSED)
+                    control.wait_while_paused()
+                    continue
+                done, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+                for future in done:
+                    record = future.result()
+                    store.record(record)
+                    finished += 1
+                    bytes_done += record.size
+                    self._emit(FileFinished(record, finished, total, bytes_done))
+                store.checkpoint_if_due()
+        return exhausted and not pending
+
+    def _write_report(self, survey: Survey, state: RunState) -> None:
+        rows = [media_row(task, state.files.get(task.key)) for task in survey.tasks]
+        write_report(self.job.output / REPORT_NAME, [*rows, *survey.other_rows()])

@@ -1,0 +1,76 @@
+"""What the engine tells its subscribers (the CLI, the window, the log). Plain values, no Qt."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Protocol
+
+from pef.core.records import FileRecord
+
+
+class Level(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Message:
+    level: Level
+    text: str
+
+
+@dataclass(frozen=True)
+class ScanFinished:
+    media: int
+    sidecars: int
+    media_bytes: int
+
+
+@dataclass(frozen=True)
+class RunStarted:
+    output: Path
+    total: int
+    already_done: int
+    total_bytes: int
+    done_bytes: int
+
+
+@dataclass(frozen=True)
+class FileFinished:
+    record: FileRecord
+    finished: int  # files finished so far, prior runs included
+    total: int
+    bytes_done: int
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """The counts of a run (or of a dry run's forecast), as shown at its end."""
+
+    output: Path | None
+    total: int
+    done: int
+    unmatched: Counter = field(default_factory=Counter)  # reason → count
+    failed: Counter = field(default_factory=Counter)
+    orphans: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+    status: str = "completed"
+    dry_run: bool = False
+    report: Path | None = None
+    failures: tuple[FileRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    summary: RunSummary
+
+
+Event = Message | ScanFinished | RunStarted | FileFinished | RunFinished
+
+
+class EventSink(Protocol):
+    def __call__(self, event: Event) -> None: ...

@@ -1,0 +1,45 @@
+"""Statuses and reason codes: every file pef does not process fully says why, with one of these."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class FileStatus(StrEnum):
+    """Outcome of one source media file."""
+
+    DONE = "done"  # copied with its sidecar's metadata written
+    UNMATCHED = "unmatched"  # copied unchanged: no usable sidecar (see Reason)
+    FAILED = "failed"  # not copied, or copied without the metadata it should have (see error)
+
+
+class Reason(StrEnum):
+    """Why a file was not matched, was skipped, or failed."""
+
+    # media without metadata
+    NO_SIDECAR = "no_sidecar"
+    BAD_SIDECAR = "bad_sidecar"
+    AMBIGUOUS = "ambiguous"
+    # sidecars without media, and files that are not media
+    NO_MEDIA = "no_media"
+    ALBUM_METADATA = "album_metadata"
+    NOT_MEDIA = "not_media"
+    SYMLINK = "symlink"
+    # failures
+    CORRUPT_MEDIA = "corrupt_media"
+    METADATA_TOO_LARGE = "metadata_too_large"
+    SOURCE_VANISHED = "source_vanished"
+    READ_ERROR = "read_error"
+    WRITE_ERROR = "write_error"
+    DISK_FULL = "disk_full"
+    PERMISSION_DENIED = "permission_denied"
+    VERIFY_MISMATCH = "verify_mismatch"
+    INTERNAL_ERROR = "internal_error"  # a bug in pef: the log has the traceback
+
+
+class MatchKind(StrEnum):
+    """How a media file found its sidecar."""
+
+    OWN = "own"  # the sidecar named after it
+    EDITED = "edited"  # an edited copy using its original's sidecar
+    COMPANION = "companion"  # the video half of a live or motion photo, using the still's sidecar

@@ -1,0 +1,155 @@
+"""Turn one source media file into its output: read, write under a temporary name, rename."""
+
+from __future__ import annotations
+
+import errno
+import os
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+
+from pef.core.outcomes import FileStatus, Reason
+from pef.core.records import FileRecord, FileTask, RunSettings, now_iso
+from pef.core.sidecar import MAX_SIDECAR_BYTES, Metadata, SidecarProblem, parse_sidecar
+from pef.core.source import FolderSource
+from pef.metadata.exif import ExifPlan, ExifTooLarge
+from pef.metadata.formats import SNIFF_BYTES, sniff
+from pef.metadata.registry import exif_writer
+from pef.metadata.splice import CorruptMedia, Piece, SourceChanged, whole_file, write_pieces
+from pef.metadata.timezone import wall_clock
+
+PARTIAL_SUFFIX = ".pef-partial"
+
+
+def partial_path(destination: Path) -> Path:
+    """Where an output is written before it is complete (hidden; removed on resume)."""
+    return destination.with_name(f".{destination.name}{PARTIAL_SUFFIX}")
+
+
+class FileFailure(Exception):
+    def __init__(self, reason: Reason, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+_DISK_ERRORS = {errno.ENOSPC: Reason.DISK_FULL, errno.EDQUOT: Reason.DISK_FULL}
+_ACCESS_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def _source_failure(key: str, error: OSError) -> FileFailure:
+    if error.errno == errno.ENOENT:
+        return FileFailure(Reason.SOURCE_VANISHED, f"{key}: the source file vanished")
+    if error.errno in _ACCESS_ERRORS:
+        return FileFailure(Reason.PERMISSION_DENIED, f"{key}: cannot read the source file (permission denied)")
+    return FileFailure(Reason.READ_ERROR, f"{key}: cannot read the source file ({error.strerror or error})")
+
+
+def _output_failure(output: str, error: OSError) -> FileFailure:
+    if error.errno in _DISK_ERRORS:
+        return FileFailure(_DISK_ERRORS[error.errno], f"{output}: the output disk is full")
+    if error.errno in _ACCESS_ERRORS:
+        return FileFailure(Reason.PERMISSION_DENIED, f"{output}: cannot write the output (permission denied)")
+    return FileFailure(Reason.WRITE_ERROR, f"{output}: cannot write the output ({error.strerror or error})")
+
+
+@dataclass(frozen=True)
+class FileProcessor:
+    """Everything a worker needs; shared read-only by all workers."""
+
+    source: FolderSource
+    output_root: Path
+    settings: RunSettings
+    zone: tzinfo | None
+
+    def read_sidecar(self, key: str) -> Metadata | SidecarProblem:
+        try:
+            with self.source.open(key) as handle:
+                return parse_sidecar(handle.read(MAX_SIDECAR_BYTES + 1))
+        except OSError as error:
+            return SidecarProblem(Reason.BAD_SIDECAR, f"cannot read it ({error.strerror or error})")
+
+    def process(self, task: FileTask, attempts: int = 1) -> FileRecord:
+        metadata: Metadata | None = None
+        status, reason, error = FileStatus.UNMATCHED, task.reason, None
+        if task.sidecar is not None:
+            parsed = self.read_sidecar(task.sidecar)
+            if isinstance(parsed, SidecarProblem):
+                reason, error = parsed.reason, f"{task.sidecar}: {parsed.detail}"
+            else:
+                metadata, status, reason = parsed, FileStatus.DONE, None
+        try:
+            size, note, failure = self._write(task, metadata)
+        except FileFailure as failed:
+            return FileRecord(
+                task.key,
+                FileStatus.FAILED,
+                None,
+                task.sidecar,
+                failed.reason,
+                0,
+                attempts,
+                now_iso(),
+                str(failed),
+                task.match,
+            )
+        if failure is not None:
+            status, reason, error = FileStatus.FAILED, failure.reason, str(failure)
+        return FileRecord(
+            task.key, status, task.output, task.sidecar, reason, size, attempts, now_iso(), error, task.match, note
+        )
+
+    def _write(self, task: FileTask, metadata: Metadata | None) -> tuple[int, str, FileFailure | None]:
+        try:
+            source = self.source.open(task.key)
+        except OSError as error:
+            raise _source_failure(task.key, error) from error
+        with source:
+            src_fd = source.fileno()
+            stat = os.fstat(src_fd)
+            pieces, note, failure = self._pieces(task, src_fd, stat.st_size, metadata)
+            mtime_ns = metadata.taken * 1_000_000_000 if metadata and metadata.taken else stat.st_mtime_ns
+            destination = self.output_root / task.output
+            partial = partial_path(destination)
+            try:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                dst_fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            except OSError as error:
+                raise _output_failure(task.output, error) from error
+            try:
+                try:
+                    written = write_pieces(src_fd, dst_fd, pieces)
+                finally:
+                    os.close(dst_fd)
+                os.utime(partial, ns=(mtime_ns, mtime_ns))
+                os.replace(partial, destination)
+            except SourceChanged as error:
+                partial.unlink(missing_ok=True)
+                vanished = os.fstat(src_fd).st_nlink == 0
+                reason = Reason.SOURCE_VANISHED if vanished else Reason.READ_ERROR
+                raise FileFailure(reason, f"{task.key}: {error.strerror}") from error
+            except OSError as error:
+                partial.unlink(missing_ok=True)
+                raise _output_failure(task.output, error) from error
+        return written, note, failure
+
+    def _pieces(
+        self, task: FileTask, src_fd: int, size: int, metadata: Metadata | None
+    ) -> tuple[list[Piece], str, FileFailure | None]:
+        if metadata is None or not self.settings.write_exif:
+            return whole_file(size), "", None
+        writer = exif_writer(sniff(os.pread(src_fd, SNIFF_BYTES, 0)))
+        when = wall_clock(metadata.taken, self.zone) if metadata.taken is not None else None
+        plan = ExifPlan.of(metadata, when)
+        if writer is None or (plan.when is None and plan.geo is None and not plan.description):
+            return whole_file(size), "", None
+        try:
+            pieces, note = writer(src_fd, size, plan)
+        except CorruptMedia as error:
+            message = f"{task.key}: {error}; copied unchanged, without metadata"
+            return whole_file(size), "", FileFailure(Reason.CORRUPT_MEDIA, message)
+        except ExifTooLarge as error:
+            message = f"{task.key}: {error}; copied unchanged, without metadata"
+            return whole_file(size), "", FileFailure(Reason.METADATA_TOO_LARGE, message)
+        except OSError as error:
+            raise _source_failure(task.key, error) from error
+        return pieces, note, None

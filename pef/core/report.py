@@ -1,0 +1,54 @@
+"""pef-report.csv: one row per source file, saying what became of it and why."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pef.core.records import FileRecord, FileTask
+from pef.state.store import write_atomically
+
+REPORT_NAME = "pef-report.csv"
+COLUMNS = ("source", "kind", "status", "reason", "sidecar", "output", "match", "error", "note")
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    source: str
+    kind: str  # media, sidecar, other
+    status: str
+    reason: str = ""
+    sidecar: str = ""
+    output: str = ""
+    match: str = ""
+    error: str = ""
+    note: str = ""
+
+
+def media_row(task: FileTask, record: FileRecord | None) -> ReportRow:
+    if record is None:
+        return ReportRow(task.key, "media", "pending", "", task.sidecar or "", task.output)
+    return ReportRow(
+        task.key,
+        "media",
+        record.status.value,
+        record.reason.value if record.reason else "",
+        record.sidecar or "",
+        record.output or "",
+        record.match.value if record.match else "",
+        record.error or "",
+        record.note,
+    )
+
+
+def write_report(path: Path, rows: Iterable[ReportRow]) -> None:
+    import io
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for row in sorted(rows, key=lambda r: r.source):
+        writer.writerow([getattr(row, column) for column in COLUMNS])
+    write_atomically(path, buffer.getvalue().encode("utf-8-sig"))  # BOM: Excel then reads UTF-8

@@ -1,0 +1,44 @@
+"""pef.log: the run's own account, one line per event worth keeping (appended across resumes)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from pef.core.events import Event, FileFinished, Message, RunFinished, RunStarted, ScanFinished
+from pef.core.outcomes import FileStatus
+
+LOG_NAME = "pef.log"
+
+
+class RunLog:
+    """An event sink that writes to OUTPUT/pef.log."""
+
+    def __init__(self, folder: Path) -> None:
+        self._handle: TextIO = open(folder / LOG_NAME, "a", encoding="utf-8")  # noqa: SIM115 (closed in close())
+
+    def _line(self, text: str) -> None:
+        self._handle.write(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S%z} {text}\n")
+
+    def __call__(self, event: Event) -> None:
+        match event:
+            case Message(level=level, text=text):
+                self._line(f"{level.value.upper()}: {text}")
+            case ScanFinished(media=media, sidecars=sidecars, media_bytes=size):
+                self._line(f"scan: {media} media files ({size} bytes), {sidecars} sidecars")
+            case RunStarted(output=output, total=total, already_done=done):
+                self._line(f"run started into {output}: {total} media files, {done} already finished")
+            case FileFinished(record=record) if record.status is not FileStatus.DONE:
+                reason = record.reason.value if record.reason else ""
+                detail = f" — {record.error}" if record.error else ""
+                self._line(f"{record.status.value} [{reason}] {record.key}{detail}")
+            case RunFinished(summary=summary):
+                self._line(
+                    f"run {summary.status}: {summary.done} done, {sum(summary.unmatched.values())} unmatched, "
+                    f"{sum(summary.failed.values())} failed of {summary.total}"
+                )
+                self._handle.flush()
+
+    def close(self) -> None:
+        self._handle.close()

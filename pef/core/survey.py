@@ -1,0 +1,105 @@
+"""What a Takeout holds and what a run will do with it: scan → match → plan, writing nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from pef.core.matching import match_sidecars
+from pef.core.outcomes import FileStatus, Reason
+from pef.core.plan import plan_tasks
+from pef.core.records import FileRecord, FileTask, RunSettings
+from pef.core.report import ReportRow
+from pef.core.sidecar import (
+    MAX_SIDECAR_BYTES,
+    Metadata,
+    SidecarProblem,
+    is_album_file,
+    parse_sidecar,
+    sidecar_title,
+)
+from pef.core.source import FolderSource
+from pef.core.takeout import SkippedFile, TakeoutScan, scan_takeout
+from pef.state.store import RunState
+
+
+@dataclass(frozen=True)
+class Survey:
+    scan: TakeoutScan
+    tasks: tuple[FileTask, ...]
+    used_sidecars: frozenset[str]
+    orphans: dict[str, tuple[Reason, str]]  # sidecar → (no_media | bad_sidecar, detail)
+    skipped: tuple[SkippedFile, ...]
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(task.size for task in self.tasks)
+
+    def other_rows(self) -> list[ReportRow]:
+        """Report rows of every source file that is not a media file."""
+        rows = [ReportRow(key, "sidecar", "used") for key in sorted(self.used_sidecars)]
+        rows += [
+            ReportRow(key, "sidecar", "orphan", reason.value, error=detail)
+            for key, (reason, detail) in self.orphans.items()
+        ]
+        rows += [
+            ReportRow(item.entry.key, "other", "skipped", item.reason.value, error=item.detail) for item in self.skipped
+        ]
+        return rows
+
+    def skipped_counts(self) -> Counter:
+        return Counter(item.reason.value for item in self.skipped)
+
+    def orphan_counts(self) -> Counter:
+        return Counter(reason.value for reason, _ in self.orphans.values())
+
+
+def _read(source: FolderSource, key: str) -> bytes | None:
+    try:
+        with source.open(key) as handle:
+            return handle.read(MAX_SIDECAR_BYTES + 1)
+    except OSError:
+        return None
+
+
+def survey_takeout(source: FolderSource, settings: RunSettings) -> Survey:
+    scan = scan_takeout(source)
+
+    @cache
+    def title_of(key: str) -> str | None:
+        data = _read(source, key)
+        return sidecar_title(data) if data is not None else None
+
+    matches = match_sidecars((e.key for e in scan.media), (e.key for e in scan.sidecars), title_of, settings.suffixes)
+    skipped = list(scan.skipped)
+    orphans: dict[str, tuple[Reason, str]] = {}
+    entries = {entry.key: entry for entry in scan.sidecars}
+    for key in matches.orphans:
+        data = _read(source, key)
+        if data is None:
+            orphans[key] = (Reason.BAD_SIDECAR, "cannot read it")
+        elif is_album_file(data):
+            skipped.append(SkippedFile(entries[key], Reason.ALBUM_METADATA))
+        elif isinstance(problem := parse_sidecar(data), SidecarProblem):
+            orphans[key] = (Reason.BAD_SIDECAR, problem.detail)
+        else:
+            orphans[key] = (Reason.NO_MEDIA, "no media file in its folder has this name")
+    used = frozenset(m.sidecar for m in matches.media if m.sidecar)
+    return Survey(scan, tuple(plan_tasks(scan.media, matches)), used, orphans, tuple(skipped))
+
+
+def forecast(survey: Survey, source: FolderSource) -> RunState:
+    """What a run would record for every file, reading each sidecar but writing nothing."""
+    state = RunState(source_path=str(source.root), settings=RunSettings(), total=len(survey.tasks))
+    for task in survey.tasks:
+        status, reason = FileStatus.UNMATCHED, task.reason
+        if task.sidecar is not None:
+            data = _read(source, task.sidecar)
+            parsed = parse_sidecar(data) if data is not None else None
+            if isinstance(parsed, Metadata):
+                status, reason = FileStatus.DONE, None
+            else:
+                reason = Reason.BAD_SIDECAR
+        state.files[task.key] = FileRecord(task.key, status, task.output, task.sidecar, reason, match=task.match)
+    return state

@@ -1,0 +1,122 @@
+"""Metadata → EXIF tags, written into an existing or new TIFF block without disturbing it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from pef.core.sidecar import GeoPoint, Metadata
+from pef.metadata.tiff import TiffEditor, TiffError
+from pef.metadata.timezone import WallClock
+
+# IFD0
+IMAGE_DESCRIPTION = 0x010E
+X_RESOLUTION, Y_RESOLUTION, RESOLUTION_UNIT = 0x011A, 0x011B, 0x0128
+DATE_TIME = 0x0132
+YCBCR_POSITIONING = 0x0213
+# Exif IFD
+EXIF_VERSION = 0x9000
+DATE_TIME_ORIGINAL, DATE_TIME_DIGITIZED = 0x9003, 0x9004
+OFFSET_TIME, OFFSET_TIME_ORIGINAL, OFFSET_TIME_DIGITIZED = 0x9010, 0x9011, 0x9012
+COMPONENTS_CONFIGURATION = 0x9101
+FLASHPIX_VERSION, COLOR_SPACE = 0xA000, 0xA001
+PIXEL_X_DIMENSION, PIXEL_Y_DIMENSION = 0xA002, 0xA003
+# GPS IFD
+GPS_VERSION_ID, GPS_LATITUDE_REF, GPS_LATITUDE = 0x0000, 0x0001, 0x0002
+GPS_LONGITUDE_REF, GPS_LONGITUDE, GPS_ALTITUDE_REF, GPS_ALTITUDE = 0x0003, 0x0004, 0x0005, 0x0006
+
+MAX_JPEG_EXIF = 65533 - 6  # an APP1 segment's payload, less "Exif\0\0"
+
+
+class ExifTooLarge(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ExifPlan:
+    """The values to write: what a sidecar says, already turned into wall-clock time."""
+
+    when: WallClock | None
+    geo: GeoPoint | None
+    description: str
+
+    @classmethod
+    def of(cls, metadata: Metadata, when: WallClock | None) -> ExifPlan:
+        return cls(when, metadata.geo, metadata.description)
+
+
+@dataclass(frozen=True)
+class FreshImage:
+    """Facts a brand-new EXIF block must state for a JPEG to validate."""
+
+    width: int
+    height: int
+
+
+def _dms(value: float) -> list[tuple[int, int]]:
+    value = abs(value)
+    degrees = int(value)
+    minutes = int((value - degrees) * 60)
+    seconds = Fraction((value - degrees - minutes / 60) * 3600).limit_denominator(10000)
+    return [(degrees, 1), (minutes, 1), (seconds.numerator, seconds.denominator)]
+
+
+def _set_when(editor: TiffEditor, when: WallClock) -> None:
+    stamp, offset = editor.ascii(when.exif_datetime()), editor.ascii(when.exif_offset())
+    editor.set("ifd0", DATE_TIME, stamp)
+    editor.set("exif", DATE_TIME_ORIGINAL, stamp)
+    editor.set("exif", DATE_TIME_DIGITIZED, stamp)
+    editor.set("exif", OFFSET_TIME, offset)
+    editor.set("exif", OFFSET_TIME_ORIGINAL, offset)
+    editor.set("exif", OFFSET_TIME_DIGITIZED, offset)
+    version = editor.get_raw("exif", EXIF_VERSION)
+    if version is None or version[:4] < b"0231":  # OffsetTime* exist from Exif 2.31 on
+        editor.set("exif", EXIF_VERSION, editor.undefined(b"0232"))
+
+
+def _set_geo(editor: TiffEditor, geo: GeoPoint) -> None:
+    editor.set("gps", GPS_VERSION_ID, editor.bytes_([2, 3, 0, 0]))
+    editor.set("gps", GPS_LATITUDE_REF, editor.ascii("N" if geo.latitude >= 0 else "S"))
+    editor.set("gps", GPS_LATITUDE, editor.rationals(_dms(geo.latitude)))
+    editor.set("gps", GPS_LONGITUDE_REF, editor.ascii("E" if geo.longitude >= 0 else "W"))
+    editor.set("gps", GPS_LONGITUDE, editor.rationals(_dms(geo.longitude)))
+    if geo.altitude is None:  # a camera altitude from elsewhere would now be wrong
+        editor.remove("gps", GPS_ALTITUDE_REF)
+        editor.remove("gps", GPS_ALTITUDE)
+    else:
+        altitude = Fraction(abs(geo.altitude)).limit_denominator(1000)
+        editor.set("gps", GPS_ALTITUDE_REF, editor.bytes_([0 if geo.altitude >= 0 else 1]))
+        editor.set("gps", GPS_ALTITUDE, editor.rationals([(altitude.numerator, altitude.denominator)]))
+
+
+def _set_fresh_jpeg_basics(editor: TiffEditor, image: FreshImage) -> None:
+    editor.set("ifd0", X_RESOLUTION, editor.rationals([(72, 1)]))
+    editor.set("ifd0", Y_RESOLUTION, editor.rationals([(72, 1)]))
+    editor.set("ifd0", RESOLUTION_UNIT, editor.shorts([2]))
+    editor.set("ifd0", YCBCR_POSITIONING, editor.shorts([1]))
+    editor.set("exif", EXIF_VERSION, editor.undefined(b"0232"))
+    editor.set("exif", COMPONENTS_CONFIGURATION, editor.undefined(b"\x01\x02\x03\x00"))
+    editor.set("exif", FLASHPIX_VERSION, editor.undefined(b"0100"))
+    editor.set("exif", COLOR_SPACE, editor.shorts([0xFFFF]))
+    editor.set("exif", PIXEL_X_DIMENSION, editor.shorts([min(image.width, 0xFFFF)]))
+    editor.set("exif", PIXEL_Y_DIMENSION, editor.shorts([min(image.height, 0xFFFF)]))
+
+
+def build_exif(existing: bytes | None, plan: ExifPlan, fresh: FreshImage | None = None) -> tuple[bytes, str]:
+    """The new TIFF block and a note ("" or why the old block could not be kept)."""
+    note = ""
+    try:
+        editor = TiffEditor(existing)
+    except TiffError as error:
+        note = f"existing EXIF was unreadable ({error}) and was replaced"
+        editor = TiffEditor(None)
+        existing = None
+    if existing is None and fresh is not None:
+        _set_fresh_jpeg_basics(editor, fresh)
+    if plan.when is not None:
+        _set_when(editor, plan.when)
+    if plan.geo is not None:
+        _set_geo(editor, plan.geo)
+    if plan.description:
+        editor.set("ifd0", IMAGE_DESCRIPTION, editor.ascii(plan.description))
+    return editor.build(), note

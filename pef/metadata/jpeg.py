@@ -1,0 +1,84 @@
+"""JPEG: splice a new EXIF APP1 into the header; the compressed image data is copied as it is."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from pef.metadata.exif import MAX_JPEG_EXIF, ExifPlan, ExifTooLarge, FreshImage, build_exif
+from pef.metadata.splice import CorruptMedia, Piece, SourceRange, read_exact
+
+EXIF_PREFIX = b"Exif\x00\x00"
+MAX_HEADER_BYTES = 32 * 1024 * 1024
+_STANDALONE = {0x01, *range(0xD0, 0xD8)}
+_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+@dataclass(frozen=True)
+class Segment:
+    marker: int
+    payload: bytes
+
+    def encoded(self) -> bytes:
+        return bytes((0xFF, self.marker)) + struct.pack(">H", len(self.payload) + 2) + self.payload
+
+    @property
+    def is_exif(self) -> bool:
+        return self.marker == 0xE1 and self.payload.startswith(EXIF_PREFIX)
+
+
+@dataclass(frozen=True)
+class JpegHeader:
+    segments: tuple[Segment, ...]
+    scan_offset: int  # where the SOS marker starts: from here on the file is copied verbatim
+    size: FreshImage | None
+
+
+def read_header(src_fd: int, file_size: int) -> JpegHeader:
+    if read_exact(src_fd, 2, 0, "start marker") != b"\xff\xd8":
+        raise CorruptMedia("no JPEG start-of-image marker")
+    position, segments, size = 2, [], None
+    while True:
+        if position > MAX_HEADER_BYTES or position >= file_size:
+            raise CorruptMedia("no image data (SOS) before the end of the file")
+        if read_exact(src_fd, 1, position, "marker")[0] != 0xFF:
+            raise CorruptMedia(f"expected a marker at byte {position}")
+        marker = read_exact(src_fd, 1, position + 1, "marker")[0]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker in _STANDALONE:
+            position += 2
+            continue
+        if marker == 0xD9:
+            raise CorruptMedia("end-of-image marker before any image data")
+        if marker == 0xDA:
+            return JpegHeader(tuple(segments), position, size)
+        length = struct.unpack(">H", read_exact(src_fd, 2, position + 2, "segment length"))[0]
+        if length < 2:
+            raise CorruptMedia(f"segment length {length} at byte {position}")
+        payload = read_exact(src_fd, length - 2, position + 4, f"segment FF{marker:02X}")
+        if marker in _SOF and len(payload) >= 5:
+            height, width = struct.unpack(">HH", payload[1:5])
+            size = FreshImage(width, height)
+        segments.append(Segment(marker, payload))
+        position += 2 + length
+
+
+def jpeg_pieces(src_fd: int, file_size: int, plan: ExifPlan) -> tuple[list[Piece], str]:
+    header = read_header(src_fd, file_size)
+    segments = list(header.segments)
+    old = next((index for index, segment in enumerate(segments) if segment.is_exif), None)
+    existing = segments[old].payload[len(EXIF_PREFIX) :] if old is not None else None
+    block, note = build_exif(existing, plan, header.size)
+    if len(block) > MAX_JPEG_EXIF:
+        raise ExifTooLarge(f"EXIF would be {len(block)} bytes, more than a JPEG segment holds")
+    exif = Segment(0xE1, EXIF_PREFIX + block)
+    if old is not None:
+        segments[old] = exif
+    else:
+        # after JFIF/JFXX APP0, which must come first
+        at = next((i for i, s in enumerate(segments) if s.marker != 0xE0), len(segments))
+        segments.insert(at, exif)
+    head = b"\xff\xd8" + b"".join(segment.encoded() for segment in segments)
+    return [head, SourceRange(header.scan_offset, file_size - header.scan_offset)], note

@@ -1,0 +1,181 @@
+"""Edit an EXIF (TIFF) block without moving a byte of what is already there.
+
+Re-serialising camera EXIF moves the MakerNote and breaks the offsets inside it. Instead, the old
+block stays as it is, byte for byte and at the same offsets; the IFDs that change are written anew
+after it (old entries copied verbatim, so their values are still found where they were), and the
+header or parent pointer is turned to the new IFD. The old IFD becomes a few dead bytes.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class TiffType(IntEnum):
+    BYTE = 1
+    ASCII = 2
+    SHORT = 3
+    LONG = 4
+    RATIONAL = 5
+    UNDEFINED = 7
+    SLONG = 9
+    SRATIONAL = 10
+
+
+_TYPE_SIZE = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
+
+EXIF_POINTER = 0x8769
+GPS_POINTER = 0x8825
+MAX_ENTRIES = 1000
+
+
+class TiffError(ValueError):
+    """The existing block cannot be read well enough to extend it safely."""
+
+
+@dataclass(frozen=True)
+class TiffValue:
+    type: TiffType
+    count: int
+    payload: bytes  # already in the block's byte order
+
+
+@dataclass
+class _Ifd:
+    entries: dict[int, bytes | TiffValue] = field(default_factory=dict)  # bytes: a verbatim 12-byte entry
+    next_offset: int = 0
+    changed: bool = False
+
+
+class TiffEditor:
+    """Set or remove tags in IFD0, the Exif IFD and the GPS IFD of a TIFF block (or of none)."""
+
+    def __init__(self, block: bytes | None = None) -> None:
+        if not block:
+            block = b"II*\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00"  # empty IFD0 at offset 8
+        if block[:4] not in (b"II*\x00", b"MM\x00*"):
+            raise TiffError("not a TIFF header")
+        self.block = block
+        self.order = "<" if block[:2] == b"II" else ">"
+        ifd0_offset = self._u32(4)
+        self.ifd0 = self._read_ifd(ifd0_offset)
+        self.exif = self._child(self.ifd0, EXIF_POINTER)
+        self.gps = self._child(self.ifd0, GPS_POINTER)
+
+    def _u16(self, offset: int) -> int:
+        return struct.unpack_from(self.order + "H", self.block, offset)[0]
+
+    def _u32(self, offset: int) -> int:
+        return struct.unpack_from(self.order + "I", self.block, offset)[0]
+
+    def _read_ifd(self, offset: int) -> _Ifd:
+        if offset < 8 or offset + 2 > len(self.block):
+            raise TiffError(f"IFD offset {offset} is outside the {len(self.block)}-byte block")
+        count = self._u16(offset)
+        end = offset + 2 + 12 * count
+        if count > MAX_ENTRIES or end > len(self.block):
+            raise TiffError(f"IFD at {offset} claims {count} entries past the end of the block")
+        ifd = _Ifd()
+        for index in range(count):
+            start = offset + 2 + 12 * index
+            ifd.entries.setdefault(self._u16(start), self.block[start : start + 12])
+        ifd.next_offset = self._u32(end) if end + 4 <= len(self.block) else 0
+        return ifd
+
+    def _child(self, parent: _Ifd, pointer: int) -> _Ifd:
+        entry = parent.entries.get(pointer)
+        if not isinstance(entry, bytes):
+            return _Ifd(changed=True)
+        try:
+            return self._read_ifd(struct.unpack_from(self.order + "I", entry, 8)[0])
+        except TiffError:
+            # a sub-IFD we cannot read is replaced by a fresh one rather than followed blindly
+            return _Ifd(changed=True)
+
+    def get_raw(self, ifd: str, tag: int) -> bytes | None:
+        """The bytes of an existing tag's value (ASCII/UNDEFINED), if readable."""
+        entry = getattr(self, ifd).entries.get(tag)
+        if isinstance(entry, TiffValue):
+            return entry.payload
+        if entry is None:
+            return None
+        type_, count = struct.unpack_from(self.order + "HI", entry, 2)
+        size = _TYPE_SIZE.get(type_, 1) * count
+        if size <= 4:
+            return entry[8 : 8 + size]
+        offset = struct.unpack_from(self.order + "I", entry, 8)[0]
+        return self.block[offset : offset + size] if offset + size <= len(self.block) else None
+
+    def set(self, ifd: str, tag: int, value: TiffValue) -> None:
+        target: _Ifd = getattr(self, ifd)
+        target.entries[tag] = value
+        target.changed = True
+
+    def remove(self, ifd: str, tag: int) -> None:
+        target: _Ifd = getattr(self, ifd)
+        if target.entries.pop(tag, None) is not None:
+            target.changed = True
+
+    def ascii(self, text: str) -> TiffValue:
+        payload = text.encode("utf-8") + b"\x00"
+        return TiffValue(TiffType.ASCII, len(payload), payload)
+
+    def undefined(self, payload: bytes) -> TiffValue:
+        return TiffValue(TiffType.UNDEFINED, len(payload), payload)
+
+    def bytes_(self, values: list[int]) -> TiffValue:
+        return TiffValue(TiffType.BYTE, len(values), bytes(values))
+
+    def shorts(self, values: list[int]) -> TiffValue:
+        return TiffValue(TiffType.SHORT, len(values), struct.pack(f"{self.order}{len(values)}H", *values))
+
+    def rationals(self, values: list[tuple[int, int]]) -> TiffValue:
+        flat = [part for pair in values for part in pair]
+        return TiffValue(TiffType.RATIONAL, len(values), struct.pack(f"{self.order}{len(flat)}I", *flat))
+
+    def build(self) -> bytes:
+        """The block: the old bytes unchanged, then the changed IFDs and their values."""
+        out = bytearray(self.block)
+        if self.gps.changed and self.gps.entries:
+            self._place_child(out, GPS_POINTER, self.gps)
+        elif self.gps.changed:
+            self.ifd0.entries.pop(GPS_POINTER, None)
+        if self.exif.changed and self.exif.entries:
+            self._place_child(out, EXIF_POINTER, self.exif)
+        elif self.exif.changed:
+            self.ifd0.entries.pop(EXIF_POINTER, None)
+        if self.ifd0.changed:
+            struct.pack_into(self.order + "I", out, 4, self._append_ifd(out, self.ifd0))
+        return bytes(out)
+
+    def _place_child(self, out: bytearray, pointer: int, child: _Ifd) -> None:
+        offset = self._append_ifd(out, child)
+        self.ifd0.entries[pointer] = TiffValue(TiffType.LONG, 1, struct.pack(self.order + "I", offset))
+        self.ifd0.changed = True
+
+    def _append_ifd(self, out: bytearray, ifd: _Ifd) -> int:
+        if len(out) % 2:
+            out.append(0)  # TIFF wants word-aligned IFDs and values
+        start = len(out)
+        tags = sorted(ifd.entries)
+        values_at = start + 2 + 12 * len(tags) + 4
+        table = bytearray(struct.pack(self.order + "H", len(tags)))
+        values = bytearray()
+        for tag in tags:
+            entry = ifd.entries[tag]
+            if isinstance(entry, bytes):
+                table += entry
+                continue
+            head = struct.pack(self.order + "HHI", tag, entry.type, entry.count)
+            if len(entry.payload) <= 4:
+                table += head + entry.payload.ljust(4, b"\x00")
+            else:
+                table += head + struct.pack(self.order + "I", values_at + len(values))
+                values += entry.payload
+                if len(values) % 2:
+                    values.append(0)
+        table += struct.pack(self.order + "I", ifd.next_offset)
+        out += table + values
+        return start

@@ -1,0 +1,103 @@
+"""Append-only journal of finished files: one JSON line each, replayed into the snapshot on start."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pef.core.records import FileRecord
+
+
+def _load_syncfs():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc.syncfs
+    except (OSError, AttributeError):
+        return None
+
+
+_SYNCFS = _load_syncfs()
+
+
+def sync_file_system(fd: int) -> None:
+    """Make every write to this file system durable (outputs before the journal that names them)."""
+    if _SYNCFS is not None and _SYNCFS(fd) == 0:
+        return
+    os.sync()
+
+
+@dataclass(frozen=True)
+class Replay:
+    records: dict[str, FileRecord]
+    damaged_lines: int  # torn or garbled lines that were skipped
+
+
+class Journal:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self.unsynced = 0
+
+    def open(self) -> None:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            if os.fstat(self._fd).st_size and not self._ends_with_newline():
+                os.write(self._fd, b"\n")  # a torn last line must not swallow the next record
+
+    def _ends_with_newline(self) -> bool:
+        with open(self.path, "rb") as handle:
+            handle.seek(-1, os.SEEK_END)
+            return handle.read(1) == b"\n"
+
+    def append(self, record: FileRecord) -> None:
+        self.open()
+        line = json.dumps({"key": record.key, **record.as_json()}, ensure_ascii=False) + "\n"
+        os.write(self._fd, line.encode("utf-8"))  # one write per line: a kill tears at most this line
+        self.unsynced += 1
+
+    def sync(self) -> None:
+        if self._fd is not None and self.unsynced:
+            sync_file_system(self._fd)
+            os.fsync(self._fd)
+            self.unsynced = 0
+
+    def truncate(self) -> None:
+        self.open()
+        os.ftruncate(self._fd, 0)
+        os.fsync(self._fd)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def replay(self) -> Replay:
+        return replay_lines(_lines(self.path))
+
+
+def _lines(path: Path) -> Iterator[bytes]:
+    if not path.exists():
+        return
+    with open(path, "rb") as handle:
+        yield from handle
+
+
+def replay_lines(lines: Iterator[bytes]) -> Replay:
+    records: dict[str, FileRecord] = {}
+    damaged = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            record = FileRecord.from_json(data["key"], data)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            damaged += 1
+            continue
+        records[record.key] = record
+    return Replay(records, damaged)

@@ -1,0 +1,123 @@
+"""Output folders: their names (SRC_pefProcessed, (1), (2) …), the latest unfinished one, the lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pef.state.store import STATE_NAME
+
+SUFFIX = "_pefProcessed"
+LOCK_NAME = ".pef.lock"
+
+
+def default_output(source: Path) -> Path:
+    """The first free name: SRC_pefProcessed, SRC_pefProcessed(1), (2) …"""
+    base = source.parent / f"{source.name}{SUFFIX}"
+    candidate, counter = base, 0
+    while candidate.exists():
+        counter += 1
+        candidate = base.with_name(f"{base.name}({counter})")
+    return candidate
+
+
+def output_candidates(source: Path) -> list[Path]:
+    """Existing SRC_pefProcessed* folders that hold a state file, most recently updated first."""
+    pattern = re.compile(re.escape(f"{source.name}{SUFFIX}") + r"(\(\d+\))?$")
+    if not source.parent.is_dir():
+        return []
+    found = [
+        child
+        for child in source.parent.iterdir()
+        if pattern.match(child.name) and child.is_dir() and (child / STATE_NAME).exists()
+    ]
+    return sorted(found, key=lambda folder: (folder / STATE_NAME).stat().st_mtime, reverse=True)
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+class OutputLocked(Exception):
+    """Another pef run is using this output folder."""
+
+
+class OutputLock:
+    """One run per output folder. The OS drops the lock when its holder dies, even by kill -9."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / LOCK_NAME
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        import fcntl
+
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
+            os.close(fd)
+            raise OutputLocked(
+                f"{self.path.parent} is in use by another pef run (pid {holder}); wait for it or stop it first"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            self.path.unlink(missing_ok=True)  # while still held, so no second run can slip in between
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> OutputLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+class OutputChoiceError(ValueError):
+    """The folders given cannot be used together."""
+
+
+@dataclass(frozen=True)
+class OutputChoice:
+    folder: Path
+    redo_all: bool  # redo every file in place (--force on an existing folder)
+    note: str = ""  # what to tell the user about the choice
+
+
+def unfinished_run(source: Path) -> Path | None:
+    """The latest output folder of this source whose run did not complete."""
+    for folder in output_candidates(source):
+        try:
+            status = json.loads((folder / STATE_NAME).read_bytes()).get("status")
+        except (OSError, ValueError, AttributeError):
+            status = None
+        return folder if status != "completed" else None
+    return None
+
+
+def choose_output(source: Path, output: Path | None, resume: bool, force: bool) -> OutputChoice:
+    """The command-line table of design.md."""
+    if output is not None:
+        folder = output.expanduser().resolve()
+        if is_inside(folder, source) or is_inside(source, folder):
+            raise OutputChoiceError(f"the output folder {folder} and the source {source} must not contain each other")
+        return OutputChoice(folder, redo_all=force)
+    if resume:
+        candidates = output_candidates(source)
+        if candidates:
+            return OutputChoice(candidates[0], redo_all=force, note=f"Resuming in {candidates[0]}")
+        return OutputChoice(default_output(source), False, "No earlier run of this source was found; starting fresh.")
+    return OutputChoice(default_output(source), False)

@@ -1,0 +1,189 @@
+"""processing_state.json: the run's state, saved atomically, with the journal folded in."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pef.core.outcomes import FileStatus
+from pef.core.records import FileRecord, RunSettings, now_iso
+from pef.state.journal import Journal
+
+STATE_NAME = "processing_state.json"
+JOURNAL_NAME = "processing_state.journal"
+VERSION = 1
+JOURNAL_SYNC_SECONDS = 1.0
+MIN_SNAPSHOT_SECONDS = 5.0
+SNAPSHOT_COST_SHARE = 0.02  # snapshots may take at most this share of the run's time
+
+
+class StateError(Exception):
+    """A state file that cannot be used as it is."""
+
+
+class RunStatus:
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    COMPLETED = "completed"
+
+
+@dataclass
+class RunState:
+    source_path: str
+    settings: RunSettings
+    started: str = field(default_factory=now_iso)
+    last_updated: str = field(default_factory=now_iso)
+    status: str = RunStatus.RUNNING
+    total: int = 0
+    files: dict[str, FileRecord] = field(default_factory=dict)
+    orphan_sidecars: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts = {status.value: 0 for status in FileStatus}
+        for record in self.files.values():
+            counts[record.status.value] += 1
+        return {
+            "total": self.total,
+            **counts,
+            "pending": max(self.total - len(self.files), 0),
+        }
+
+    def as_json(self) -> dict:
+        return {
+            "version": VERSION,
+            "source_path": self.source_path,
+            "settings": self.settings.as_json(),
+            "started": self.started,
+            "last_updated": self.last_updated,
+            "status": self.status,
+            "stats": self.counts(),
+            "files": {key: record.as_json() for key, record in self.files.items()},
+            "orphan_sidecars": self.orphan_sidecars,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> RunState:
+        if not isinstance(data, dict) or data.get("version") != VERSION:
+            raise StateError("not a version-1 pef state file")
+        try:
+            files = {key: FileRecord.from_json(key, entry) for key, entry in data["files"].items()}
+            return cls(
+                source_path=str(data["source_path"]),
+                settings=RunSettings.from_json(data.get("settings", {})),
+                started=str(data.get("started", "")),
+                last_updated=str(data.get("last_updated", "")),
+                status=str(data.get("status", RunStatus.STOPPED)),
+                total=int(data.get("stats", {}).get("total", len(files))),
+                files=files,
+                orphan_sidecars=list(data.get("orphan_sidecars", [])),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise StateError(f"state file is damaged ({error.__class__.__name__}: {error})") from error
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Temp file in the same folder, flush, fsync, rename, fsync the folder: never a torn file."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    state: RunState
+    notes: tuple[str, ...]  # what the user must be told (a damaged file set aside, lines skipped)
+
+
+class StateStore:
+    """Owns the state of one output folder. Used from one thread: the engine's."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / STATE_NAME
+        self.journal = Journal(folder / JOURNAL_NAME)
+        self.state: RunState | None = None
+        self._last_sync = self._last_snapshot = time.monotonic()
+        self._snapshot_interval = MIN_SNAPSHOT_SECONDS
+
+    def exists(self) -> bool:
+        return self.path.exists() or self.journal.path.exists()
+
+    def peek(self) -> RunState:
+        """The saved state with the journal folded in; changes nothing on disk."""
+        return self.load(set_aside=False).state
+
+    def load(self, set_aside: bool = True) -> Loaded:
+        notes: list[str] = []
+        state: RunState | None = None
+        if self.path.exists():
+            try:
+                state = RunState.from_json(json.loads(self.path.read_bytes()))
+            except (OSError, ValueError, StateError) as error:
+                if not set_aside:
+                    raise StateError(f"the state file is unreadable ({error})") from error
+                aside = self.path.with_name(f"{STATE_NAME}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
+                os.replace(self.path, aside)
+                notes.append(
+                    f"The state file was unreadable ({error}); it was kept as {aside.name} and the "
+                    "progress was rebuilt from the journal and the output folder."
+                )
+        replay = self.journal.replay()
+        if replay.damaged_lines:
+            notes.append(
+                f"{replay.damaged_lines} damaged journal line(s) were skipped (a torn last write); "
+                "those files will be done again."
+            )
+        if state is None:
+            if not replay.records and not notes:
+                raise StateError(f"no state in {self.folder}")
+            state = RunState(source_path="", settings=RunSettings())
+        state.files.update(replay.records)
+        return Loaded(state, tuple(notes))
+
+    def begin(self, state: RunState) -> None:
+        self.state = state
+        self.snapshot(RunStatus.RUNNING)
+
+    def record(self, record: FileRecord) -> None:
+        assert self.state is not None
+        self.state.files[record.key] = record
+        self.journal.append(record)
+        self.checkpoint_if_due()
+
+    def checkpoint_if_due(self) -> None:
+        now = time.monotonic()
+        if now - self._last_snapshot >= self._snapshot_interval:
+            self.snapshot(RunStatus.RUNNING)
+        elif now - self._last_sync >= JOURNAL_SYNC_SECONDS:
+            self.journal.sync()
+            self._last_sync = now
+
+    def snapshot(self, status: str) -> None:
+        """Fold the journal into the state file and empty the journal."""
+        assert self.state is not None
+        started = time.monotonic()
+        self.journal.sync()  # outputs and journal durable before the snapshot that replaces them
+        self.state.status = status
+        self.state.last_updated = now_iso()
+        write_atomically(self.path, json.dumps(self.state.as_json(), ensure_ascii=False, indent=1).encode())
+        self.journal.truncate()
+        finished = time.monotonic()
+        # a snapshot costs O(files): space them out so their total stays a small share of the run
+        self._snapshot_interval = max(MIN_SNAPSHOT_SECONDS, (finished - started) / SNAPSHOT_COST_SHARE)
+        self._last_snapshot = self._last_sync = finished
+
+    def close(self) -> None:
+        self.journal.close()
