@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pef import __version__
-from pef.console import ConsoleProgress, human_bytes, summary_lines
+from pef.console import ConsoleProgress, human_bytes
 from pef.core.control import RunControl
 from pef.core.engine import Engine, Job, RunRefused, summarize
 from pef.core.events import Level, Message, RunSummary
@@ -153,8 +153,7 @@ def _dry_run(source: Path, output: Path, settings: RunSettings, console: Console
     summary = summarize(state, survey, output, "completed")
     summary = RunSummary(**{**summary.__dict__, "dry_run": True, "report": None})
     console(Message(Level.INFO, f"Would copy {human_bytes(survey.total_bytes)}."))
-    for line in summary_lines(summary):
-        print(line, file=console.stream)
+    console.show_summary(summary)
     return EXIT_OK
 
 

@@ -72,9 +72,10 @@ def summary_lines(summary: RunSummary) -> list[str]:
 class ConsoleProgress:
     """An event sink that draws on a terminal (or prints a line now and then into a log)."""
 
-    def __init__(self, quiet: bool = False, stream: TextIO | None = None) -> None:
+    def __init__(self, quiet: bool = False, stream: TextIO | None = None, out: TextIO | None = None) -> None:
         self.quiet = quiet
-        self.stream = stream or sys.stderr
+        self.stream = stream or sys.stderr  # progress and messages
+        self.out = out or sys.stdout  # the summary: the command's result
         self.tty = self.stream.isatty()
         self._started = time.monotonic()
         self._first_finished = 0
@@ -110,9 +111,12 @@ class ConsoleProgress:
             case FileFinished():
                 self._progress(event)
             case RunFinished(summary=summary):
-                self._clear_bar()
-                for line in summary_lines(summary):
-                    self._print(line, force=True)
+                self.show_summary(summary)
+
+    def show_summary(self, summary: RunSummary) -> None:
+        self._clear_bar()
+        self.stream.flush()
+        print("\n".join(summary_lines(summary)), file=self.out, flush=True)
 
     def _progress(self, event: FileFinished) -> None:
         if self.quiet:

@@ -13,12 +13,13 @@ from pef.core.records import FileRecord, FileTask, RunSettings, now_iso
 from pef.core.sidecar import MAX_SIDECAR_BYTES, Metadata, SidecarProblem, parse_sidecar
 from pef.core.source import FolderSource
 from pef.metadata.exif import ExifPlan, ExifTooLarge
-from pef.metadata.formats import SNIFF_BYTES, sniff
+from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
 from pef.metadata.registry import exif_writer
 from pef.metadata.splice import CorruptMedia, Piece, SourceChanged, whole_file, write_pieces
 from pef.metadata.timezone import wall_clock
 
 PARTIAL_SUFFIX = ".pef-partial"
+EXIF_EXTENSIONS = (".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp")
 
 
 def partial_path(destination: Path) -> Path:
@@ -137,12 +138,17 @@ class FileProcessor:
     ) -> tuple[list[Piece], str, FileFailure | None]:
         if metadata is None or not self.settings.write_exif:
             return whole_file(size), "", None
-        writer = exif_writer(sniff(os.pread(src_fd, SNIFF_BYTES, 0)))
+        media_format = sniff(os.pread(src_fd, SNIFF_BYTES, 0))
+        writer = exif_writer(media_format)
         when = wall_clock(metadata.taken, self.zone) if metadata.taken is not None else None
         plan = ExifPlan.of(metadata, when)
-        if writer is None or (plan.when is None and plan.geo is None and not plan.description):
-            return whole_file(size), "", None
         try:
+            if size == 0:
+                raise CorruptMedia("the file is empty")
+            if media_format is MediaFormat.OTHER and task.key.lower().endswith(EXIF_EXTENSIONS):
+                raise CorruptMedia("its content is not the image its name says")
+            if writer is None or (plan.when is None and plan.geo is None and not plan.description):
+                return whole_file(size), "", None
             pieces, note = writer(src_fd, size, plan)
         except CorruptMedia as error:
             message = f"{task.key}: {error}; copied unchanged, without metadata"

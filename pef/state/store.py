@@ -180,6 +180,9 @@ class StateStore:
         self.state.last_updated = now_iso()
         write_atomically(self.path, json.dumps(self.state.as_json(), ensure_ascii=False, indent=1).encode())
         self.journal.truncate()
+        if status == RunStatus.COMPLETED:
+            self.journal.close()
+            self.journal.path.unlink(missing_ok=True)
         finished = time.monotonic()
         # a snapshot costs O(files): space them out so their total stays a small share of the run
         self._snapshot_interval = max(MIN_SNAPSHOT_SECONDS, (finished - started) / SNAPSHOT_COST_SHARE)
