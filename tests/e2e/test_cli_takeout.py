@@ -139,9 +139,9 @@ def _bytes(kind: bytes, index: int) -> bytes:
         return sample(kind.split(b":", 1)[1].decode())
     return {
         b"jpeg": lambda: jpeg_bytes(color=(index % 256, 40, 90)),
-        b"png": lambda: png_bytes(),
+        b"png": png_bytes,
         b"png-alpha": lambda: png_bytes(mode="RGBA"),
-        b"webp": lambda: webp_bytes(),
+        b"webp": webp_bytes,
         b"webp-lossless": lambda: webp_bytes(lossless=True, alpha=True),
         b"heic": heic_bytes,
         b"mp4": mp4_bytes,
@@ -214,24 +214,16 @@ def test_every_media_file_appears_exactly_once(processed) -> None:
 
 def test_each_file_carries_its_own_sidecars_instant(processed) -> None:
     _, instants, _, _, output = processed
+    checked_exif = 0
     for media, instant in instants.items():
         path = output / "Google Photos" / media
         assert path.stat().st_mtime == instant, f"{media}: file time"
-        with Image.open(path) if path.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp") else _null() as image:
-            if image is None:
-                continue
-            if image.format in ("JPEG", "PNG", "WEBP"):
-                exif = exiftool_json(path, "-DateTimeOriginal", "-OffsetTimeOriginal")
-                assert _instant(exif) == instant, media
-                assert exif["ExifIFD:OffsetTimeOriginal"] == "+09:00"
-
-
-class _null:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *_):
-        return False
+        if path.read_bytes()[:12].startswith((b"\xff\xd8", b"\x89PNG")) or path.read_bytes()[8:12] == b"WEBP":
+            exif = exiftool_json(path, "-DateTimeOriginal", "-OffsetTimeOriginal")
+            assert _instant(exif) == instant, media
+            assert exif["ExifIFD:OffsetTimeOriginal"] == "+09:00"
+            checked_exif += 1
+    assert checked_exif >= 35
 
 
 def test_place_and_caption_are_written(processed) -> None:
