@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pef import __version__
-from pef.console import ConsoleProgress, human_bytes
+from pef.console import ConsoleProgress
 from pef.core.control import RunControl
+from pef.core.describe import human_bytes
 from pef.core.engine import Engine, Job, RunRefused, summarize
 from pef.core.events import Level, Message, RunSummary
 from pef.core.records import RunSettings

@@ -1,0 +1,52 @@
+"""Plain words for counts, sizes and durations: shared by the terminal and the window."""
+
+from __future__ import annotations
+
+from pef.core.events import RunSummary
+
+
+def human_bytes(size: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} TB"
+
+
+def human_duration(seconds: float) -> str:
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def summary_lines(summary: RunSummary) -> list[str]:
+    unmatched, failed = sum(summary.unmatched.values()), sum(summary.failed.values())
+    head = "Dry run — nothing was written. A run would process:" if summary.dry_run else f"Run {summary.status}."
+    lines = [head, f"  media files     {summary.total:>9,}"]
+    lines.append(f"  with metadata   {summary.done:>9,}")
+    lines.append(f"  unmatched       {unmatched:>9,}  (copied unchanged)")
+    lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.unmatched.items())]
+    if not summary.dry_run:
+        lines.append(f"  failed          {failed:>9,}")
+        lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.failed.items())]
+    orphans = sum(summary.orphans.values())
+    if orphans:
+        lines.append(f"  orphan sidecars {orphans:>9,}  (no media file)")
+        lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.orphans.items())]
+    skipped = sum(summary.skipped.values())
+    if skipped:
+        lines.append(f"  other files     {skipped:>9,}  (not copied)")
+        lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.skipped.items())]
+    if summary.status != "completed" and not summary.dry_run:
+        pending = summary.total - summary.done - unmatched - failed
+        lines.append(f"  not yet done    {pending:>9,}")
+    if summary.failures:
+        lines.append("Failed files:")
+        lines += [f"  {record.error or record.key}" for record in summary.failures[:50]]
+        if len(summary.failures) > 50:
+            lines.append(f"  … and {len(summary.failures) - 50} more (see the report)")
+    if summary.output:
+        lines.append(f"Output: {summary.output}" if not summary.dry_run else f"Output would be: {summary.output}")
+    if summary.report and not summary.dry_run:
+        lines.append(f"Report: {summary.report}")
+    return lines

@@ -1,0 +1,88 @@
+"""The engine on a QThread. Workers never touch widgets: events reach the GUI only as queued signals."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from pef.core.control import RunControl
+from pef.core.engine import Engine, Job
+from pef.core.events import Event, FileFinished, RunFinished
+
+UI_INTERVAL_SECONDS = 0.05  # at most 20 progress updates a second reach the window
+
+
+class EngineWorker(QObject):
+    """Lives on the job thread; turns engine events into signals."""
+
+    event = Signal(object)
+    finished = Signal(object)  # RunSummary
+    failed = Signal(str)
+
+    def __init__(self, job: Job, control: RunControl) -> None:
+        super().__init__()
+        self.job = job
+        self.control = control
+        self._last_progress = 0.0
+
+    def _sink(self, event: Event) -> None:
+        if isinstance(event, FileFinished):
+            now = time.monotonic()
+            if now - self._last_progress < UI_INTERVAL_SECONDS and event.finished < event.total:
+                return
+            self._last_progress = now
+        if not isinstance(event, RunFinished):
+            self.event.emit(event)
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            summary = Engine(self.job, self._sink, self.control).run()
+        except Exception as error:  # shown to the user; the engine already recorded per-file errors
+            self.failed.emit(f"{error.__class__.__name__}: {error}")
+            return
+        self.finished.emit(summary)
+
+
+class EngineJob(QObject):
+    """Starts a run on its own thread and relays what it says."""
+
+    event = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, job: Job, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.control = RunControl()
+        self.thread = QThread(self)
+        self.worker = EngineWorker(job, self.control)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        # quit from the worker's own thread: the GUI thread may be blocked in wait() (closing the window)
+        self.worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
+        self.worker.failed.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
+        self.worker.event.connect(self.event)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.failed.connect(self._on_failed)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.control.stop()
+
+    def wait(self, milliseconds: int = -1) -> bool:
+        return self.thread.wait() if milliseconds < 0 else self.thread.wait(milliseconds)
+
+    @property
+    def running(self) -> bool:
+        return self.thread.isRunning()
+
+    def _on_finished(self, summary: object) -> None:
+        self.thread.wait()
+        self.finished.emit(summary)
+
+    def _on_failed(self, message: str) -> None:
+        self.thread.wait()
+        self.failed.emit(message)
