@@ -17,10 +17,18 @@ EXIFTOOL = shutil.which("exiftool")
 REPO = Path(__file__).resolve().parents[1]
 
 
+def require_exiftool() -> str:
+    """exiftool's path; skip where it is missing, except in CI, where it must be there."""
+    if EXIFTOOL is None:
+        if os.environ.get("CI"):
+            pytest.fail("exiftool is missing in CI: .ci/run must install libimage-exiftool-perl")
+        pytest.skip("exiftool is not installed (apt-get install libimage-exiftool-perl)")
+    return EXIFTOOL
+
+
 def exiftool_json(path: Path, *tags: str) -> dict:
     """What exiftool (an independent reader) sees in a file: -n numbers, one dict."""
-    if EXIFTOOL is None:
-        pytest.skip("exiftool is not installed (apt-get install libimage-exiftool-perl)")
+    require_exiftool()
     result = subprocess.run(
         [EXIFTOOL, "-j", "-n", "-a", "-G1", *tags, str(path)], capture_output=True, text=True, check=True
     )
@@ -29,8 +37,7 @@ def exiftool_json(path: Path, *tags: str) -> dict:
 
 def exiftool_warnings(path: Path) -> list[str]:
     """Every warning of `exiftool -validate` for a file (JSON output would keep only the first)."""
-    if EXIFTOOL is None:
-        pytest.skip("exiftool is not installed (apt-get install libimage-exiftool-perl)")
+    require_exiftool()
     result = subprocess.run(
         [EXIFTOOL, "-a", "-validate", "-warning", "-s3", str(path)], capture_output=True, text=True, check=True
     )

@@ -25,7 +25,7 @@ from tests.builders import (
     webp_bytes,
     webp_image_chunks,
 )
-from tests.conftest import exiftool_json, exiftool_warnings
+from tests.conftest import exiftool_json, exiftool_warnings, require_exiftool
 
 PLAN = ExifPlan(wall_clock(1_561_975_200, resolve_zone("Europe/Paris")), GeoPoint(-33.8568, -151.2153, -12.5), "Opéra")
 CAMERA_SAMPLES = sorted(p.name for p in SAMPLES.glob("*.jpg") if not p.name.startswith(("invalid", "corrupted")))
@@ -77,7 +77,8 @@ def test_thumbnail_survives_byte_for_byte(tmp_path: Path) -> None:
     import subprocess
 
     def thumb(path: Path) -> bytes:
-        return subprocess.run(["exiftool", "-b", "-ThumbnailImage", str(path)], capture_output=True, check=True).stdout
+        command = [require_exiftool(), "-b", "-ThumbnailImage", str(path)]
+        return subprocess.run(command, capture_output=True, check=True).stdout
 
     assert thumb(out) and thumb(out) == thumb(SAMPLES / name)
 
