@@ -92,7 +92,8 @@ def main() -> int:
     print(f"Making a Takeout of {args.files} phone JPEGs in {work} …", flush=True)
     size = make_takeout(work, args.files)
     cold = drop_caches()
-    print(f"{args.files} files, {size / 1e6:,.0f} MB; page cache {'dropped before each timing' if cold else 'warm (not root)'}")
+    cache = "dropped before each timing" if cold else "warm (not root)"
+    print(f"{args.files} files, {size / 1e6:,.0f} MB; page cache {cache}")
     pef = [sys.executable, "-m", "pef", "--path", str(work / "Takeout"), "--quiet", "--yes", "--timezone", "UTC"]
     timings: dict[str, list[float]] = {"cp -r": [], "pef": [], "pef --no-exif": []}
     for round_ in range(args.rounds):
@@ -107,8 +108,11 @@ def main() -> int:
     cp = statistics.median(timings["cp -r"])
     for label, values in timings.items():
         median = statistics.median(values)
-        print(f"{label:<15} median {median:6.2f} s  ({size / 1e6 / median:7.1f} MB/s)  runs: "
-              + ", ".join(f"{v:.2f}" for v in values) + f"   ratio to cp -r: {median / cp:.2f}")
+        print(
+            f"{label:<15} median {median:6.2f} s  ({size / 1e6 / median:7.1f} MB/s)  runs: "
+            + ", ".join(f"{v:.2f}" for v in values)
+            + f"   ratio to cp -r: {median / cp:.2f}"
+        )
     if not args.keep:
         shutil.rmtree(work)
     return 0

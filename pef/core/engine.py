@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import traceback
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -23,6 +24,7 @@ from pef.core.events import (
 from pef.core.outcomes import FileStatus, Reason
 from pef.core.process import PARTIAL_SUFFIX, FileProcessor
 from pef.core.records import FileRecord, FileTask, RunSettings, now_iso
+from pef.core.recovery import recover_record
 from pef.core.report import REPORT_NAME, media_row, write_report
 from pef.core.runlog import RunLog
 from pef.core.source import FolderSource
@@ -124,17 +126,29 @@ class Engine:
             log = RunLog(job.output)
             self._sinks.append(log)
             try:
-                state = self._open_state(store, survey)
                 processor = FileProcessor(FolderSource(job.source), job.output, job.settings, zone)
+                state = self._open_state(store, survey, processor)
                 todo = [task for task in survey.tasks if self._needs_work(task, state.files.get(task.key))]
+                if not todo and state.status == RunStatus.COMPLETED:
+                    self._emit(Message(Level.INFO, "Nothing to do: every file of this run is already finished."))
                 for task in todo:
                     state.files.pop(task.key, None)
                 store.begin(state)
                 done_bytes = sum(r.size for r in state.files.values())
                 self._emit(RunStarted(job.output, len(survey.tasks), len(state.files), survey.total_bytes, done_bytes))
+                started = time.monotonic()
                 finished_all = self._execute(todo, processor, store, len(state.files), done_bytes)
                 status = RunStatus.COMPLETED if finished_all else RunStatus.STOPPED
                 store.snapshot(status)
+                elapsed = time.monotonic() - started
+                log(
+                    Message(
+                        Level.INFO,
+                        f"saving progress took {store.seconds_spent:.2f} s of {elapsed:.2f} s "
+                        f"({100 * store.seconds_spent / max(elapsed, 1e-9):.1f}%), "
+                        f"{store.snapshots} snapshot(s)",
+                    )
+                )
                 summary = summarize(state, survey, job.output, status)
                 self._write_report(survey, state)
                 self._emit(RunFinished(summary))
@@ -144,9 +158,10 @@ class Engine:
                 self._sinks.remove(log)
                 log.close()
 
-    def _open_state(self, store: StateStore, survey: Survey) -> RunState:
+    def _open_state(self, store: StateStore, survey: Survey, processor: FileProcessor) -> RunState:
         job = self.job
         fresh = RunState(source_path=str(job.source), settings=job.settings)
+        rebuilt = False
         if job.redo_all or not store.exists():
             state = fresh
         else:
@@ -157,6 +172,7 @@ class Engine:
             if loaded is None:
                 state = fresh
             else:
+                rebuilt = loaded.rebuilt
                 for note in loaded.notes:
                     self._emit(Message(Level.WARNING, note))
                 conflict = state_conflict(loaded.state, job.source, job.settings)
@@ -169,6 +185,19 @@ class Engine:
                 state.source_path, state.settings = str(job.source), job.settings
         keys = {task.key for task in survey.tasks}
         state.files = {key: record for key, record in state.files.items() if key in keys}
+        if rebuilt:
+            recovered = 0
+            for task in survey.tasks:
+                if task.key not in state.files and (record := recover_record(task, job.output, processor)):
+                    state.files[task.key] = record
+                    recovered += 1
+            self._emit(
+                Message(
+                    Level.WARNING,
+                    f"{recovered:,} finished file(s) were recovered from the output "
+                    "folder; the others will be done again.",
+                )
+            )
         state.total = len(survey.tasks)
         state.orphan_sidecars = sorted(survey.orphans)
         removed = remove_partials(job.output)

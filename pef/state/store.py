@@ -105,6 +105,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 class Loaded:
     state: RunState
     notes: tuple[str, ...]  # what the user must be told (a damaged file set aside, lines skipped)
+    rebuilt: bool = False  # the snapshot was lost: what the journal lacks must be found in the outputs
 
 
 class StateStore:
@@ -117,6 +118,8 @@ class StateStore:
         self.state: RunState | None = None
         self._last_sync = self._last_snapshot = time.monotonic()
         self._snapshot_interval = MIN_SNAPSHOT_SECONDS
+        self.seconds_spent = 0.0  # in journal writes, syncs and snapshots: the cost of being resumable
+        self.snapshots = 0
 
     def exists(self) -> bool:
         return self.path.exists() or self.journal.path.exists()
@@ -135,6 +138,8 @@ class StateStore:
                 if not set_aside:
                     raise StateError(f"the state file is unreadable ({error})") from error
                 aside = self.path.with_name(f"{STATE_NAME}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
+                while aside.exists():  # never overwrite an earlier damaged file
+                    aside = aside.with_name(aside.name + "+")
                 os.replace(self.path, aside)
                 notes.append(
                     f"The state file was unreadable ({error}); it was kept as {aside.name} and the "
@@ -146,12 +151,13 @@ class StateStore:
                 f"{replay.damaged_lines} damaged journal line(s) were skipped (a torn last write); "
                 "those files will be done again."
             )
+        rebuilt = state is None or not state.source_path
         if state is None:
             if not replay.records and not notes:
                 raise StateError(f"no state in {self.folder}")
             state = RunState(source_path="", settings=RunSettings())
         state.files.update(replay.records)
-        return Loaded(state, tuple(notes))
+        return Loaded(state, tuple(notes), rebuilt)
 
     def begin(self, state: RunState) -> None:
         self.state = state
@@ -159,9 +165,11 @@ class StateStore:
 
     def record(self, record: FileRecord) -> None:
         assert self.state is not None
+        started = time.monotonic()
         self.state.files[record.key] = record
         self.journal.append(record)
         self.checkpoint_if_due()
+        self.seconds_spent += time.monotonic() - started
 
     def checkpoint_if_due(self) -> None:
         now = time.monotonic()
@@ -169,7 +177,8 @@ class StateStore:
             self.snapshot(RunStatus.RUNNING)
         elif now - self._last_sync >= JOURNAL_SYNC_SECONDS:
             self.journal.sync()
-            self._last_sync = now
+            self._last_sync = time.monotonic()
+            self.seconds_spent += self._last_sync - now
 
     def snapshot(self, status: str) -> None:
         """Fold the journal into the state file and empty the journal."""
@@ -184,6 +193,8 @@ class StateStore:
             self.journal.close()
             self.journal.path.unlink(missing_ok=True)
         finished = time.monotonic()
+        self.snapshots += 1
+        self.seconds_spent += finished - started
         # a snapshot costs O(files): space them out so their total stays a small share of the run
         self._snapshot_interval = max(MIN_SNAPSHOT_SECONDS, (finished - started) / SNAPSHOT_COST_SHARE)
         self._last_snapshot = self._last_sync = finished

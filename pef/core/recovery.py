@@ -1,0 +1,71 @@
+"""What an output folder proves about files whose records were lost with a damaged state file.
+
+An output only ever gets its final name once it is complete, so a final name is proof of a
+finished copy. A file is recorded again only when the output also proves *what* was done; any
+doubt means it is done again (in place), which is always safe.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pef.core.outcomes import FileStatus, Reason
+from pef.core.process import EXIF_EXTENSIONS, FileProcessor
+from pef.core.records import FileRecord, FileTask, now_iso
+from pef.core.sidecar import Metadata
+
+RECOVERED = "recovered from the output folder after the state file was lost"
+
+
+def recover_record(task: FileTask, output_root: Path, processor: FileProcessor) -> FileRecord | None:
+    try:
+        stat = os.stat(output_root / task.output)
+    except OSError:
+        return None
+    if task.sidecar is None:
+        if stat.st_size != task.size:
+            return None
+        return FileRecord(
+            task.key,
+            FileStatus.UNMATCHED,
+            task.output,
+            None,
+            task.reason,
+            stat.st_size,
+            at=now_iso(),
+            match=task.match,
+            note=RECOVERED,
+        )
+    metadata = processor.read_sidecar(task.sidecar)
+    if not isinstance(metadata, Metadata):
+        if stat.st_size != task.size:
+            return None
+        return FileRecord(
+            task.key,
+            FileStatus.UNMATCHED,
+            task.output,
+            task.sidecar,
+            Reason.BAD_SIDECAR,
+            stat.st_size,
+            at=now_iso(),
+            error=f"{task.sidecar}: {metadata.detail}",
+            match=task.match,
+            note=RECOVERED,
+        )
+    if metadata.taken is None or int(stat.st_mtime) != metadata.taken:
+        return None  # the file time is set last, just before the rename: without it, no proof
+    writes_exif = task.key.lower().endswith(EXIF_EXTENSIONS) and processor.settings.write_exif
+    if writes_exif and stat.st_size == task.size:
+        return None  # may have been copied unchanged as corrupt media: let it fail again, quickly
+    return FileRecord(
+        task.key,
+        FileStatus.DONE,
+        task.output,
+        task.sidecar,
+        None,
+        stat.st_size,
+        at=now_iso(),
+        match=task.match,
+        note=RECOVERED,
+    )
