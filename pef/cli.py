@@ -95,8 +95,17 @@ def _resume_command(source: Path, output: Path) -> str:
     return f"pef --path '{source}' --output '{output}'"
 
 
+def _attach_suffix_values(argv: Sequence[str]) -> list[str]:
+    """`--suffix -retouche` → `--suffix=-retouche`: every edit suffix starts with a dash."""
+    joined, items = [], iter(argv)
+    for item in items:
+        value = next(items, None) if item == "--suffix" else None
+        joined.append(f"--suffix={value}" if value is not None else item)
+    return joined
+
+
 def run(argv: Sequence[str]) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_attach_suffix_values(argv))
     source = args.path.expanduser().resolve()
     if not source.is_dir():
         return _usage_error(f"{args.path} is not a folder")
@@ -131,6 +140,9 @@ def run(argv: Sequence[str]) -> int:
         return _usage_error(str(error))
     except OSError as error:
         return _usage_error(f"cannot use the output folder {choice.folder}: {error.strerror or error}")
+    finally:
+        # everything is saved: a late Ctrl+C must not kill the process while it prints and exits
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     return _exit_code(summary, source, interrupted["count"] > 0, console)
 
 

@@ -175,3 +175,13 @@ def test_vanished_source_file_is_reported(tmp_path: Path) -> None:
     assert (record.status, record.reason) == (FileStatus.FAILED, Reason.SOURCE_VANISHED)
     assert "c.jpg" in record.error and "vanished" in record.error
     assert not (tmp_path / "out" / "c.jpg").exists()
+
+
+def test_user_suffix_pairs_edited_copies(tmp_path: Path) -> None:
+    tree = TakeoutTree(tmp_path / "Takeout")
+    tree.media("IMG_7.jpg", jpeg_bytes(), "IMG_7.jpg.json", sidecar("IMG_7.jpg", INSTANT))
+    tree.media("IMG_7-retouche.jpg", jpeg_bytes(), None)
+    run_pef("--path", tree.root, "--suffix", "-retouche")
+    edited = tmp_path / "Takeout_pefProcessed/Google Photos/IMG_7-retouche.jpg"
+    assert edited.stat().st_mtime == INSTANT
+    assert exiftool_json(edited)["ExifIFD:DateTimeOriginal"]

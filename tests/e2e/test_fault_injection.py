@@ -1,0 +1,191 @@
+"""Kill the command line at random moments, resume, and get exactly what a clean run gives."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.builders import TakeoutTree, jpeg_bytes, png_bytes, sidecar
+from tests.conftest import REPO, run_pef
+
+FILES = 2_100
+KILLS = 22
+STATE_FILES = {"processing_state.json", "pef-report.csv", "pef.log"}
+
+
+@pytest.fixture(scope="module")
+def takeout(tmp_path_factory: pytest.TempPathFactory) -> TakeoutTree:
+    tree = TakeoutTree(tmp_path_factory.mktemp("faults") / "Takeout")
+    variants = [jpeg_bytes(color=(c, 50, 90)) for c in range(0, 250, 50)]
+    png = png_bytes()
+    for index in range(FILES):
+        folder = f"Photos from {2010 + index % 12}"
+        if index % 10 == 9:
+            tree.media(
+                f"{folder}/Screenshot_{index}.png",
+                png,
+                f"Screenshot_{index}.png.json",
+                sidecar(f"Screenshot_{index}.png", 1_500_000_000 + index * 97),
+            )
+        elif index % 25 == 7:
+            tree.media(f"{folder}/lonely_{index}.jpg", variants[index % 5], None)
+        else:
+            name = f"IMG_{index:05d}.jpg"
+            tree.media(
+                f"{folder}/{name}",
+                variants[index % 5],
+                f"{name}.supplemental-metadata.json",
+                sidecar(name, 1_500_000_000 + index * 97, geo=(45.0 + index / 1e4, 7.0, 300.0)),
+            )
+    return tree
+
+
+@pytest.fixture(scope="module")
+def reference(takeout: TakeoutTree) -> Path:
+    output = takeout.root.parent / "reference"
+    run_pef("--path", takeout.root, "--output", output, "--timezone", "Europe/Rome", "--quiet")
+    return output
+
+
+def fingerprint(output: Path) -> dict[str, tuple[str, int]]:
+    found = {}
+    for path in output.rglob("*"):
+        relative = str(path.relative_to(output))
+        if path.is_file() and relative not in STATE_FILES:
+            found[relative] = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+    return found
+
+
+def report_rows(output: Path) -> list[dict]:
+    with open(output / "pef-report.csv", encoding="utf-8-sig", newline="") as handle:
+        return sorted(csv.DictReader(handle), key=lambda row: row["source"])
+
+
+def start(takeout: TakeoutTree, output: Path) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "pef",
+        "--path",
+        str(takeout.root),
+        "--output",
+        str(output),
+        "--timezone",
+        "Europe/Rome",
+        "--workers",
+        "3",
+    ]
+    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def finished_count(output: Path) -> int:
+    """Files the saved state (snapshot + journal) counts as finished, read the way a user's next run does."""
+    from pef.state.store import StateError, StateStore
+
+    try:
+        return len(StateStore(output).peek().files)
+    except (StateError, OSError, ValueError):
+        return 0
+
+
+def assert_same_as_reference(output: Path, reference: Path) -> None:
+    assert fingerprint(output) == fingerprint(reference)
+    assert report_rows(output) == report_rows(reference)
+    state, ref_state = (json.loads((folder / "processing_state.json").read_text()) for folder in (output, reference))
+    assert state["status"] == "completed"
+    assert state["stats"] == ref_state["stats"]
+    leftovers = [p.name for p in output.rglob("*") if p.name.endswith((".pef-partial", ".tmp"))]
+    leftovers += [p.name for p in output.iterdir() if p.name in ("processing_state.journal", ".pef.lock")]
+    assert leftovers == []
+
+
+def wait_for_start(process: subprocess.Popen) -> None:
+    """Read the run's messages until it starts processing files ("Output: …")."""
+    for line in process.stderr:
+        if line.startswith(("Output:", "Nothing")):
+            return
+
+
+def processing_seconds(takeout: TakeoutTree, output: Path) -> float:
+    process = start(takeout, output)
+    wait_for_start(process)
+    started = time.monotonic()
+    process.communicate()
+    return time.monotonic() - started
+
+
+def test_kill_9_at_random_moments_then_resume(takeout: TakeoutTree, reference: Path) -> None:
+    rng = random.Random(20261122)
+    output = takeout.root.parent / "killed"
+    window = processing_seconds(takeout, takeout.root.parent / "timing")
+    progress = []
+    for attempt in range(KILLS):
+        process = start(takeout, output)
+        if attempt % 4 == 3:
+            time.sleep(rng.uniform(0.0, 0.4))  # during start-up, the scan or the state's loading
+        else:
+            wait_for_start(process)
+            time.sleep(rng.uniform(0.0, window / 10))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        process.stderr.close()
+        progress.append(finished_count(output))
+    mid_run = sum(1 for before, after in zip([0, *progress], progress, strict=False) if after - before > 0)
+    print(f"\nkill -9 x{KILLS} (processing takes {window:.2f} s): files finished after each kill: {progress}")
+    assert mid_run >= 10, f"only {mid_run} kills landed while files were being written"
+    result = run_pef("--path", takeout.root, "--output", output, "--timezone", "Europe/Rome", check_code=None)
+    assert result.returncode == 0, result.stderr
+    assert_same_as_reference(output, reference)
+
+
+def test_sigint_at_random_moments_then_resume(takeout: TakeoutTree, reference: Path) -> None:
+    rng = random.Random(7)
+    output = takeout.root.parent / "interrupted"
+    window = processing_seconds(takeout, takeout.root.parent / "timing-sigint")
+    codes, progress = [], []
+    for attempt in range(KILLS):
+        process = start(takeout, output)
+        wait_for_start(process)  # the Ctrl+C handler is installed by now
+        time.sleep(rng.uniform(0.0, window / 10))
+        process.send_signal(signal.SIGINT)
+        if attempt % 5 == 4:  # now and then a second Ctrl+C: quit at once
+            time.sleep(rng.uniform(0.0, 0.05))
+            process.send_signal(signal.SIGINT)
+        rest = process.communicate()[1]
+        codes.append(process.returncode)
+        progress.append(finished_count(output))
+        if process.returncode == 130 and attempt % 5 != 4:
+            assert "Progress saved. Resume with: pef --path" in rest
+    print(f"\nSIGINT x{KILLS}: exit codes {codes}; files finished after each: {progress}")
+    assert set(codes) <= {0, 130}, codes
+    assert codes.count(130) >= 10
+    result = run_pef("--path", takeout.root, "--output", output, "--timezone", "Europe/Rome", check_code=None)
+    assert result.returncode == 0, result.stderr
+    assert_same_as_reference(output, reference)
+
+
+def test_resuming_a_completed_run_does_nothing(takeout: TakeoutTree, reference: Path) -> None:
+    before = fingerprint(reference)
+    result = run_pef("--path", takeout.root, "--output", reference, "--timezone", "Europe/Rome")
+    assert "Nothing to do" in result.stderr
+    assert f"Resuming: {FILES:,} of {FILES:,} already done." in result.stderr
+    assert fingerprint(reference) == before
+
+
+def test_saving_progress_costs_little(reference: Path) -> None:
+    log = (reference / "pef.log").read_text()
+    line = next(line for line in log.splitlines() if "saving progress took" in line)
+    share = float(line.split("(")[1].split("%")[0])
+    print(f"\n{line.split('INFO: ')[1]}")
+    assert share < 50, line  # generous: tiny files make the per-file cost look large; see bench/
+    assert os.path.exists(reference / "processing_state.json")
