@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 
 from pef.core.outcomes import FileStatus, MatchKind, Reason
@@ -55,11 +55,18 @@ class FileRecord:
     note: str = ""
 
     def as_json(self) -> dict:
-        data = asdict(self)
-        data.pop("key")
-        for name in ("status", "reason", "match"):
-            data[name] = data[name].value if data[name] is not None else None
-        return data
+        return {
+            "status": self.status.value,
+            "output": self.output,
+            "sidecar": self.sidecar,
+            "reason": self.reason.value if self.reason else None,
+            "size": self.size,
+            "attempts": self.attempts,
+            "at": self.at,
+            "error": self.error,
+            "match": self.match.value if self.match else None,
+            "note": self.note,
+        }
 
     @classmethod
     def from_json(cls, key: str, data: dict) -> FileRecord:

@@ -6,7 +6,7 @@ import struct
 from dataclasses import dataclass
 
 from pef.metadata.exif import MAX_JPEG_EXIF, ExifPlan, ExifTooLarge, FreshImage, build_exif
-from pef.metadata.splice import CorruptMedia, Piece, SourceRange, read_exact
+from pef.metadata.splice import CorruptMedia, Piece, SourceRange, SourceReader
 
 EXIF_PREFIX = b"Exif\x00\x00"
 MAX_HEADER_BYTES = 32 * 1024 * 1024
@@ -34,16 +34,16 @@ class JpegHeader:
     size: FreshImage | None
 
 
-def read_header(src_fd: int, file_size: int) -> JpegHeader:
-    if read_exact(src_fd, 2, 0, "start marker") != b"\xff\xd8":
+def read_header(reader: SourceReader, file_size: int) -> JpegHeader:
+    if reader.read(2, 0, "start marker") != b"\xff\xd8":
         raise CorruptMedia("no JPEG start-of-image marker")
     position, segments, size = 2, [], None
     while True:
         if position > MAX_HEADER_BYTES or position >= file_size:
             raise CorruptMedia("no image data (SOS) before the end of the file")
-        if read_exact(src_fd, 1, position, "marker")[0] != 0xFF:
+        if reader.read(1, position, "marker")[0] != 0xFF:
             raise CorruptMedia(f"expected a marker at byte {position}")
-        marker = read_exact(src_fd, 1, position + 1, "marker")[0]
+        marker = reader.read(1, position + 1, "marker")[0]
         if marker == 0xFF:  # fill byte
             position += 1
             continue
@@ -54,10 +54,10 @@ def read_header(src_fd: int, file_size: int) -> JpegHeader:
             raise CorruptMedia("end-of-image marker before any image data")
         if marker == 0xDA:
             return JpegHeader(tuple(segments), position, size)
-        length = struct.unpack(">H", read_exact(src_fd, 2, position + 2, "segment length"))[0]
+        length = struct.unpack(">H", reader.read(2, position + 2, "segment length"))[0]
         if length < 2:
             raise CorruptMedia(f"segment length {length} at byte {position}")
-        payload = read_exact(src_fd, length - 2, position + 4, f"segment FF{marker:02X}")
+        payload = reader.read(length - 2, position + 4, f"segment FF{marker:02X}")
         if marker in _SOF and len(payload) >= 5:
             height, width = struct.unpack(">HH", payload[1:5])
             size = FreshImage(width, height)
@@ -66,7 +66,8 @@ def read_header(src_fd: int, file_size: int) -> JpegHeader:
 
 
 def jpeg_pieces(src_fd: int, file_size: int, plan: ExifPlan) -> tuple[list[Piece], str]:
-    header = read_header(src_fd, file_size)
+    reader = SourceReader(src_fd)
+    header = read_header(reader, file_size)
     segments = list(header.segments)
     old = next((index for index, segment in enumerate(segments) if segment.is_exif), None)
     existing = segments[old].payload[len(EXIF_PREFIX) :] if old is not None else None

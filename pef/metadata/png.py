@@ -7,7 +7,7 @@ import zlib
 from dataclasses import dataclass
 
 from pef.metadata.exif import ExifPlan, build_exif
-from pef.metadata.splice import CorruptMedia, Piece, SourceRange, merge_ranges, read_exact
+from pef.metadata.splice import CorruptMedia, Piece, SourceRange, SourceReader, merge_ranges
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_CHUNKS = 100_000
@@ -28,12 +28,12 @@ def chunk_bytes(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def read_chunks(src_fd: int, file_size: int) -> list[Chunk]:
-    if read_exact(src_fd, 8, 0, "signature") != SIGNATURE:
+def read_chunks(reader: SourceReader, file_size: int) -> list[Chunk]:
+    if reader.read(8, 0, "signature") != SIGNATURE:
         raise CorruptMedia("no PNG signature")
     chunks, position = [], 8
     while position < file_size and len(chunks) < MAX_CHUNKS:
-        length, kind = struct.unpack(">I4s", read_exact(src_fd, 8, position, "chunk header"))
+        length, kind = struct.unpack(">I4s", reader.read(8, position, "chunk header"))
         if position + 12 + length > file_size:
             raise CorruptMedia(f"chunk {kind!r} at byte {position} runs past the end of the file")
         chunks.append(Chunk(kind, position, length))
@@ -46,9 +46,10 @@ def read_chunks(src_fd: int, file_size: int) -> list[Chunk]:
 
 
 def png_pieces(src_fd: int, file_size: int, plan: ExifPlan) -> tuple[list[Piece], str]:
-    chunks = read_chunks(src_fd, file_size)
+    reader = SourceReader(src_fd)
+    chunks = read_chunks(reader, file_size)
     old = next((chunk for chunk in chunks if chunk.kind == b"eXIf"), None)
-    existing = read_exact(src_fd, old.length, old.offset + 8, "eXIf chunk") if old else None
+    existing = reader.read(old.length, old.offset + 8, "eXIf chunk") if old else None
     block, note = build_exif(existing, plan)
     pieces: list[Piece] = [SIGNATURE]
     for chunk in chunks:

@@ -69,11 +69,26 @@ def whole_file(size: int) -> list[Piece]:
     return [SourceRange(0, size)]
 
 
-def read_exact(src_fd: int, length: int, offset: int, what: str) -> bytes:
-    data = os.pread(src_fd, length, offset)
-    if len(data) != length:
-        raise CorruptMedia(f"file ends inside the {what} at byte {offset}")
-    return data
+class SourceReader:
+    """Reads a file's header region through one buffer: a few large reads instead of one per field."""
+
+    WINDOW = 64 * 1024
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self._start = 0
+        self._buffer = b""
+
+    def read(self, length: int, offset: int, what: str) -> bytes:
+        """Exactly `length` bytes at `offset`, or CorruptMedia naming what was being read."""
+        end = offset + length
+        if not (self._start <= offset and end <= self._start + len(self._buffer)):
+            self._start = offset
+            self._buffer = os.pread(self.fd, max(length, self.WINDOW), offset)
+        data = self._buffer[offset - self._start : end - self._start]
+        if len(data) != length:
+            raise CorruptMedia(f"file ends inside the {what} at byte {offset}")
+        return data
 
 
 def merge_ranges(pieces: list[Piece]) -> list[Piece]:

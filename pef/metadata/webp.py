@@ -6,7 +6,7 @@ import struct
 from dataclasses import dataclass
 
 from pef.metadata.exif import ExifPlan, build_exif
-from pef.metadata.splice import CorruptMedia, Piece, SourceRange, merge_ranges, read_exact
+from pef.metadata.splice import CorruptMedia, Piece, SourceRange, SourceReader, merge_ranges
 
 EXIF_FLAG, ALPHA_FLAG = 0x08, 0x10
 MAX_CHUNKS = 100_000
@@ -27,14 +27,14 @@ def _chunk(fourcc: bytes, data: bytes) -> bytes:
     return fourcc + struct.pack("<I", len(data)) + data + (b"\x00" if len(data) & 1 else b"")
 
 
-def read_chunks(src_fd: int, file_size: int) -> list[RiffChunk]:
-    riff, declared, webp = struct.unpack("<4sI4s", read_exact(src_fd, 12, 0, "RIFF header"))
+def read_chunks(reader: SourceReader, file_size: int) -> list[RiffChunk]:
+    riff, declared, webp = struct.unpack("<4sI4s", reader.read(12, 0, "RIFF header"))
     if riff != b"RIFF" or webp != b"WEBP":
         raise CorruptMedia("no RIFF/WEBP header")
     end = min(file_size, 8 + declared)
     chunks, position = [], 12
     while position + 8 <= end and len(chunks) < MAX_CHUNKS:
-        fourcc, size = struct.unpack("<4sI", read_exact(src_fd, 8, position, "chunk header"))
+        fourcc, size = struct.unpack("<4sI", reader.read(8, position, "chunk header"))
         if position + 8 + size > end:
             raise CorruptMedia(f"chunk {fourcc!r} at byte {position} runs past the end of the file")
         chunks.append(RiffChunk(fourcc, position, size))
@@ -44,8 +44,8 @@ def read_chunks(src_fd: int, file_size: int) -> list[RiffChunk]:
     return chunks
 
 
-def _canvas(src_fd: int, chunk: RiffChunk) -> tuple[int, int, bool]:
-    data = read_exact(src_fd, min(chunk.size, 10), chunk.offset + 8, f"{chunk.fourcc!r} header")
+def _canvas(reader: SourceReader, chunk: RiffChunk) -> tuple[int, int, bool]:
+    data = reader.read(min(chunk.size, 10), chunk.offset + 8, f"{chunk.fourcc!r} header")
     if chunk.fourcc == b"VP8 " and len(data) >= 10 and data[3:6] == b"\x9d\x01\x2a":
         width, height = struct.unpack("<HH", data[6:10])
         return width & 0x3FFF, height & 0x3FFF, False
@@ -55,28 +55,29 @@ def _canvas(src_fd: int, chunk: RiffChunk) -> tuple[int, int, bool]:
     raise CorruptMedia(f"unreadable {chunk.fourcc.decode('latin-1')} bitstream header")
 
 
-def _vp8x(src_fd: int, chunks: list[RiffChunk]) -> bytes:
+def _vp8x(reader: SourceReader, chunks: list[RiffChunk]) -> bytes:
     first = chunks[0]
     if first.fourcc == b"VP8X":
-        payload = bytearray(read_exact(src_fd, first.size, first.offset + 8, "VP8X chunk"))
+        payload = bytearray(reader.read(first.size, first.offset + 8, "VP8X chunk"))
         if len(payload) < 10:
             raise CorruptMedia("VP8X chunk is too short")
         payload[0] |= EXIF_FLAG
         return _chunk(b"VP8X", bytes(payload))
-    width, height, alpha = _canvas(src_fd, first)
+    width, height, alpha = _canvas(reader, first)
     flags = EXIF_FLAG | (ALPHA_FLAG if alpha else 0)
     payload = bytes((flags, 0, 0, 0)) + (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
     return _chunk(b"VP8X", payload)
 
 
 def webp_pieces(src_fd: int, file_size: int, plan: ExifPlan) -> tuple[list[Piece], str]:
-    chunks = read_chunks(src_fd, file_size)
+    reader = SourceReader(src_fd)
+    chunks = read_chunks(reader, file_size)
     old = next((chunk for chunk in chunks if chunk.fourcc == b"EXIF"), None)
-    existing = read_exact(src_fd, old.size, old.offset + 8, "EXIF chunk") if old else None
+    existing = reader.read(old.size, old.offset + 8, "EXIF chunk") if old else None
     if existing and existing.startswith(b"Exif\x00\x00"):  # some writers keep the JPEG prefix
         existing = existing[6:]
     block, note = build_exif(existing, plan)
-    body: list[Piece] = [_vp8x(src_fd, chunks)]
+    body: list[Piece] = [_vp8x(reader, chunks)]
     exif = _chunk(b"EXIF", block)
     for chunk in chunks:
         if chunk.fourcc in (b"VP8X", b"EXIF"):
