@@ -23,33 +23,22 @@ def recover_record(task: FileTask, output_root: Path, processor: FileProcessor) 
         stat = os.stat(output_root / task.output)
     except OSError:
         return None
-    if task.sidecar is None:
+    metadata = processor.read_sidecar(task.sidecar) if task.sidecar else None
+    if not isinstance(metadata, Metadata):  # copied unchanged: the size alone proves it
         if stat.st_size != task.size:
             return None
-        return FileRecord(
-            task.key,
-            FileStatus.UNMATCHED,
-            task.output,
-            None,
-            task.reason,
-            stat.st_size,
-            at=now_iso(),
-            match=task.match,
-            note=RECOVERED,
-        )
-    metadata = processor.read_sidecar(task.sidecar)
-    if not isinstance(metadata, Metadata):
-        if stat.st_size != task.size:
-            return None
+        reason, error = task.reason, None
+        if metadata is not None:
+            reason, error = Reason.BAD_SIDECAR, f"{task.sidecar}: {metadata.detail}"
         return FileRecord(
             task.key,
             FileStatus.UNMATCHED,
             task.output,
             task.sidecar,
-            Reason.BAD_SIDECAR,
+            reason,
             stat.st_size,
             at=now_iso(),
-            error=f"{task.sidecar}: {metadata.detail}",
+            error=error,
             match=task.match,
             note=RECOVERED,
         )
