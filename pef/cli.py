@@ -13,7 +13,7 @@ from pef import __version__
 from pef.console import ConsoleProgress
 from pef.core.control import RunControl
 from pef.core.describe import human_bytes
-from pef.core.engine import Engine, Job, RunRefused, summarize
+from pef.core.engine import Engine, Job, RunDeclined, RunRefused, summarize
 from pef.core.events import Level, Message, RunSummary
 from pef.core.records import RunSettings
 from pef.core.source import FolderSource
@@ -131,10 +131,11 @@ def run(argv: Sequence[str]) -> int:
         )
     control = RunControl()
     interrupted = _install_signal_handlers(control, console)
-    engine = Engine(Job(source, choice.folder, settings, args.workers, choice.redo_all), console, control)
+    job = Job(source, choice.folder, settings, args.workers, choice.redo_all)
+    engine = Engine(job, console, control, confirm=_confirmer(args.yes, console), stop_on_auto_pause=True)
     try:
         summary = engine.run()
-    except RunRefused as error:
+    except (RunRefused, RunDeclined) as error:
         return _usage_error(str(error))
     except OutputLocked as error:
         return _usage_error(str(error))
@@ -146,7 +147,26 @@ def run(argv: Sequence[str]) -> int:
     return _exit_code(summary, source, interrupted["count"] > 0, console)
 
 
+def _confirmer(yes: bool, console: ConsoleProgress):
+    """Ask on a terminal; with --yes, or with no one to ask, never wait for an answer."""
+
+    def confirm(question: str) -> bool:
+        if yes:
+            console(Message(Level.WARNING, question.replace(" Start anyway?", "") + " Starting anyway (--yes)."))
+            return True
+        if not sys.stdin.isatty():
+            console(
+                Message(Level.ERROR, question.split(" Start anyway?", maxsplit=1)[0] + " Add --yes to start anyway.")
+            )
+            return False
+        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+    return confirm
+
+
 def _exit_code(summary: RunSummary, source: Path, interrupted: bool, console: ConsoleProgress) -> int:
+    if summary.status == RunStatus.PAUSED and summary.reason:
+        console(Message(Level.ERROR, f"pef paused by itself: {summary.reason}"))
     if summary.status != RunStatus.COMPLETED:
         console(
             Message(

@@ -9,8 +9,10 @@ from typing import TextIO
 
 from pef.core.describe import human_bytes, human_duration, summary_lines
 from pef.core.events import (
+    ControlChanged,
     Event,
     FileFinished,
+    FileRetrying,
     Level,
     Message,
     RunFinished,
@@ -64,6 +66,12 @@ class ConsoleProgress:
                     self._print(f"Resuming: {done:,} of {total:,} already done.")
             case FileFinished():
                 self._progress(event)
+            case FileRetrying(retry=retry, delay=delay, error=error):
+                self._print(f"warning: {error} — retry {retry} of 3 in {delay:.0f} s", force=True)
+            case ControlChanged(state="paused", reason=reason) if reason:
+                self._print(f"warning: paused: {reason}", force=True)
+            case ControlChanged(state=state) if state in ("paused", "running"):
+                self._print("Paused." if state == "paused" else "Resumed.")
             case RunFinished(summary=summary):
                 self.show_summary(summary)
 

@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import os
+import shutil
+import threading
 import time
 import traceback
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from pef.core.control import RunControl
+from pef.core.autopause import ENVIRONMENT_FAILURES, STREAK_LIMIT, explain_streak
+from pef.core.control import ControlState, RunControl
+from pef.core.describe import human_bytes
 from pef.core.events import (
+    ControlChanged,
     EventSink,
     FileFinished,
+    FileRetrying,
     Level,
     Message,
     RunFinished,
     RunStarted,
     RunSummary,
     ScanFinished,
+    SpaceShortage,
 )
 from pef.core.outcomes import FileStatus, Reason
+from pef.core.output_files import OutputFiles
 from pef.core.process import PARTIAL_SUFFIX, FileProcessor
 from pef.core.records import FileRecord, FileTask, RunSettings, now_iso
 from pef.core.recovery import recover_record
@@ -63,7 +72,7 @@ def state_conflict(state: RunState, source: Path, settings: RunSettings) -> str 
     return None
 
 
-def summarize(state: RunState, survey: Survey, output: Path | None, status: str) -> RunSummary:
+def summarize(state: RunState, survey: Survey, output: Path | None, status: str, reason: str = "") -> RunSummary:
     unmatched: Counter = Counter()
     failed: Counter = Counter()
     failures = []
@@ -85,6 +94,7 @@ def summarize(state: RunState, survey: Survey, output: Path | None, status: str)
         orphans=survey.orphan_counts(),
         skipped=survey.skipped_counts(),
         status=status,
+        reason=reason,
         report=output / REPORT_NAME if output else None,
         failures=tuple(sorted(failures, key=lambda r: r.key)),
     )
@@ -101,15 +111,40 @@ def remove_partials(folder: Path) -> int:
     return removed
 
 
+class RunDeclined(Exception):
+    """The person chose not to start (the output drive looks too small)."""
+
+
+Confirm = Callable[[str], bool]
+
+
 class Engine:
-    def __init__(self, job: Job, sink: EventSink, control: RunControl | None = None) -> None:
+    def __init__(
+        self,
+        job: Job,
+        sink: EventSink,
+        control: RunControl | None = None,
+        *,
+        files: OutputFiles | None = None,
+        sleep: Callable[[float], bool] | None = None,
+        confirm: Confirm = lambda _question: True,
+        stop_on_auto_pause: bool = False,
+    ) -> None:
         self.job = job
         self.control = control or RunControl()
+        self.files = files or OutputFiles()
+        self.sleep = sleep or self.control.sleep  # tests inject a clock here: backoff without sleeping
+        self.confirm = confirm
+        self.stop_on_auto_pause = stop_on_auto_pause  # the CLI exits on an auto-pause; the window waits
         self._sinks: list[EventSink] = [sink]
+        self._pause_reason = ""
+        self._emit_lock = threading.Lock()  # workers report retries while the engine reports the rest
+        self.control.subscribe(lambda state, reason: self._emit(ControlChanged(state.value, reason)))
 
     def _emit(self, event) -> None:
-        for sink in self._sinks:
-            sink(event)
+        with self._emit_lock:
+            for sink in self._sinks:
+                sink(event)
 
     def survey(self) -> Survey:
         survey = survey_takeout(FolderSource(self.job.source), self.job.settings)
@@ -120,43 +155,78 @@ class Engine:
         job = self.job
         zone = resolve_zone(job.settings.timezone)
         survey = self.survey()
+        created = not job.output.exists()
         job.output.mkdir(parents=True, exist_ok=True)
-        with OutputLock(job.output):
-            store = StateStore(job.output)
-            log = RunLog(job.output)
-            self._sinks.append(log)
-            try:
-                processor = FileProcessor(FolderSource(job.source), job.output, job.settings, zone)
-                state = self._open_state(store, survey, processor)
-                todo = [task for task in survey.tasks if self._needs_work(task, state.files.get(task.key))]
-                if not todo and state.status == RunStatus.COMPLETED:
-                    self._emit(Message(Level.INFO, "Nothing to do: every file of this run is already finished."))
-                for task in todo:
-                    state.files.pop(task.key, None)
-                store.begin(state)
-                done_bytes = sum(r.size for r in state.files.values())
-                self._emit(RunStarted(job.output, len(survey.tasks), len(state.files), survey.total_bytes, done_bytes))
-                started = time.monotonic()
-                finished_all = self._execute(todo, processor, store, len(state.files), done_bytes)
-                status = RunStatus.COMPLETED if finished_all else RunStatus.STOPPED
-                store.snapshot(status)
-                elapsed = time.monotonic() - started
-                log(
-                    Message(
-                        Level.INFO,
-                        f"saving progress took {store.seconds_spent:.2f} s of {elapsed:.2f} s "
-                        f"({100 * store.seconds_spent / max(elapsed, 1e-9):.1f}%), "
-                        f"{store.snapshots} snapshot(s)",
-                    )
+        try:
+            with OutputLock(job.output):
+                return self._run_locked(survey, zone)
+        except RunDeclined:
+            if created:
+                shutil.rmtree(job.output, ignore_errors=True)
+            raise
+
+    def _run_locked(self, survey: Survey, zone) -> RunSummary:
+        job = self.job
+        store = StateStore(job.output)
+        log = RunLog(job.output)
+        self._sinks.append(log)
+        try:
+            processor = FileProcessor(
+                FolderSource(job.source),
+                job.output,
+                job.settings,
+                zone,
+                self.files,
+                self.sleep,
+                lambda task, retry, delay, error: self._emit(FileRetrying(task.key, retry, delay, error)),
+            )
+            state = self._open_state(store, survey, processor)
+            todo = [task for task in survey.tasks if self._needs_work(task, state.files.get(task.key))]
+            if not todo and state.status == RunStatus.COMPLETED:
+                self._emit(Message(Level.INFO, "Nothing to do: every file of this run is already finished."))
+            self._check_space(todo)
+            for task in todo:
+                state.files.pop(task.key, None)
+            store.begin(state)
+            done_bytes = sum(r.size for r in state.files.values())
+            self._emit(RunStarted(job.output, len(survey.tasks), len(state.files), survey.total_bytes, done_bytes))
+            started = time.monotonic()
+            status = self._execute(todo, processor, store, len(survey.tasks), done_bytes)
+            store.snapshot(status)
+            self.control.finish(status == RunStatus.COMPLETED)
+            elapsed = time.monotonic() - started
+            share = 100 * store.seconds_spent / max(elapsed, 1e-9)
+            log(
+                Message(
+                    Level.INFO,
+                    f"saving progress took {store.seconds_spent:.2f} s of {elapsed:.2f} s "
+                    f"({share:.1f}%), {store.snapshots} snapshot(s)",
                 )
-                summary = summarize(state, survey, job.output, status)
-                self._write_report(survey, state)
-                self._emit(RunFinished(summary))
-                return summary
-            finally:
-                store.close()
-                self._sinks.remove(log)
-                log.close()
+            )
+            summary = summarize(state, survey, job.output, status, self._pause_reason)
+            self._write_report(survey, state)
+            self._emit(RunFinished(summary))
+            return summary
+        finally:
+            store.close()
+            self._sinks.remove(log)
+            log.close()
+
+    def _check_space(self, todo: list[FileTask]) -> None:
+        needed = sum(task.size for task in todo)
+        try:
+            free = self.files.free_space(self.job.output)
+        except OSError:
+            return
+        if needed <= free:
+            return
+        self._emit(SpaceShortage(needed, free))
+        question = (
+            f"The output drive has {human_bytes(free)} free, but about {human_bytes(needed)} are still "
+            "to be copied. Start anyway? (pef pauses by itself when the disk is full.)"
+        )
+        if not self.confirm(question):
+            raise RunDeclined(question.split(" Start anyway?", maxsplit=1)[0])
 
     def _open_state(self, store: StateStore, survey: Survey, processor: FileProcessor) -> RunState:
         job = self.job
@@ -236,42 +306,58 @@ class Engine:
             )
 
     def _execute(
-        self, todo: list[FileTask], processor: FileProcessor, store: StateStore, finished: int, bytes_done: int
-    ) -> bool:
-        """Process the files; True when every one is finished, False when stopped first."""
-        control = self.control
-        total = finished + len(todo)
-        tasks = iter(todo)
-        exhausted = not todo
-        pending: set[Future[FileRecord]] = set()
+        self, todo: list[FileTask], processor: FileProcessor, store: StateStore, total: int, bytes_done: int
+    ) -> str:
+        """Process the files; returns the run's status: completed, stopped, or paused (by itself)."""
+        control, limit = self.control, 2 * self.job.workers
+        queue = deque(todo)
+        pending: dict[Future[FileRecord], FileTask] = {}
+        streak: list[tuple[FileTask, FileRecord]] = []
+        self._pause_reason = ""
         with ThreadPoolExecutor(max_workers=self.job.workers, thread_name_prefix="pef-worker") as pool:
             while True:
-                while (
-                    not exhausted
-                    and not control.paused
-                    and not control.stopping
-                    and len(pending) < 2 * self.job.workers
-                ):
-                    task = next(tasks, None)
-                    if task is None:
-                        exhausted = True
-                        break
-                    pending.add(pool.submit(self._process, processor, task))
+                while queue and control.state is ControlState.RUNNING and len(pending) < limit:
+                    task = queue.popleft()
+                    pending[pool.submit(self._process, processor, task)] = task
                 if not pending:
-                    if exhausted or control.stopping:
+                    if control.stopping or not queue:
                         break
-                    store.snapshot(RunStatus.PAUSED)
+                    store.snapshot(RunStatus.PAUSED)  # paused: nothing in hand, everything saved
+                    if self._pause_reason and self.stop_on_auto_pause:
+                        control.stop()
+                        continue
                     control.wait_while_paused()
+                    if self._pause_reason and control.state is ControlState.RUNNING:
+                        queue.extendleft(reversed([task for task, _ in streak]))  # retry that streak first
+                        streak.clear()
+                        self._pause_reason = ""
                     continue
-                done, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+                done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
                 for future in done:
-                    record = future.result()
+                    task, record = pending.pop(future), future.result()
                     store.record(record)
-                    finished += 1
                     bytes_done += record.size
-                    self._emit(FileFinished(record, finished, total, bytes_done))
+                    self._emit(FileFinished(record, len(store.state.files), total, bytes_done))
+                    if record.status is FileStatus.FAILED and record.reason in ENVIRONMENT_FAILURES:
+                        streak.append((task, record))
+                        if len(streak) >= STREAK_LIMIT and control.state is ControlState.RUNNING:
+                            self._auto_pause(streak, queue, store)
+                    elif not self._pause_reason:
+                        streak.clear()
                 store.checkpoint_if_due()
-        return exhausted and not pending
+        if not queue:
+            return RunStatus.COMPLETED
+        return RunStatus.PAUSED if self._pause_reason else RunStatus.STOPPED
+
+    def _auto_pause(self, streak: list[tuple[FileTask, FileRecord]], queue: deque[FileTask], store: StateStore) -> None:
+        left = sum(task.size for task in queue) + sum(task.size for task, _ in streak)
+        try:
+            free = self.files.free_space(self.job.output)
+        except OSError:
+            free = None
+        records = [record for _, record in streak]
+        self._pause_reason = explain_streak(records, self.job.source, self.job.output, left, free)
+        self.control.pause(self._pause_reason)
 
     def _write_report(self, survey: Survey, state: RunState) -> None:
         rows = [media_row(task, state.files.get(task.key)) for task in survey.tasks]

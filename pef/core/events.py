@@ -48,6 +48,28 @@ class FileFinished:
 
 
 @dataclass(frozen=True)
+class ControlChanged:
+    """The run was paused, resumed, told to stop … `reason` says why when pef did it by itself."""
+
+    state: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class FileRetrying:
+    key: str
+    retry: int  # 1, 2, 3
+    delay: float  # seconds before this retry
+    error: str
+
+
+@dataclass(frozen=True)
+class SpaceShortage:
+    needed: int  # bytes still to copy
+    free: int  # bytes free on the output drive
+
+
+@dataclass(frozen=True)
 class RunSummary:
     """The counts of a run (or of a dry run's forecast), as shown at its end."""
 
@@ -59,6 +81,7 @@ class RunSummary:
     orphans: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
     status: str = "completed"
+    reason: str = ""  # why a run paused itself
     dry_run: bool = False
     report: Path | None = None
     failures: tuple[FileRecord, ...] = ()
@@ -69,7 +92,7 @@ class RunFinished:
     summary: RunSummary
 
 
-Event = Message | ScanFinished | RunStarted | FileFinished | RunFinished
+Event = Message | ScanFinished | RunStarted | FileFinished | RunFinished | ControlChanged | FileRetrying | SpaceShortage
 
 
 class EventSink(Protocol):

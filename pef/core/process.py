@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 
 from pef.core.outcomes import FileStatus, Reason
+from pef.core.output_files import OutputFiles
 from pef.core.records import FileRecord, FileTask, RunSettings, now_iso
 from pef.core.sidecar import MAX_SIDECAR_BYTES, Metadata, SidecarProblem, parse_sidecar
 from pef.core.source import FolderSource
 from pef.metadata.exif import ExifPlan, ExifTooLarge
 from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
 from pef.metadata.registry import exif_writer
-from pef.metadata.splice import CorruptMedia, Piece, SourceChanged, whole_file, write_pieces
+from pef.metadata.splice import CorruptMedia, Piece, SourceChanged, whole_file
 from pef.metadata.timezone import wall_clock
 
 PARTIAL_SUFFIX = ".pef-partial"
@@ -28,11 +31,36 @@ def partial_path(destination: Path) -> Path:
 
 
 class FileFailure(Exception):
-    def __init__(self, reason: Reason, message: str) -> None:
+    def __init__(self, reason: Reason, message: str, transient: bool = False) -> None:
         super().__init__(message)
         self.reason = reason
+        self.transient = transient
 
 
+# Errors that a moment later may be gone: a busy or stalled share, a file locked by another program.
+TRANSIENT_ERRNOS = frozenset(
+    getattr(errno, name)
+    for name in (
+        "EIO",
+        "EAGAIN",
+        "EBUSY",
+        "ETIMEDOUT",
+        "ESTALE",
+        "ECONNRESET",
+        "ECONNABORTED",
+        "EHOSTDOWN",
+        "EHOSTUNREACH",
+        "ENETDOWN",
+        "ENETUNREACH",
+        "ENOTCONN",
+        "EINTR",
+        "ETXTBSY",
+        "EDEADLK",
+        "ENOLCK",
+        "EREMOTEIO",
+    )
+    if hasattr(errno, name)
+)
 _DISK_ERRORS = {errno.ENOSPC: Reason.DISK_FULL, errno.EDQUOT: Reason.DISK_FULL}
 _ACCESS_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS}
 
@@ -42,7 +70,8 @@ def _source_failure(key: str, error: OSError) -> FileFailure:
         return FileFailure(Reason.SOURCE_VANISHED, f"{key}: the source file vanished")
     if error.errno in _ACCESS_ERRORS:
         return FileFailure(Reason.PERMISSION_DENIED, f"{key}: cannot read the source file (permission denied)")
-    return FileFailure(Reason.READ_ERROR, f"{key}: cannot read the source file ({error.strerror or error})")
+    transient = error.errno in TRANSIENT_ERRNOS
+    return FileFailure(Reason.READ_ERROR, f"{key}: cannot read the source file ({error.strerror or error})", transient)
 
 
 def _output_failure(output: str, error: OSError) -> FileFailure:
@@ -50,7 +79,19 @@ def _output_failure(output: str, error: OSError) -> FileFailure:
         return FileFailure(_DISK_ERRORS[error.errno], f"{output}: the output disk is full")
     if error.errno in _ACCESS_ERRORS:
         return FileFailure(Reason.PERMISSION_DENIED, f"{output}: cannot write the output (permission denied)")
-    return FileFailure(Reason.WRITE_ERROR, f"{output}: cannot write the output ({error.strerror or error})")
+    transient = error.errno in TRANSIENT_ERRNOS
+    return FileFailure(Reason.WRITE_ERROR, f"{output}: cannot write the output ({error.strerror or error})", transient)
+
+
+RETRIES = 3
+BACKOFF_SECONDS = (1.0, 2.0, 4.0)  # before the 1st, 2nd and 3rd retry; capped at the last
+
+
+def backoff(retry: int) -> float:
+    return BACKOFF_SECONDS[min(retry, len(BACKOFF_SECONDS)) - 1]
+
+
+RetryNotice = Callable[[FileTask, int, float, str], None]  # task, retry number, delay, error
 
 
 @dataclass(frozen=True)
@@ -61,6 +102,9 @@ class FileProcessor:
     output_root: Path
     settings: RunSettings
     zone: tzinfo | None
+    files: OutputFiles = field(default_factory=OutputFiles)
+    sleep: Callable[[float], bool] = lambda _seconds: True  # waits out a backoff; False: stop instead
+    on_retry: RetryNotice = lambda *_: None
 
     def read_sidecar(self, key: str) -> Metadata | SidecarProblem:
         try:
@@ -69,7 +113,20 @@ class FileProcessor:
         except OSError as error:
             return SidecarProblem(Reason.BAD_SIDECAR, f"cannot read it ({error.strerror or error})")
 
-    def process(self, task: FileTask, attempts: int = 1) -> FileRecord:
+    def process(self, task: FileTask) -> FileRecord:
+        """Process a file, retrying transient errors with backoff; permanent ones are recorded at once."""
+        retry = 0
+        while True:
+            record, transient = self._attempt(task, retry + 1)
+            if not transient or retry >= RETRIES:
+                return record
+            retry += 1
+            delay = backoff(retry)
+            self.on_retry(task, retry, delay, record.error or "")
+            if not self.sleep(delay):
+                return record
+
+    def _attempt(self, task: FileTask, attempts: int) -> tuple[FileRecord, bool]:
         metadata: Metadata | None = None
         status, reason, error = FileStatus.UNMATCHED, task.reason, None
         if task.sidecar is not None:
@@ -81,7 +138,7 @@ class FileProcessor:
         try:
             size, note, failure = self._write(task, metadata)
         except FileFailure as failed:
-            return FileRecord(
+            record = FileRecord(
                 task.key,
                 FileStatus.FAILED,
                 None,
@@ -93,11 +150,13 @@ class FileProcessor:
                 str(failed),
                 task.match,
             )
+            return record, failed.transient
         if failure is not None:
             status, reason, error = FileStatus.FAILED, failure.reason, str(failure)
-        return FileRecord(
+        record = FileRecord(
             task.key, status, task.output, task.sidecar, reason, size, attempts, now_iso(), error, task.match, note
         )
+        return record, False
 
     def _write(self, task: FileTask, metadata: Metadata | None) -> tuple[int, str, FileFailure | None]:
         try:
@@ -111,27 +170,33 @@ class FileProcessor:
             mtime_ns = metadata.taken * 1_000_000_000 if metadata and metadata.taken else stat.st_mtime_ns
             destination = self.output_root / task.output
             partial = partial_path(destination)
+            files = self.files
             try:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                dst_fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                files.make_folder(destination.parent)
+                dst_fd = files.create(partial)
             except OSError as error:
                 raise _output_failure(task.output, error) from error
             try:
                 try:
-                    written = write_pieces(src_fd, dst_fd, pieces)
+                    written = files.write(src_fd, dst_fd, pieces)
                 finally:
-                    os.close(dst_fd)
-                os.utime(partial, ns=(mtime_ns, mtime_ns))
-                os.replace(partial, destination)
+                    files.close(dst_fd)
+                files.set_time(partial, mtime_ns)
+                files.rename(partial, destination)
             except SourceChanged as error:
-                partial.unlink(missing_ok=True)
+                self._remove_quietly(partial)
                 vanished = os.fstat(src_fd).st_nlink == 0
                 reason = Reason.SOURCE_VANISHED if vanished else Reason.READ_ERROR
                 raise FileFailure(reason, f"{task.key}: {error.strerror}") from error
             except OSError as error:
-                partial.unlink(missing_ok=True)
+                self._remove_quietly(partial)
                 raise _output_failure(task.output, error) from error
         return written, note, failure
+
+    def _remove_quietly(self, partial: Path) -> None:
+        """Remove a half-written file; if even that fails (drive gone), the next run's start removes it."""
+        with contextlib.suppress(OSError):  # the error that got us here is raised, not this one
+            self.files.remove(partial)
 
     def _pieces(
         self, task: FileTask, src_fd: int, size: int, metadata: Metadata | None
