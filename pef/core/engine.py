@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import threading
@@ -40,6 +41,7 @@ from pef.core.source import FolderSource
 from pef.core.survey import Survey, survey_takeout
 from pef.metadata.timezone import resolve_zone
 from pef.state.outputs import OutputLock
+from pef.state.reserve import SpaceReserve
 from pef.state.store import RunState, RunStatus, StateError, StateStore
 
 # Failures that a later attempt cannot fix: recorded once, never retried.
@@ -138,7 +140,9 @@ class Engine:
         self.stop_on_auto_pause = stop_on_auto_pause  # the CLI exits on an auto-pause; the window waits
         self._sinks: list[EventSink] = [sink]
         self._pause_reason = ""
-        self._emit_lock = threading.Lock()  # workers report retries while the engine reports the rest
+        self._reserve: SpaceReserve | None = None
+        # workers report retries while the engine reports the rest; a sink may pause the run from inside an event
+        self._emit_lock = threading.RLock()
         self.control.subscribe(lambda state, reason: self._emit(ControlChanged(state.value, reason)))
 
     def _emit(self, event) -> None:
@@ -188,10 +192,14 @@ class Engine:
             for task in todo:
                 state.files.pop(task.key, None)
             store.begin(state)
+            self._reserve = SpaceReserve(job.output, len(survey.tasks))
+            if not self._reserve.hold():
+                self._emit(Message(Level.WARNING, "The output drive is almost full: progress may not be saved."))
             done_bytes = sum(r.size for r in state.files.values())
             self._emit(RunStarted(job.output, len(survey.tasks), len(state.files), survey.total_bytes, done_bytes))
             started = time.monotonic()
             status = self._execute(todo, processor, store, len(survey.tasks), done_bytes)
+            self._reserve.release()
             store.snapshot(status)
             self.control.finish(status == RunStatus.COMPLETED)
             elapsed = time.monotonic() - started
@@ -208,6 +216,8 @@ class Engine:
             self._emit(RunFinished(summary))
             return summary
         finally:
+            if self._reserve is not None:
+                self._reserve.release()
             store.close()
             self._sinks.remove(log)
             log.close()
@@ -313,28 +323,36 @@ class Engine:
         queue = deque(todo)
         pending: dict[Future[FileRecord], FileTask] = {}
         streak: list[tuple[FileTask, FileRecord]] = []
+        order: dict[Future[FileRecord], int] = {}
+        handed_out = itertools.count()
         self._pause_reason = ""
         with ThreadPoolExecutor(max_workers=self.job.workers, thread_name_prefix="pef-worker") as pool:
             while True:
                 while queue and control.state is ControlState.RUNNING and len(pending) < limit:
                     task = queue.popleft()
-                    pending[pool.submit(self._process, processor, task)] = task
+                    future = pool.submit(self._process, processor, task)
+                    pending[future] = task
+                    order[future] = next(handed_out)
                 if not pending:
                     if control.stopping or not queue:
                         break
+                    if self._pause_reason:
+                        self._reserve.release()  # the disk may be full: make room for the state first
                     store.snapshot(RunStatus.PAUSED)  # paused: nothing in hand, everything saved
                     if self._pause_reason and self.stop_on_auto_pause:
                         control.stop()
                         continue
                     control.wait_while_paused()
                     if self._pause_reason and control.state is ControlState.RUNNING:
+                        self._reserve.hold()
                         queue.extendleft(reversed([task for task, _ in streak]))  # retry that streak first
                         streak.clear()
                         self._pause_reason = ""
                     continue
                 done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
-                for future in done:
+                for future in sorted(done, key=order.__getitem__):  # record in the order handed out
                     task, record = pending.pop(future), future.result()
+                    del order[future]
                     store.record(record)
                     bytes_done += record.size
                     self._emit(FileFinished(record, len(store.state.files), total, bytes_done))
