@@ -200,7 +200,7 @@ class Engine:
             started = time.monotonic()
             status = self._execute(todo, processor, store, len(survey.tasks), done_bytes)
             self._reserve.release()
-            store.snapshot(status)
+            self._save(store, status)
             self.control.finish(status == RunStatus.COMPLETED)
             elapsed = time.monotonic() - started
             share = 100 * store.seconds_spent / max(elapsed, 1e-9)
@@ -221,6 +221,32 @@ class Engine:
             store.close()
             self._sinks.remove(log)
             log.close()
+            if log.failure is not None:
+                self._emit(Message(Level.WARNING, f"pef.log is incomplete: {log.failure.strerror or log.failure}."))
+
+    def _record(self, store: StateStore, record: FileRecord) -> None:
+        try:
+            store.record(record)
+        except OSError as error:  # the journal hit a full disk: the record is in memory, save it whole
+            self._reserve.release()
+            try:
+                store.snapshot(RunStatus.RUNNING)
+            except OSError:
+                self._emit(Message(Level.ERROR, f"Progress cannot be saved ({error.strerror or error}); stopping."))
+                self.control.stop()
+
+    def _save(self, store: StateStore, status: str) -> None:
+        """Snapshot the state; when even that fails (a full disk), the journal still holds every finished file."""
+        try:
+            store.snapshot(status)
+        except OSError as error:
+            self._emit(
+                Message(
+                    Level.ERROR,
+                    f"Could not save {store.path.name} ({error.strerror or error}); the "
+                    f"journal beside it holds the progress, so the next run resumes.",
+                )
+            )
 
     def _check_space(self, todo: list[FileTask]) -> None:
         needed = sum(task.size for task in todo)
@@ -338,7 +364,7 @@ class Engine:
                         break
                     if self._pause_reason:
                         self._reserve.release()  # the disk may be full: make room for the state first
-                    store.snapshot(RunStatus.PAUSED)  # paused: nothing in hand, everything saved
+                    self._save(store, RunStatus.PAUSED)  # paused: nothing in hand, everything saved
                     if self._pause_reason and self.stop_on_auto_pause:
                         control.stop()
                         continue
@@ -353,7 +379,7 @@ class Engine:
                 for future in sorted(done, key=order.__getitem__):  # record in the order handed out
                     task, record = pending.pop(future), future.result()
                     del order[future]
-                    store.record(record)
+                    self._record(store, record)
                     bytes_done += record.size
                     self._emit(FileFinished(record, len(store.state.files), total, bytes_done))
                     if record.status is FileStatus.FAILED and record.reason in ENVIRONMENT_FAILURES:
@@ -379,4 +405,12 @@ class Engine:
 
     def _write_report(self, survey: Survey, state: RunState) -> None:
         rows = [media_row(task, state.files.get(task.key)) for task in survey.tasks]
-        write_report(self.job.output / REPORT_NAME, [*rows, *survey.other_rows()])
+        try:
+            write_report(self.job.output / REPORT_NAME, [*rows, *survey.other_rows()])
+        except OSError as error:
+            self._emit(
+                Message(
+                    Level.ERROR,
+                    f"Could not write {REPORT_NAME} ({error.strerror or error}); the next run writes it again.",
+                )
+            )

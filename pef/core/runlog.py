@@ -17,9 +17,14 @@ class RunLog:
 
     def __init__(self, folder: Path) -> None:
         self._handle: TextIO = open(folder / LOG_NAME, "a", encoding="utf-8")  # noqa: SIM115 (closed in close())
+        self.failure: OSError | None = None  # the log stops at the first failed write (a full disk)
 
     def _line(self, text: str) -> None:
-        self._handle.write(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S%z} {text}\n")
+        if self.failure is None:
+            try:
+                self._handle.write(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S%z} {text}\n")
+            except OSError as error:
+                self.failure = error
 
     def __call__(self, event: Event) -> None:
         match event:
@@ -38,7 +43,17 @@ class RunLog:
                     f"run {summary.status}: {summary.done} done, {sum(summary.unmatched.values())} unmatched, "
                     f"{sum(summary.failed.values())} failed of {summary.total}"
                 )
-                self._handle.flush()
+                self._flush()
+
+    def _flush(self) -> None:
+        try:
+            self._handle.flush()
+        except OSError as error:
+            self.failure = self.failure or error
 
     def close(self) -> None:
-        self._handle.close()
+        self._flush()
+        try:
+            self._handle.close()
+        except OSError as error:
+            self.failure = self.failure or error

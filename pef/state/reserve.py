@@ -8,7 +8,7 @@ from pathlib import Path
 
 RESERVE_NAME = ".pef-reserve"
 BYTES_PER_FILE = 1200  # about twice a file's entry in the state file
-MIN_BYTES, MAX_BYTES = 1 << 20, 256 << 20
+MIN_BYTES, MAX_BYTES = 64 << 10, 256 << 20
 
 
 class SpaceReserve:
