@@ -23,7 +23,15 @@ from PySide6.QtWidgets import (
 
 from pef.core.describe import human_bytes, human_duration, summary_lines
 from pef.core.engine import Job
-from pef.core.events import FileFinished, Message, RunStarted, RunSummary, ScanFinished
+from pef.core.events import (
+    ControlChanged,
+    FileFinished,
+    FileRetrying,
+    Message,
+    RunStarted,
+    RunSummary,
+    ScanFinished,
+)
 from pef.core.records import RunSettings
 from pef.gui.job import EngineJob
 from pef.state.outputs import default_output
@@ -163,6 +171,16 @@ class MainWindow(QMainWindow):
                 eta = human_duration((total - finished) / rate) if rate > 0 else "--:--:--"
                 self.status_label.setText(f"{finished:,} of {total:,} files — {rate:,.1f} files/s — {eta} left")
                 self.current_label.setText(record.key)
+            case ControlChanged(state="paused", reason=reason) if reason:
+                self.status_label.setText(f"Paused by pef: {reason}")
+            case ControlChanged(state=state):
+                self.status_label.setText(
+                    {"paused": "Paused.", "running": "Running…", "stopping": "Stopping after the files in hand…"}.get(
+                        state, ""
+                    )
+                )
+            case FileRetrying(key=key, retry=retry, delay=delay):
+                self.current_label.setText(f"{key}: retry {retry} of 3 in {delay:.0f} s")
             case Message(text=text):
                 self.summary_view.appendPlainText(text)
 

@@ -12,7 +12,7 @@ import pytest
 
 from pef.core.control import ControlState, RunControl
 from pef.core.engine import Engine, Job, RunDeclined
-from pef.core.events import ControlChanged, FileFinished, FileRetrying, SpaceShortage
+from pef.core.events import ControlChanged, FileFinished, FileRetrying, Level, Message, SpaceShortage
 from pef.core.output_files import OutputFiles
 from pef.core.records import RunSettings
 from tests.builders import TakeoutTree, jpeg_bytes, sidecar
@@ -211,17 +211,22 @@ def test_cli_mode_saves_and_ends_on_an_auto_pause(tree: TakeoutTree) -> None:
 def test_vanished_output_folder_is_named_as_such(tree: TakeoutTree) -> None:
     import shutil
 
-    files = FaultyOutputFiles()
     out = tree.root.parent / "out"
 
     class Vanishing(FaultyOutputFiles):
         def create(self, path: Path) -> int:
-            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)  # the drive was pulled out
             raise OSError(errno.ENOENT, "No such file or directory", str(path))
 
-    with pytest.raises(OSError):  # the final snapshot cannot be written into a folder that is gone
-        run(tree, Vanishing(), stop_on_auto_pause=True)
-    del files
+    summary, events, _ = run(tree, Vanishing(), stop_on_auto_pause=True)
+    assert summary.status == "paused"
+    assert summary.reason == (
+        "The output folder is no longer reachable (was the drive disconnected?). Reconnect it, then resume."
+    )
+    errors = [e.text for e in events if isinstance(e, Message) and e.level is Level.ERROR]
+    assert any(
+        "journal beside it holds the progress" in text or "Progress cannot be saved" in text for text in errors
+    ), errors
 
 
 def test_user_pause_saves_state_and_resume_continues(tree: TakeoutTree) -> None:
