@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -14,9 +15,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app()
     from pef import cli
 
-    if args[0] == "progress":
-        return cli.progress(args[1:])
-    return cli.run(args)
+    try:
+        if args[0] == "progress":
+            return cli.progress(args[1:])
+        return cli.run(args)
+    except BrokenPipeError:  # `pef … | head`: the reader left; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -185,3 +185,15 @@ def test_user_suffix_pairs_edited_copies(tmp_path: Path) -> None:
     edited = tmp_path / "Takeout_pefProcessed/Google Photos/IMG_7-retouche.jpg"
     assert edited.stat().st_mtime == INSTANT
     assert exiftool_json(edited)["ExifIFD:DateTimeOriginal"]
+
+
+def test_a_closed_pipe_is_not_a_crash(tmp_path: Path) -> None:
+    import sys
+
+    tree = small_takeout(tmp_path)
+    reader = subprocess.Popen(["true"], stdin=subprocess.PIPE)  # gone before pef writes a line
+    reader.wait()
+    command = [sys.executable, "-m", "pef", "--path", str(tree.root), "--dry-run"]
+    writer = subprocess.run(command, stdout=reader.stdin, stderr=subprocess.PIPE, text=True)
+    reader.stdin.close()
+    assert "Traceback" not in writer.stderr and "BrokenPipe" not in writer.stderr
