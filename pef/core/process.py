@@ -172,6 +172,8 @@ class FileProcessor:
             partial = partial_path(destination)
             files = self.files
             try:
+                if not self.output_root.is_dir():  # never recreate it: an unplugged drive's mount point
+                    raise OSError(errno.ENOENT, "the output folder is no longer there", str(self.output_root))
                 files.make_folder(destination.parent)
                 dst_fd = files.create(partial)
             except OSError as error:

@@ -286,3 +286,19 @@ def test_space_shortage_event_then_a_yes_runs(tree: TakeoutTree) -> None:
     shortage = next(e for e in events if isinstance(e, SpaceShortage))
     assert shortage.free == 100 and shortage.needed > 100
     assert summary.status == "completed"
+
+
+def test_a_vanished_output_folder_is_never_recreated(tree: TakeoutTree) -> None:
+    import shutil
+
+    out = tree.root.parent / "out"
+
+    class PullsTheDrive(FaultyOutputFiles):
+        def rename(self, source: Path, target: Path) -> None:
+            super().rename(source, target)
+            if "IMG_02" in str(target):
+                shutil.rmtree(out)
+
+    summary, _, _ = run(tree, PullsTheDrive(), stop_on_auto_pause=True)
+    assert summary.status == "paused" and "no longer reachable" in summary.reason
+    assert not out.exists(), "pef must not write a new output folder where the drive used to be"
