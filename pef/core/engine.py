@@ -59,6 +59,7 @@ class Job:
     settings: RunSettings
     workers: int = 4
     redo_all: bool = False  # reprocess every file in place, ignoring the saved progress
+    retry_failed: bool = False  # also retry failures that a retry cannot usually fix (the window's "Retry failed")
 
 
 def state_conflict(state: RunState, source: Path, settings: RunSettings) -> str | None:
@@ -141,6 +142,7 @@ class Engine:
         self._sinks: list[EventSink] = [sink]
         self._pause_reason = ""
         self._reserve: SpaceReserve | None = None
+        self._tally: Counter = Counter()
         # workers report retries while the engine reports the rest; a sink may pause the run from inside an event
         self._emit_lock = threading.RLock()
         self.control.subscribe(lambda state, reason: self._emit(ControlChanged(state.value, reason)))
@@ -196,6 +198,7 @@ class Engine:
             if not self._reserve.hold():
                 self._emit(Message(Level.WARNING, "The output drive is almost full: progress may not be saved."))
             done_bytes = sum(r.size for r in state.files.values())
+            self._tally = Counter(record.status.value for record in state.files.values())
             self._emit(RunStarted(job.output, len(survey.tasks), len(state.files), survey.total_bytes, done_bytes))
             started = time.monotonic()
             status = self._execute(todo, processor, store, len(survey.tasks), done_bytes)
@@ -225,6 +228,10 @@ class Engine:
                 self._emit(Message(Level.WARNING, f"pef.log is incomplete: {log.failure.strerror or log.failure}."))
 
     def _record(self, store: StateStore, record: FileRecord) -> None:
+        previous = store.state.files.get(record.key)
+        if previous is not None:  # a retried file replaces its earlier outcome
+            self._tally[previous.status.value] -= 1
+        self._tally[record.status.value] += 1
         try:
             store.record(record)
         except OSError as error:  # the journal hit a full disk: the record is in memory, save it whole
@@ -314,7 +321,7 @@ class Engine:
     def _needs_work(self, task: FileTask, record: FileRecord | None) -> bool:
         if record is None or self.job.redo_all:
             return True
-        if record.status is FileStatus.FAILED and record.reason not in PERMANENT_FAILURES:
+        if record.status is FileStatus.FAILED and (self.job.retry_failed or record.reason not in PERMANENT_FAILURES):
             return True
         if record.output:
             try:
@@ -381,7 +388,8 @@ class Engine:
                     del order[future]
                     self._record(store, record)
                     bytes_done += record.size
-                    self._emit(FileFinished(record, len(store.state.files), total, bytes_done))
+                    tally = Counter(self._tally)
+                    self._emit(FileFinished(record, len(store.state.files), total, bytes_done, tally))
                     if record.status is FileStatus.FAILED and record.reason in ENVIRONMENT_FAILURES:
                         streak.append((task, record))
                         if len(streak) >= STREAK_LIMIT and control.state is ControlState.RUNNING:

@@ -45,6 +45,7 @@ class FileFinished:
     finished: int  # files finished so far, prior runs included
     total: int
     bytes_done: int
+    tally: Counter = field(default_factory=Counter)  # status → files, prior runs included
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,12 @@ class EngineJob(QObject):
     def stop(self) -> None:
         self.control.stop()
 
+    def pause(self) -> None:
+        self.control.pause()
+
+    def resume(self) -> None:
+        self.control.resume()
+
     def wait(self, milliseconds: int = -1) -> bool:
         return self.thread.wait() if milliseconds < 0 else self.thread.wait(milliseconds)
 

@@ -1,12 +1,14 @@
-"""The window used as a person would: choose a Takeout, Start, watch it finish (offscreen)."""
+"""The window used as a person would (offscreen): choose, preview, run, pause, stop, resume, review."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent
 
 from pef.gui.window import MainWindow
 from tests.builders import TakeoutTree, jpeg_bytes, sidecar
@@ -27,58 +29,191 @@ def make_takeout(root: Path, count: int) -> TakeoutTree:
 
 
 @pytest.fixture
-def window(qtbot):
-    window = MainWindow()
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, settings: QSettings) -> MainWindow:
+    window = MainWindow(settings)
     qtbot.addWidget(window)
     window.show()
     return window
 
 
+def choose(qtbot, window: MainWindow, folder: Path) -> None:
+    with qtbot.waitSignal(window.preview_ready, timeout=60_000):
+        window.set_source(folder)
+
+
+def state_of(folder: Path) -> dict:
+    return json.loads((folder / "processing_state.json").read_text())
+
+
 def test_run_to_completion(qtbot, window: MainWindow, tmp_path: Path) -> None:
     tree = make_takeout(tmp_path, 30)
     assert not window.start_button.isEnabled()
-    window.source_edit.setText(str(tree.root))
-    assert window.start_button.isEnabled()
-    assert "Takeout_pefProcessed" in window.output_label.text()
+    choose(qtbot, window, tree.root)
+    assert window.found_label.text() == "Takeout with 31 media files and 30 sidecars."
+    assert window.output_label.text().endswith("Takeout_pefProcessed")
     with qtbot.waitSignal(window.run_finished, timeout=60_000) as finished:
         qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
     summary = finished.args[0]
     assert (summary.total, summary.done, sum(summary.unmatched.values())) == (31, 30, 1)
     assert window.progress.value() == window.progress.maximum() == 31
+    assert window.counts_label.text() == "Done 30 · Unmatched 1 · Failed 0"
     assert "Run completed." in window.summary_view.toPlainText()
-    assert "no_sidecar" in window.summary_view.toPlainText()
     assert window.open_button.isEnabled() and window.start_button.isEnabled()
     assert window.output_label.text().endswith("Takeout_pefProcessed"), "names the folder this run wrote"
     output = tmp_path / "Takeout_pefProcessed"
-    assert json.loads((output / "processing_state.json").read_text())["status"] == "completed"
-    exif = exiftool_json(output / "Google Photos/Photos from 2020/IMG_0007.jpg")
-    assert exif["ExifIFD:DateTimeOriginal"]
+    assert state_of(output)["status"] == "completed"
+    assert exiftool_json(output / "Google Photos/Photos from 2020/IMG_0007.jpg")["ExifIFD:DateTimeOriginal"]
 
 
-def test_stop_saves_progress_and_the_thread_ends(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    tree = make_takeout(tmp_path, 200)
-    window.source_edit.setText(str(tree.root))
-    with qtbot.waitSignal(window.run_finished, timeout=60_000) as finished:
-        window.start()
-        window.stop()  # before the first file is handed out
-    summary = finished.args[0]
-    assert summary.status == "stopped"
-    assert not window.job.running
-    assert window.status_label.text() == "Run stopped."
-    state = json.loads((tmp_path / "Takeout_pefProcessed" / "processing_state.json").read_text())
-    assert state["status"] == "stopped" and state["stats"]["pending"] == 201
+def test_preview_counts_and_space(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    tree = make_takeout(tmp_path, 5)
+    choose(qtbot, window, tree.root)
+    qtbot.mouseClick(window.preview_button, Qt.MouseButton.LeftButton)
+    text = window.summary_view.toPlainText()
+    assert "Dry run" in text and "with metadata           5" in text and "no_sidecar" in text
+    assert "To copy:" in text and "free on the output drive" in text
+    assert not (tmp_path / "Takeout_pefProcessed").exists(), "a preview writes nothing"
+
+
+def test_pause_and_resume(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    tree = make_takeout(tmp_path, 1500)
+    choose(qtbot, window, tree.root)
+    window.start()
+    qtbot.waitUntil(lambda: window.progress.value() > 0, timeout=60_000)
+    qtbot.mouseClick(window.pause_button, Qt.MouseButton.LeftButton)
+    output = tmp_path / "Takeout_pefProcessed"
+    qtbot.waitUntil(lambda: state_of(output)["status"] == "paused", timeout=30_000)
+    assert window.pause_banner.isVisible() and window.status_label.text() == "Paused."
+    assert window.pause_button.text() == "&Resume"
+    held = window.progress.value()
+    qtbot.wait(300)
+    assert window.progress.value() == held, "nothing moves while paused"
+    with qtbot.waitSignal(window.run_finished, timeout=120_000) as finished:
+        qtbot.mouseClick(window.pause_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].status == "completed" and not window.pause_banner.isVisible()
+
+
+def test_stop_reopen_see_the_unfinished_run_and_resume(qtbot, settings: QSettings, tmp_path: Path) -> None:
+    tree = make_takeout(tmp_path, 1500)
+    first = MainWindow(settings)
+    qtbot.addWidget(first)
+    choose(qtbot, first, tree.root)
+    first.start()
+    qtbot.waitUntil(lambda: first.progress.value() >= 50, timeout=60_000)
+    with qtbot.waitSignal(first.run_finished, timeout=60_000) as stopped:
+        qtbot.mouseClick(first.stop_button, Qt.MouseButton.LeftButton)
+    assert stopped.args[0].status == "stopped"
+    finished_before = len(state_of(tmp_path / "Takeout_pefProcessed")["files"])
+    first.close()
+
+    second = MainWindow(settings)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.recent_folders() == [str(tree.root)]
+    choose(qtbot, second, Path(second.recent_folders()[0]))
+    assert second.resume_banner.isVisible()
+    assert f"{finished_before:,} of 1,501 done" in second.resume_label.text()
+    assert second.mode_resume.isChecked()
+    with qtbot.waitSignal(second.run_finished, timeout=120_000) as finished:
+        qtbot.mouseClick(second.resume_button, Qt.MouseButton.LeftButton)
+    assert second.first_progress == finished_before, "the bar starts at the prior count"
+    assert finished.args[0].status == "completed"
+    assert not (tmp_path / "Takeout_pefProcessed(1)").exists()
+    assert not second.resume_banner.isVisible()
 
 
 def test_close_while_running_asks_then_stops_cleanly(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     tree = make_takeout(tmp_path, 300)
-    window.source_edit.setText(str(tree.root))
+    choose(qtbot, window, tree.root)
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Yes)
     window.start()
     window.close()
     assert asked, "closing during a run asks first"
     assert not window.job.running
-    state = json.loads((tmp_path / "Takeout_pefProcessed" / "processing_state.json").read_text())
-    assert state["status"] in ("stopped", "completed")
+    assert state_of(tmp_path / "Takeout_pefProcessed")["status"] in ("stopped", "completed")
+
+
+def test_review_tables(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    tree = make_takeout(tmp_path, 6)
+    tree.write_json("Photos from 2020/IMG_9999.jpg.json", sidecar("IMG_9999.jpg"))
+    tree.media("Photos from 2020/cut.jpg", b"\xff\xd8\xff\xe0", "cut.jpg.json", sidecar("cut.jpg"))
+    tree.media("Photos from 2020/other.png", jpeg_bytes(), None)
+    choose(qtbot, window, tree.root)
+    with qtbot.waitSignal(window.run_finished, timeout=60_000):
+        window.start()
+    review = window.review
+    assert [review.tabs.tabText(i) for i in range(3)] == ["&Unmatched (2)", "&Orphan sidecars (1)", "F&ailed (1)"]
+    unmatched = review.unmatched
+    assert {unmatched.model.row_at(r).source for r in range(2)} == {
+        "Google Photos/Photos from 2020/lonely.jpg",
+        "Google Photos/Photos from 2020/other.png",
+    }
+    assert {unmatched.model.row_at(r).reason for r in range(2)} == {"no_sidecar"}
+    unmatched.filter.setText("OTHER")
+    assert [row.source for row in unmatched.visible_rows()] == ["Google Photos/Photos from 2020/other.png"]
+    unmatched.proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    assert review.orphans.model.row_at(0).reason == "no_media"
+    failed = review.failed.model.row_at(0)
+    assert (failed.reason, "cut.jpg" in failed.details) == ("corrupt_media", True)
+    review.tabs.setCurrentWidget(unmatched)
+    target = tmp_path / "export.csv"
+    review.export_csv(str(target))
+    with open(target, encoding="utf-8-sig") as handle:
+        assert list(csv.reader(handle)) == [
+            ["file", "reason", "details"],
+            ["Google Photos/Photos from 2020/other.png", "no_sidecar", ""],
+        ]
+    assert review.retry_button.isEnabled()
+    with qtbot.waitSignal(window.run_finished, timeout=60_000) as retried:
+        qtbot.mouseClick(review.retry_button, Qt.MouseButton.LeftButton)
+    entry = state_of(tmp_path / "Takeout_pefProcessed")["files"]["Google Photos/Photos from 2020/cut.jpg"]
+    assert entry["status"] == "failed" and retried.args[0].status == "completed"
+    assert not (tmp_path / "Takeout_pefProcessed(1)").exists(), "retrying uses the same folder"
+
+
+def test_drop_a_folder(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    tree = make_takeout(tmp_path, 2)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(tree.root))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    with qtbot.waitSignal(window.preview_ready, timeout=30_000):
+        window.dropEvent(event)
+    assert window.source == tree.root.resolve()
+
+
+def test_recent_folders_drop_missing_ones(settings: QSettings, qtbot, tmp_path: Path) -> None:
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    settings.setValue("recent", [str(tmp_path / "gone"), str(keep)])
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    assert window.recent_folders() == [str(keep)]
+    assert [a.text() for a in window.recent_menu.actions()] == [str(keep)]
+    assert settings.value("recent", type=list) == [str(keep)]
+
+
+def test_window_geometry_is_remembered(settings: QSettings, qtbot) -> None:
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(700, 650)
+    window.close()
+    again = MainWindow(settings)
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (700, 650)
+
+
+def test_icon_buttons_have_accessible_names(window: MainWindow) -> None:
+    assert window.recent_button.accessibleName() == "Recent Takeout folders"
+    for button in (window.start_button, window.pause_button, window.stop_button, window.preview_button):
+        assert "&" in button.text(), f"{button.text()} has a mnemonic"

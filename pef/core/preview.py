@@ -1,0 +1,71 @@
+"""What the window shows before a run: what the Takeout holds, what a run would do, an unfinished run."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from pef.core.engine import summarize
+from pef.core.events import RunSummary
+from pef.core.records import RunSettings
+from pef.core.source import FolderSource
+from pef.core.survey import forecast, survey_takeout
+from pef.state.outputs import default_output, unfinished_run
+from pef.state.store import StateError, StateStore
+
+
+@dataclass(frozen=True)
+class UnfinishedRun:
+    folder: Path
+    started: str
+    finished: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Preview:
+    source: Path
+    media: int
+    sidecars: int
+    total_bytes: int
+    forecast: RunSummary  # what a run would record, file by file
+    new_output: Path
+    free_bytes: int | None  # on the drive that would hold the new output
+    unfinished: UnfinishedRun | None
+
+    @property
+    def found_line(self) -> str:
+        return f"Takeout with {self.media:,} media files and {self.sidecars:,} sidecars"
+
+
+def find_unfinished(source: Path) -> UnfinishedRun | None:
+    folder = unfinished_run(source)
+    if folder is None:
+        return None
+    try:
+        state = StateStore(folder).peek()
+    except (StateError, OSError, ValueError):
+        return None
+    return UnfinishedRun(folder, state.started, len(state.files), state.total)
+
+
+def make_preview(source: Path, settings: RunSettings) -> Preview:
+    folder = FolderSource(source)
+    survey = survey_takeout(folder, settings)
+    summary = summarize(forecast(survey, folder), survey, None, "completed")
+    new_output = default_output(source)
+    try:
+        free = shutil.disk_usage(new_output.parent).free
+    except OSError:
+        free = None
+    return Preview(
+        source,
+        len(survey.tasks),
+        len(survey.scan.sidecars),
+        survey.total_bytes,
+        summary,
+        new_output,
+        free,
+        find_unfinished(source),
+    )

@@ -1,0 +1,50 @@
+"""Look through a Takeout on a worker thread: the found-line, the preview, an unfinished run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from pef.core.preview import make_preview
+from pef.core.records import RunSettings
+
+
+class _PreviewWorker(QObject):
+    ready = Signal(object)  # Preview
+    failed = Signal(str)
+
+    def __init__(self, source: Path, settings: RunSettings) -> None:
+        super().__init__()
+        self.source, self.settings = source, settings
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self.ready.emit(make_preview(self.source, self.settings))
+        except OSError as error:
+            self.failed.emit(f"Cannot read {self.source}: {error.strerror or error}")
+
+
+class PreviewJob(QObject):
+    ready = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, source: Path, settings: RunSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.thread = QThread(self)
+        self.worker = _PreviewWorker(source, settings)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.ready.connect(self.thread.quit)
+        self.worker.failed.connect(self.thread.quit)
+        self.worker.ready.connect(self.ready)
+        self.worker.failed.connect(self.failed)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def wait(self) -> None:
+        self.thread.quit()
+        self.thread.wait()
