@@ -361,6 +361,11 @@ class Engine:
         self._pause_reason = ""
         with ThreadPoolExecutor(max_workers=self.job.workers, thread_name_prefix="pef-worker") as pool:
             while True:
+                if self._pause_reason and control.state is ControlState.RUNNING:  # resumed after pef paused
+                    self._reserve.hold()
+                    queue.extendleft(reversed([task for task, _ in streak]))  # retry that streak first
+                    streak.clear()
+                    self._pause_reason = ""
                 while queue and control.state is ControlState.RUNNING and len(pending) < limit:
                     task = queue.popleft()
                     future = pool.submit(self._process, processor, task)
@@ -376,11 +381,6 @@ class Engine:
                         control.stop()
                         continue
                     control.wait_while_paused()
-                    if self._pause_reason and control.state is ControlState.RUNNING:
-                        self._reserve.hold()
-                        queue.extendleft(reversed([task for task, _ in streak]))  # retry that streak first
-                        streak.clear()
-                        self._pause_reason = ""
                     continue
                 done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=order.__getitem__):  # record in the order handed out

@@ -384,6 +384,7 @@ class MainWindow(QMainWindow):
         self.summary, self.run_output, self.first_progress = None, folder, None
         self.summary_view.clear()
         self.pause_banner.hide()
+        self.resume_banner.hide()
         self.progress.setRange(0, 0)
         self.status_label.setText("Looking through the Takeout…")
         job = Job(source, folder, self._settings(), redo_all=redo, retry_failed=retry_failed)
@@ -455,6 +456,7 @@ class MainWindow(QMainWindow):
             case RunStarted(total=total, already_done=done, output=output, done_bytes=done_bytes):
                 self.progress.setRange(0, max(total, 1))
                 self.progress.setValue(done)
+                self.progress.setFormat(f"{done:,} of {total:,} files (%p%)")
                 self.first_progress = done
                 self.output_label.setText(f"Output: {output}")
                 self._started_at, self._first_done, self._first_bytes = time.monotonic(), done, done_bytes
@@ -483,6 +485,7 @@ class MainWindow(QMainWindow):
 
     def _on_progress(self, event: FileFinished) -> None:
         self.progress.setValue(event.finished)
+        self.progress.setFormat(f"{event.finished:,} of {event.total:,} files (%p%)")
         elapsed = max(time.monotonic() - self._started_at, 1e-6)
         rate = (event.finished - self._first_done) / elapsed
         byte_rate = (event.bytes_done - self._first_bytes) / elapsed

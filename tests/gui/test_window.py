@@ -217,3 +217,49 @@ def test_icon_buttons_have_accessible_names(window: MainWindow) -> None:
     assert window.recent_button.accessibleName() == "Recent Takeout folders"
     for button in (window.start_button, window.pause_button, window.stop_button, window.preview_button):
         assert "&" in button.text(), f"{button.text()} has a mnemonic"
+
+
+def test_auto_pause_banner_and_its_resume_button(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+    import errno
+    import os
+
+    import pef.core.engine as engine_module
+    from pef.core.output_files import OutputFiles
+
+    disk = {"full": True}  # full until the banner shows, then space is freed
+
+    class FillsUp(OutputFiles):
+        def create(self, path: Path) -> int:
+            if disk["full"]:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            return super().create(path)
+
+    monkeypatch.setattr(engine_module, "OutputFiles", FillsUp)
+    tree = make_takeout(tmp_path, 40)
+    choose(qtbot, window, tree.root)
+    window.start()
+    qtbot.waitUntil(window.pause_banner.isVisible, timeout=60_000)
+    assert window.pause_label.text().startswith("Paused: The output disk is full")
+    assert window.status_label.text() == "Paused by pef."
+    disk["full"] = False
+    with qtbot.waitSignal(window.run_finished, timeout=60_000) as finished:
+        qtbot.mouseClick(window.pause_resume_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].status == "completed" and finished.args[0].done == 40
+
+
+def test_double_click_opens_and_show_in_folder(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    tree = make_takeout(tmp_path, 2)
+    choose(qtbot, window, tree.root)
+    with qtbot.waitSignal(window.run_finished, timeout=60_000):
+        window.start()
+    table = window.review.unmatched
+    table.view.selectRow(0)
+    table.view.doubleClicked.emit(table.proxy.index(0, 0))
+    expected = tmp_path / "Takeout_pefProcessed" / "Google Photos/Photos from 2020/lonely.jpg"
+    assert opened == [str(expected)]
+    window.review.show_in_folder()
+    assert opened[-1] == str(expected.parent)
