@@ -6,6 +6,7 @@ import argparse
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def _settings(args: argparse.Namespace) -> RunSettings:
     return RunSettings(tuple(args.suffix), not args.no_exif, args.timezone)
 
 
-def _install_signal_handlers(control: RunControl, console: ConsoleProgress) -> dict:
+def _install_signal_handlers(control: RunControl) -> dict:
     """First Ctrl+C or SIGTERM: stop after the files in hand and save. Second Ctrl+C: quit at once."""
     interrupted = {"count": 0}
 
@@ -83,8 +84,10 @@ def _install_signal_handlers(control: RunControl, console: ConsoleProgress) -> d
         interrupted["count"] += 1
         if interrupted["count"] > 1 and signum == signal.SIGINT:
             os._exit(EXIT_INTERRUPTED)  # the journal already holds every finished file
-        control.stop()
-        console(Message(Level.WARNING, "Stopping after the files in hand… (Ctrl+C again to quit at once)"))
+        # a handler runs between two bytecodes of the main thread, perhaps inside a write to the same
+        # stream or log: it does no buffered I/O and lets a thread tell the engine and its listeners
+        os.write(2, "\nStopping after the files in hand… (Ctrl+C again to quit at once)\n".encode())
+        threading.Thread(target=control.stop, name="pef-stop").start()
 
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
@@ -130,7 +133,7 @@ def run(argv: Sequence[str]) -> int:
             )
         )
     control = RunControl()
-    interrupted = _install_signal_handlers(control, console)
+    interrupted = _install_signal_handlers(control)
     job = Job(source, choice.folder, settings, args.workers, choice.redo_all)
     engine = Engine(job, console, control, confirm=_confirmer(args.yes, console), stop_on_auto_pause=True)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
@@ -18,7 +19,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QFileDialog,
+    QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -53,6 +56,7 @@ from pef.core.records import RunSettings
 from pef.gui.job import EngineJob
 from pef.gui.preview_job import PreviewJob
 from pef.gui.review import ReviewPanel
+from pef.metadata.timezone import UnknownZone, resolve_zone
 from pef.state.outputs import default_output
 
 RECENT_LIMIT = 8
@@ -139,6 +143,16 @@ class MainWindow(QMainWindow):
         self.force_box = QCheckBox("Re&process every file (ignore earlier progress in that folder)")
         self.output_label = QLabel()
         self.output_label.setWordWrap(True)
+        self.exif_box = QCheckBox("Write date, place and caption into the &files (otherwise only copy)")
+        self.exif_box.setChecked(True)
+        self.zone_box = QComboBox()
+        self.zone_box.setEditable(True)
+        self.zone_box.addItems(["local", "UTC", "Europe/London", "Europe/Paris", "America/New_York", "Asia/Tokyo"])
+        self.zone_box.setAccessibleName("Time zone for dates")
+        self.zone_box.setToolTip("local = this computer's zone; or an Area/City name")
+        self.suffix_edit = QLineEdit()
+        self.suffix_edit.setPlaceholderText("e.g. -retouche, -mine")
+        self.suffix_edit.setAccessibleName("More suffixes of edited copies")
 
     def _build_run(self) -> None:
         self.preview_button = QPushButton("Pre&view")
@@ -196,6 +210,11 @@ class MainWindow(QMainWindow):
         options_layout.addLayout(output_row)
         options_layout.addWidget(self.force_box)
         options_layout.addWidget(self.output_label)
+        metadata = QGroupBox("Metadata")
+        metadata_layout = QFormLayout(metadata)
+        metadata_layout.addRow(self.exif_box)
+        metadata_layout.addRow("Time &zone:", self.zone_box)
+        metadata_layout.addRow("More edit s&uffixes:", self.suffix_edit)
         buttons = QHBoxLayout()
         for button in (self.preview_button, self.start_button, self.pause_button, self.stop_button):
             buttons.addWidget(button)
@@ -206,6 +225,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.found_label)
         layout.addWidget(self.resume_banner)
         layout.addWidget(options)
+        layout.addWidget(metadata)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.status_label)
@@ -225,6 +245,9 @@ class MainWindow(QMainWindow):
         else:
             self.resize(860, 720)
         self.force_box.setChecked(self.settings.value("options/force", False, type=bool))
+        self.exif_box.setChecked(self.settings.value("options/writeExif", True, type=bool))
+        self.zone_box.setCurrentText(self.settings.value("options/timezone", "local", type=str))
+        self.suffix_edit.setText(self.settings.value("options/suffixes", "", type=str))
         self._fill_recent()
 
     def recent_folders(self) -> list[str]:
@@ -303,7 +326,10 @@ class MainWindow(QMainWindow):
             if self.mode_resume.isChecked():
                 self.mode_new.setChecked(True)
             return
-        when = unfinished.started[:10] or "an earlier day"
+        try:
+            when = datetime.fromisoformat(unfinished.started).strftime("%d %b %Y")
+        except ValueError:
+            when = "an earlier day"
         self.resume_label.setText(
             f"Unfinished run from {when}: {unfinished.finished:,} of {unfinished.total:,} "
             f"done, in {unfinished.folder.name}."
@@ -349,7 +375,8 @@ class MainWindow(QMainWindow):
 
     # actions ----------------------------------------------------------------------------------
     def _settings(self) -> RunSettings:
-        return RunSettings()
+        suffixes = tuple(part.strip() for part in self.suffix_edit.text().split(",") if part.strip())
+        return RunSettings(suffixes, self.exif_box.isChecked(), self.zone_box.currentText().strip() or "local")
 
     def show_preview(self) -> None:
         preview = self.preview
@@ -380,7 +407,15 @@ class MainWindow(QMainWindow):
         folder, redo = choice
         if not self._enough_space():
             return
+        try:
+            resolve_zone(self._settings().timezone)
+        except UnknownZone as error:
+            QMessageBox.warning(self, "pef", str(error))
+            return
         self.settings.setValue("options/force", self.force_box.isChecked())
+        self.settings.setValue("options/writeExif", self.exif_box.isChecked())
+        self.settings.setValue("options/timezone", self.zone_box.currentText())
+        self.settings.setValue("options/suffixes", self.suffix_edit.text())
         self.summary, self.run_output, self.first_progress = None, folder, None
         self.summary_view.clear()
         self.pause_banner.hide()
@@ -436,6 +471,9 @@ class MainWindow(QMainWindow):
             self.output_edit,
             self.output_button,
             self.force_box,
+            self.exif_box,
+            self.zone_box,
+            self.suffix_edit,
         ):
             widget.setEnabled(not running)
         self.start_button.setEnabled(ready)

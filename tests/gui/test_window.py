@@ -206,11 +206,12 @@ def test_window_geometry_is_remembered(settings: QSettings, qtbot) -> None:
     window = MainWindow(settings)
     qtbot.addWidget(window)
     window.show()
-    window.resize(700, 650)
+    window.resize(700, window.height() - 30)  # inside the 800-pixel offscreen screen
+    size = (window.width(), window.height())
     window.close()
     again = MainWindow(settings)
     qtbot.addWidget(again)
-    assert (again.width(), again.height()) == (700, 650)
+    assert (again.width(), again.height()) == size
 
 
 def test_icon_buttons_have_accessible_names(window: MainWindow) -> None:
@@ -263,3 +264,55 @@ def test_double_click_opens_and_show_in_folder(qtbot, window: MainWindow, tmp_pa
     assert opened == [str(expected)]
     window.review.show_in_folder()
     assert opened[-1] == str(expected.parent)
+
+
+def test_metadata_options_reach_the_run_and_are_remembered(
+    qtbot, window: MainWindow, settings: QSettings, tmp_path: Path
+) -> None:
+    tree = make_takeout(tmp_path, 3)
+    choose(qtbot, window, tree.root)
+    window.exif_box.setChecked(False)
+    window.zone_box.setCurrentText("UTC")
+    window.suffix_edit.setText("-retouche, -mine")
+    with qtbot.waitSignal(window.run_finished, timeout=60_000):
+        window.start()
+    output = tmp_path / "Takeout_pefProcessed"
+    assert state_of(output)["settings"] == {"suffixes": ["-retouche", "-mine"], "write_exif": False, "timezone": "UTC"}
+    name = "Google Photos/Photos from 2020/IMG_0001.jpg"
+    assert (output / name).read_bytes() == (tree.root / name).read_bytes()
+    again = MainWindow(settings)
+    qtbot.addWidget(again)
+    assert (again.exif_box.isChecked(), again.zone_box.currentText(), again.suffix_edit.text()) == (
+        False,
+        "UTC",
+        "-retouche, -mine",
+    )
+
+
+def test_an_unknown_zone_is_refused_before_anything_runs(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    tree = make_takeout(tmp_path, 1)
+    choose(qtbot, window, tree.root)
+    window.zone_box.setCurrentText("Mars/Olympus")
+    window.start()
+    assert warned and "Mars/Olympus" in warned[0]
+    assert window.job is None and not (tmp_path / "Takeout_pefProcessed").exists()
+
+
+def test_unfinished_run_date_reads_like_a_date(qtbot, settings: QSettings, tmp_path: Path) -> None:
+    import re
+
+    tree = make_takeout(tmp_path, 1500)
+    first = MainWindow(settings)
+    qtbot.addWidget(first)
+    choose(qtbot, first, tree.root)
+    with qtbot.waitSignal(first.run_finished, timeout=60_000):
+        first.start()
+        first.stop()
+    first._offer_unfinished(tree.root.resolve())
+    assert re.match(r"Unfinished run from \d\d [A-Z][a-z]{2} \d{4}: 0 of 1,501 done", first.resume_label.text())
