@@ -316,3 +316,20 @@ def test_unfinished_run_date_reads_like_a_date(qtbot, settings: QSettings, tmp_p
         first.stop()
     first._offer_unfinished(tree.root.resolve())
     assert re.match(r"Unfinished run from \d\d [A-Z][a-z]{2} \d{4}: 0 of 1,501 done", first.resume_label.text())
+
+
+def test_review_model_sorts_and_filters_100k_rows(qtbot) -> None:
+    from pef.gui.review import ReviewRow, ReviewTable
+
+    table = ReviewTable("unmatched")
+    qtbot.addWidget(table)
+    rows = tuple(
+        ReviewRow(f"Photos/IMG_{i:06d}.jpg", "no_sidecar" if i % 2 else "ambiguous", "", "") for i in range(100_000)
+    )
+    table.model.set_rows(rows)
+    table.proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    assert table.proxy.index(0, 0).data() == "Photos/IMG_099999.jpg"
+    table.filter.setText("AMBIGUOUS")
+    assert table.proxy.rowCount() == 50_000
+    table.filter.setText("img_09999")
+    assert sorted(r.source for r in table.visible_rows()) == [f"Photos/IMG_09999{d}.jpg" for d in range(10)]
