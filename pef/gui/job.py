@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from pef.core.control import RunControl
 from pef.core.engine import Engine, Job
 from pef.core.events import Event, FileFinished, RunFinished
+from pef.gui.threads import own_thread
 
 UI_INTERVAL_SECONDS = 0.05  # at most 20 progress updates a second reach the window
 
@@ -55,13 +56,8 @@ class EngineJob(QObject):
     def __init__(self, job: Job, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.control = RunControl()
-        self.thread = QThread(self)
         self.worker = EngineWorker(job, self.control)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        # quit from the worker's own thread: the GUI thread may be blocked in wait() (closing the window)
-        self.worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        self.worker.failed.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
+        self.thread = own_thread(self, self.worker, self.worker.finished, self.worker.failed)
         self.worker.event.connect(self.event)
         self.worker.finished.connect(self._on_finished)
         self.worker.failed.connect(self._on_failed)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from pef.core.preview import make_preview
 from pef.core.records import RunSettings
+from pef.gui.threads import own_thread
 
 
 class _PreviewWorker(QObject):
@@ -33,12 +34,8 @@ class PreviewJob(QObject):
     def __init__(self, source: Path, settings: RunSettings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.source = source
-        self.thread = QThread(self)
         self.worker = _PreviewWorker(source, settings)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.ready.connect(self.thread.quit)
-        self.worker.failed.connect(self.thread.quit)
+        self.thread = own_thread(self, self.worker, self.worker.ready, self.worker.failed)
         self.worker.ready.connect(self.ready)
         self.worker.failed.connect(self.failed)
 
@@ -46,5 +43,4 @@ class PreviewJob(QObject):
         self.thread.start()
 
     def wait(self) -> None:
-        self.thread.quit()
         self.thread.wait()
