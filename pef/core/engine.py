@@ -40,7 +40,7 @@ from pef.core.runlog import RunLog
 from pef.core.source import FolderSource
 from pef.core.survey import Survey, survey_takeout
 from pef.metadata.timezone import resolve_zone
-from pef.state.outputs import OutputLock
+from pef.state.outputs import OutputLock, OutputLocked
 from pef.state.reserve import SpaceReserve
 from pef.state.store import RunState, RunStatus, StateError, StateStore
 
@@ -158,6 +158,17 @@ class Engine:
         return survey
 
     def run(self) -> RunSummary:
+        """The whole run. An unexpected error ends it in the failed state (and is raised to the caller)."""
+        try:
+            return self._run()
+        except (RunDeclined, RunRefused, OutputLocked):
+            raise  # the run never began: nothing failed
+        except Exception as error:
+            if self.control.state is ControlState.RUNNING:
+                self.control.fail(f"{error.__class__.__name__}: {error}")
+            raise
+
+    def _run(self) -> RunSummary:
         job = self.job
         zone = resolve_zone(job.settings.timezone)
         survey = self.survey()

@@ -302,3 +302,15 @@ def test_a_vanished_output_folder_is_never_recreated(tree: TakeoutTree) -> None:
     summary, _, _ = run(tree, PullsTheDrive(), stop_on_auto_pause=True)
     assert summary.status == "paused" and "no longer reachable" in summary.reason
     assert not out.exists(), "pef must not write a new output folder where the drive used to be"
+
+
+def test_an_unexpected_error_ends_the_run_in_the_failed_state(tree: TakeoutTree) -> None:
+    blocker = tree.root.parent / "out"
+    blocker.write_text("a file where the output folder must go")
+    control = RunControl()
+    heard = []
+    control.subscribe(lambda state, reason: heard.append((state, reason)))
+    with pytest.raises(FileExistsError):
+        Engine(Job(tree.root, blocker, RunSettings()), lambda _event: None, control).run()
+    assert control.state is ControlState.FAILED
+    assert heard[0][0] is ControlState.FAILED and "FileExistsError" in heard[0][1]
