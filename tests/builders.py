@@ -194,3 +194,39 @@ def webp_image_chunks(data: bytes) -> list[bytes]:
             chunks.append(data[position : position + 8 + size])
         position += 8 + size + (size & 1)
     return chunks
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def movie_boxes(data: bytes) -> list[tuple[bytes, int, int]]:
+    """Top-level boxes of an ISO media file as (type, offset, size) (a parser of the tests' own)."""
+    position, boxes = 0, []
+    while position + 8 <= len(data):
+        size, kind = struct.unpack(">I4s", data[position : position + 8])
+        if size == 1:
+            size = struct.unpack(">Q", data[position + 8 : position + 16])[0]
+        elif size == 0:
+            size = len(data) - position
+        boxes.append((kind, position, size))
+        position += size
+    return boxes
+
+
+def movie_media_data(data: bytes) -> list[bytes]:
+    """The payloads of the top-level mdat boxes: the audio and video streams as stored."""
+    return [data[offset + 8 : offset + size] for kind, offset, size in movie_boxes(data) if kind == b"mdat"]
+
+
+def movie_chunk_heads(data: bytes) -> list[bytes]:
+    """The first 16 bytes at every chunk offset (stco/co64): equal lists mean the offsets still find the data."""
+    heads = []
+    for kind in (b"stco", b"co64"):
+        position = data.find(kind)
+        while position > 0:
+            count = struct.unpack(">I", data[position + 8 : position + 12])[0]
+            form = f">{count}{'Q' if kind == b'co64' else 'I'}"
+            for offset in struct.unpack(form, data[position + 12 : position + 12 + struct.calcsize(form)]):
+                heads.append(data[offset : offset + 16])
+            position = data.find(kind, position + 4)
+    return heads

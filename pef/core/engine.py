@@ -39,7 +39,7 @@ from pef.core.report import REPORT_NAME, media_row, write_report
 from pef.core.runlog import RunLog
 from pef.core.source import FolderSource
 from pef.core.survey import Survey, survey_takeout
-from pef.metadata.timezone import resolve_zone
+from pef.metadata.timezone import ZoneRule, resolve_zone
 from pef.state.outputs import OutputLock, OutputLocked
 from pef.state.reserve import SpaceReserve
 from pef.state.store import RunState, RunStatus, StateError, StateStore
@@ -170,19 +170,19 @@ class Engine:
 
     def _run(self) -> RunSummary:
         job = self.job
-        zone = resolve_zone(job.settings.timezone)
+        zones = resolve_zone(job.settings.timezone)
         survey = self.survey()
         created = not job.output.exists()
         job.output.mkdir(parents=True, exist_ok=True)
         try:
             with OutputLock(job.output):
-                return self._run_locked(survey, zone)
+                return self._run_locked(survey, zones)
         except RunDeclined:
             if created:
                 shutil.rmtree(job.output, ignore_errors=True)
             raise
 
-    def _run_locked(self, survey: Survey, zone) -> RunSummary:
+    def _run_locked(self, survey: Survey, zones: ZoneRule) -> RunSummary:
         job = self.job
         store = StateStore(job.output)
         log = RunLog(job.output)
@@ -192,7 +192,7 @@ class Engine:
                 FolderSource(job.source),
                 job.output,
                 job.settings,
-                zone,
+                zones,
                 self.files,
                 self.sleep,
                 lambda task, retry, delay, error: self._emit(FileRetrying(task.key, retry, delay, error)),

@@ -43,3 +43,11 @@ class MatchKind(StrEnum):
     OWN = "own"  # the sidecar named after it
     EDITED = "edited"  # an edited copy using its original's sidecar
     COMPANION = "companion"  # the video half of a live or motion photo, using the still's sidecar
+
+
+class DateSource(StrEnum):
+    """Where the date written into a file came from (a column of the report)."""
+
+    SIDECAR = "sidecar"  # the sidecar's instant, as wall-clock time in the chosen zone
+    CAMERA = "camera"  # the camera's own wall-clock time, which denotes the sidecar's instant; offset added
+    SIDECAR_OVER_CAMERA = "sidecar_over_camera"  # the camera's date disagreed (corrected in Google Photos)

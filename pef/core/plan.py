@@ -22,7 +22,10 @@ def _with_counter(relative: str, counter: int) -> str:
     return f"{folder}/{renamed}" if folder else renamed
 
 
-def plan_tasks(media: tuple[SourceEntry, ...], matches: MatchResult) -> list[FileTask]:
+def plan_tasks(
+    media: tuple[SourceEntry, ...], matches: MatchResult, albums: dict[str, str] | None = None
+) -> list[FileTask]:
+    """`albums`: album folder → album name, for the files that sit in one."""
     by_media = matches.by_media()
     taken: set[str] = {_collision_key(name) for name in RESERVED_NAMES}
     tasks = []
@@ -33,5 +36,6 @@ def plan_tasks(media: tuple[SourceEntry, ...], matches: MatchResult) -> list[Fil
             output = _with_counter(entry.key, counter)
         taken.add(_collision_key(output))
         match = by_media[entry.key]
-        tasks.append(FileTask(entry.key, entry.size, output, match.sidecar, match.kind, match.reason))
+        album = (albums or {}).get(entry.key.rpartition("/")[0], "")
+        tasks.append(FileTask(entry.key, entry.size, output, match.sidecar, match.kind, match.reason, album))
     return tasks

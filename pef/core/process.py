@@ -7,19 +7,20 @@ import errno
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import tzinfo
 from pathlib import Path
 
-from pef.core.outcomes import FileStatus, Reason
+from pef.core.outcomes import DateSource, FileStatus, Reason
 from pef.core.output_files import OutputFiles
 from pef.core.records import FileRecord, FileTask, RunSettings, now_iso
 from pef.core.sidecar import MAX_SIDECAR_BYTES, Metadata, SidecarProblem, parse_sidecar
 from pef.core.source import FolderSource
-from pef.metadata.exif import ExifPlan, ExifTooLarge
+from pef.metadata.exif import ExifTooLarge
 from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
-from pef.metadata.registry import exif_writer
+from pef.metadata.plan import MetadataPlan, WriteResult
+from pef.metadata.registry import metadata_writer
 from pef.metadata.splice import CorruptMedia, Piece, SourceChanged, whole_file
-from pef.metadata.timezone import wall_clock
+from pef.metadata.timezone import ZoneRule
+from pef.metadata.verify import verify_output
 
 PARTIAL_SUFFIX = ".pef-partial"
 EXIF_EXTENSIONS = (".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp")
@@ -28,6 +29,11 @@ EXIF_EXTENSIONS = (".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp")
 def partial_path(destination: Path) -> Path:
     """Where an output is written before it is complete (hidden; removed on resume)."""
     return destination.with_name(f".{destination.name}{PARTIAL_SUFFIX}")
+
+
+def xmp_path(destination: Path) -> Path:
+    """The XMP sidecar of an output pef cannot write into: IMG_1.HEIC → IMG_1.HEIC.xmp."""
+    return destination.with_name(f"{destination.name}.xmp")
 
 
 class FileFailure(Exception):
@@ -101,7 +107,7 @@ class FileProcessor:
     source: FolderSource
     output_root: Path
     settings: RunSettings
-    zone: tzinfo | None
+    zones: ZoneRule
     files: OutputFiles = field(default_factory=OutputFiles)
     sleep: Callable[[float], bool] = lambda _seconds: True  # waits out a backoff; False: stop instead
     on_retry: RetryNotice = lambda *_: None
@@ -136,7 +142,7 @@ class FileProcessor:
             else:
                 metadata, status, reason = parsed, FileStatus.DONE, None
         try:
-            size, note, failure = self._write(task, metadata)
+            written = self._write(task, metadata)
         except FileFailure as failed:
             record = FileRecord(
                 task.key,
@@ -151,14 +157,25 @@ class FileProcessor:
                 task.match,
             )
             return record, failed.transient
-        if failure is not None:
-            status, reason, error = FileStatus.FAILED, failure.reason, str(failure)
+        if written.failure is not None:
+            status, reason, error = FileStatus.FAILED, written.failure.reason, str(written.failure)
         record = FileRecord(
-            task.key, status, task.output, task.sidecar, reason, size, attempts, now_iso(), error, task.match, note
+            task.key,
+            status,
+            task.output,
+            task.sidecar,
+            reason,
+            written.size,
+            attempts,
+            now_iso(),
+            error,
+            task.match,
+            written.note,
+            written.date_source,
         )
         return record, False
 
-    def _write(self, task: FileTask, metadata: Metadata | None) -> tuple[int, str, FileFailure | None]:
+    def _write(self, task: FileTask, metadata: Metadata | None) -> Written:
         try:
             source = self.source.open(task.key)
         except OSError as error:
@@ -166,63 +183,95 @@ class FileProcessor:
         with source:
             src_fd = source.fileno()
             stat = os.fstat(src_fd)
-            pieces, note, failure = self._pieces(task, src_fd, stat.st_size, metadata)
+            media_format, plan, result, failure = self._plan(task, src_fd, stat.st_size, metadata)
             mtime_ns = metadata.taken * 1_000_000_000 if metadata and metadata.taken else stat.st_mtime_ns
             destination = self.output_root / task.output
             partial = partial_path(destination)
-            files = self.files
+            xmp = xmp_path(destination) if result.xmp_sidecar is not None else None
             try:
                 if not self.output_root.is_dir():  # never recreate it: an unplugged drive's mount point
                     raise OSError(errno.ENOENT, "the output folder is no longer there", str(self.output_root))
-                files.make_folder(destination.parent)
-                dst_fd = files.create(partial)
-            except OSError as error:
-                raise _output_failure(task.output, error) from error
-            try:
-                try:
-                    written = files.write(src_fd, dst_fd, pieces)
-                finally:
-                    files.close(dst_fd)
-                files.set_time(partial, mtime_ns)
-                files.rename(partial, destination)
+                self.files.make_folder(destination.parent)
+                size = self._write_file(src_fd, partial, result.pieces)
+                if xmp is not None:
+                    self._write_file(src_fd, partial_path(xmp), [result.xmp_sidecar or b""])
+                if plan is not None:
+                    problems = verify_output(partial, media_format, plan, result, xmp and partial_path(xmp))
+                    if problems:
+                        size, failure = self._unchanged(task, src_fd, stat.st_size, partial, xmp, problems)
+                        xmp = None
+                if xmp is not None:
+                    self.files.set_time(partial_path(xmp), mtime_ns)
+                    self.files.rename(partial_path(xmp), xmp)
+                self.files.set_time(partial, mtime_ns)
+                self.files.rename(partial, destination)
             except SourceChanged as error:
-                self._remove_quietly(partial)
+                self._remove_quietly(partial, xmp)
                 vanished = os.fstat(src_fd).st_nlink == 0
                 reason = Reason.SOURCE_VANISHED if vanished else Reason.READ_ERROR
                 raise FileFailure(reason, f"{task.key}: {error.strerror}") from error
             except OSError as error:
-                self._remove_quietly(partial)
+                self._remove_quietly(partial, xmp)
                 raise _output_failure(task.output, error) from error
-        return written, note, failure
+        date_source = result.date_source if failure is None else None
+        return Written(size, result.note, failure, date_source)
 
-    def _remove_quietly(self, partial: Path) -> None:
-        """Remove a half-written file; if even that fails (drive gone), the next run's start removes it."""
-        with contextlib.suppress(OSError):  # the error that got us here is raised, not this one
-            self.files.remove(partial)
-
-    def _pieces(
-        self, task: FileTask, src_fd: int, size: int, metadata: Metadata | None
-    ) -> tuple[list[Piece], str, FileFailure | None]:
-        if metadata is None or not self.settings.write_exif:
-            return whole_file(size), "", None
-        media_format = sniff(os.pread(src_fd, SNIFF_BYTES, 0))
-        writer = exif_writer(media_format)
-        when = wall_clock(metadata.taken, self.zone) if metadata.taken is not None else None
-        plan = ExifPlan.of(metadata, when)
+    def _write_file(self, src_fd: int, path: Path, pieces: list[Piece]) -> int:
+        dst_fd = self.files.create(path)
         try:
+            return self.files.write(src_fd, dst_fd, pieces)
+        finally:
+            self.files.close(dst_fd)
+
+    def _unchanged(
+        self, task: FileTask, src_fd: int, size: int, partial: Path, xmp: Path | None, problems: list[str]
+    ) -> tuple[int, FileFailure]:
+        """The metadata did not read back as written: the file is copied as it was, and fails."""
+        if xmp is not None:
+            self.files.remove(partial_path(xmp))
+        written = self._write_file(src_fd, partial, whole_file(size))
+        message = f"{task.key}: the metadata did not read back as written ({'; '.join(problems)}); copied unchanged"
+        return written, FileFailure(Reason.VERIFY_MISMATCH, message)
+
+    def _remove_quietly(self, partial: Path, xmp: Path | None) -> None:
+        """Remove half-written files; if even that fails (drive gone), the next run's start removes them."""
+        for path in (partial, partial_path(xmp) if xmp else None):
+            if path is not None:
+                with contextlib.suppress(OSError):  # the error that got us here is raised, not this one
+                    self.files.remove(path)
+
+    def _plan(
+        self, task: FileTask, src_fd: int, size: int, metadata: Metadata | None
+    ) -> tuple[MediaFormat, MetadataPlan | None, WriteResult, FileFailure | None]:
+        """The format, the plan (None: nothing to write), the writer's result and a failure to record."""
+        unchanged = WriteResult(whole_file(size), None, None)
+        if metadata is None or not self.settings.write_exif:
+            return MediaFormat.OTHER, None, unchanged, None
+        try:
+            media_format = sniff(os.pread(src_fd, SNIFF_BYTES, 0))
+            plan = MetadataPlan.of(metadata, self.zones, (task.album,) if task.album else ())
             if size == 0:
                 raise CorruptMedia("the file is empty")
             if media_format is MediaFormat.OTHER and task.key.lower().endswith(EXIF_EXTENSIONS):
                 raise CorruptMedia("its content is not the image its name says")
-            if writer is None or (plan.when is None and plan.geo is None and not plan.description):
-                return whole_file(size), "", None
-            pieces, note = writer(src_fd, size, plan)
+            if plan.is_empty:
+                return media_format, None, unchanged, None
+            return media_format, plan, metadata_writer(media_format)(src_fd, size, plan), None
         except CorruptMedia as error:
             message = f"{task.key}: {error}; copied unchanged, without metadata"
-            return whole_file(size), "", FileFailure(Reason.CORRUPT_MEDIA, message)
+            return MediaFormat.OTHER, None, unchanged, FileFailure(Reason.CORRUPT_MEDIA, message)
         except ExifTooLarge as error:
             message = f"{task.key}: {error}; copied unchanged, without metadata"
-            return whole_file(size), "", FileFailure(Reason.METADATA_TOO_LARGE, message)
+            return MediaFormat.OTHER, None, unchanged, FileFailure(Reason.METADATA_TOO_LARGE, message)
         except OSError as error:
             raise _source_failure(task.key, error) from error
-        return pieces, note, None
+
+
+@dataclass(frozen=True)
+class Written:
+    """What became of one output: its size, a note, a failure to record, the date's source."""
+
+    size: int
+    note: str
+    failure: FileFailure | None
+    date_source: DateSource | None

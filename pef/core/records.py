@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from pef.core.outcomes import FileStatus, MatchKind, Reason
+from pef.core.outcomes import DateSource, FileStatus, MatchKind, Reason
 
 
 @dataclass(frozen=True)
@@ -14,7 +14,7 @@ class RunSettings:
 
     suffixes: tuple[str, ...] = ()
     write_exif: bool = True
-    timezone: str = "local"
+    timezone: str = "auto"
 
     def as_json(self) -> dict:
         return {"suffixes": list(self.suffixes), "write_exif": self.write_exif, "timezone": self.timezone}
@@ -22,7 +22,7 @@ class RunSettings:
     @classmethod
     def from_json(cls, data: dict) -> RunSettings:
         return cls(
-            tuple(data.get("suffixes", ())), bool(data.get("write_exif", True)), str(data.get("timezone", "local"))
+            tuple(data.get("suffixes", ())), bool(data.get("write_exif", True)), str(data.get("timezone", "auto"))
         )
 
 
@@ -36,6 +36,7 @@ class FileTask:
     sidecar: str | None
     match: MatchKind | None
     reason: Reason | None  # why there is no sidecar
+    album: str = ""  # the album whose folder holds it
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class FileRecord:
     error: str | None = None
     match: MatchKind | None = None
     note: str = ""
+    date_source: DateSource | None = None
 
     def as_json(self) -> dict:
         return {
@@ -66,6 +68,7 @@ class FileRecord:
             "error": self.error,
             "match": self.match.value if self.match else None,
             "note": self.note,
+            "date_source": self.date_source.value if self.date_source else None,
         }
 
     @classmethod
@@ -82,6 +85,7 @@ class FileRecord:
             error=data.get("error"),
             match=MatchKind(data["match"]) if data.get("match") else None,
             note=str(data.get("note", "")),
+            date_source=DateSource(data["date_source"]) if data.get("date_source") else None,
         )
 
 

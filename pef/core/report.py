@@ -11,7 +11,7 @@ from pef.core.records import FileRecord, FileTask
 from pef.state.store import write_atomically
 
 REPORT_NAME = "pef-report.csv"
-COLUMNS = ("source", "kind", "status", "reason", "sidecar", "output", "match", "error", "note")
+COLUMNS = ("source", "kind", "status", "reason", "sidecar", "output", "match", "date_source", "error", "note")
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class ReportRow:
     sidecar: str = ""
     output: str = ""
     match: str = ""
+    date_source: str = ""  # sidecar, camera or sidecar_over_camera: where the written date came from
     error: str = ""
     note: str = ""
 
@@ -38,6 +39,7 @@ def media_row(task: FileTask, record: FileRecord | None) -> ReportRow:
         record.sidecar or "",
         record.output or "",
         record.match.value if record.match else "",
+        record.date_source.value if record.date_source else "",
         record.error or "",
         record.note,
     )

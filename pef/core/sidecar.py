@@ -141,3 +141,14 @@ def is_album_file(data: bytes) -> bool:
     if "albumData" in document:
         return True
     return not (document.keys() & _PHOTO_KEYS) and document.keys() <= _ALBUM_KEYS
+
+
+def album_title(data: bytes) -> str | None:
+    """An album file's title ("" when it has none), or None when this is no album file."""
+    if not is_album_file(data):
+        return None
+    document = _load(data)
+    assert isinstance(document, dict)
+    album = document.get("albumData", document)
+    title = album.get("title") if isinstance(album, dict) else None
+    return title.strip() if isinstance(title, str) else ""

@@ -15,7 +15,7 @@ from pef.core.sidecar import (
     MAX_SIDECAR_BYTES,
     Metadata,
     SidecarProblem,
-    is_album_file,
+    album_title,
     parse_sidecar,
     sidecar_title,
 )
@@ -79,14 +79,29 @@ def survey_takeout(source: FolderSource, settings: RunSettings) -> Survey:
         data = _read(source, key)
         if data is None:
             orphans[key] = (Reason.BAD_SIDECAR, "cannot read it")
-        elif is_album_file(data):
+        elif album_title(data) is not None:
             skipped.append(SkippedFile(entries[key], Reason.ALBUM_METADATA))
         elif isinstance(problem := parse_sidecar(data), SidecarProblem):
             orphans[key] = (Reason.BAD_SIDECAR, problem.detail)
         else:
             orphans[key] = (Reason.NO_MEDIA, "no media file in its folder has this name")
     used = frozenset(m.sidecar for m in matches.media if m.sidecar)
-    return Survey(scan, tuple(plan_tasks(scan.media, matches)), used, orphans, tuple(skipped))
+    albums = album_names(source, skipped)
+    return Survey(scan, tuple(plan_tasks(scan.media, matches, albums)), used, orphans, tuple(skipped))
+
+
+def album_names(source: FolderSource, skipped: list[SkippedFile]) -> dict[str, str]:
+    """Album folder → album name: the title in its album file, else the folder's own name."""
+    names = {}
+    for item in skipped:
+        if item.reason is not Reason.ALBUM_METADATA or "/" not in item.entry.key:
+            continue
+        data = _read(source, item.entry.key)
+        title = album_title(data) if data is not None else None
+        if title is not None:
+            folder = item.entry.key.rsplit("/", 1)[0]
+            names[folder] = title or folder.rsplit("/", 1)[-1]
+    return names
 
 
 def forecast(survey: Survey, source: FolderSource) -> RunState:

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 
-from pef.core.sidecar import GeoPoint, Metadata
-from pef.metadata.tiff import TiffEditor, TiffError
+from pef.core.outcomes import DateSource
+from pef.core.sidecar import GeoPoint
+from pef.metadata.dates import camera_date
+from pef.metadata.plan import MetadataPlan
+from pef.metadata.tiff import TiffEditor, TiffError, TiffType, TiffValue
 from pef.metadata.timezone import WallClock
 
 # IFD0
 IMAGE_DESCRIPTION = 0x010E
 X_RESOLUTION, Y_RESOLUTION, RESOLUTION_UNIT = 0x011A, 0x011B, 0x0128
 DATE_TIME = 0x0132
+XP_COMMENT = 0x9C9C
 YCBCR_POSITIONING = 0x0213
 # Exif IFD
 EXIF_VERSION = 0x9000
 DATE_TIME_ORIGINAL, DATE_TIME_DIGITIZED = 0x9003, 0x9004
 OFFSET_TIME, OFFSET_TIME_ORIGINAL, OFFSET_TIME_DIGITIZED = 0x9010, 0x9011, 0x9012
 COMPONENTS_CONFIGURATION = 0x9101
+USER_COMMENT = 0x9286
 FLASHPIX_VERSION, COLOR_SPACE = 0xA000, 0xA001
 PIXEL_X_DIMENSION, PIXEL_Y_DIMENSION = 0xA002, 0xA003
 # GPS IFD
@@ -33,24 +39,19 @@ class ExifTooLarge(ValueError):
 
 
 @dataclass(frozen=True)
-class ExifPlan:
-    """The values to write: what a sidecar says, already turned into wall-clock time."""
-
-    when: WallClock | None
-    geo: GeoPoint | None
-    description: str
-
-    @classmethod
-    def of(cls, metadata: Metadata, when: WallClock | None) -> ExifPlan:
-        return cls(when, metadata.geo, metadata.description)
-
-
-@dataclass(frozen=True)
 class FreshImage:
     """Facts a brand-new EXIF block must state for a JPEG to validate."""
 
     width: int
     height: int
+
+
+@dataclass(frozen=True)
+class ExifBuild:
+    block: bytes
+    when: WallClock | None
+    date_source: DateSource | None
+    note: str = ""
 
 
 def _dms(value: float) -> list[tuple[int, int]]:
@@ -61,14 +62,31 @@ def _dms(value: float) -> list[tuple[int, int]]:
     return [(degrees, 1), (minutes, 1), (seconds.numerator, seconds.denominator)]
 
 
-def _set_when(editor: TiffEditor, when: WallClock) -> None:
+_PUNCTUATION = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-", "…": "..."})
+
+
+def ascii_safe(text: str) -> str:
+    """Text for EXIF's ASCII fields: accents dropped (é → e); what has no Latin form becomes "?"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_PUNCTUATION))
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c if 32 <= ord(c) < 127 or c in "\n\t" else "?" for c in kept)
+
+
+def _set_when(editor: TiffEditor, when: WallClock, source: DateSource) -> None:
     stamp, offset = editor.ascii(when.exif_datetime()), editor.ascii(when.exif_offset())
-    editor.set("ifd0", DATE_TIME, stamp)
-    editor.set("exif", DATE_TIME_ORIGINAL, stamp)
-    editor.set("exif", DATE_TIME_DIGITIZED, stamp)
-    editor.set("exif", OFFSET_TIME, offset)
-    editor.set("exif", OFFSET_TIME_ORIGINAL, offset)
-    editor.set("exif", OFFSET_TIME_DIGITIZED, offset)
+    pairs = (
+        ("ifd0", DATE_TIME, OFFSET_TIME),
+        ("exif", DATE_TIME_ORIGINAL, OFFSET_TIME_ORIGINAL),
+        ("exif", DATE_TIME_DIGITIZED, OFFSET_TIME_DIGITIZED),
+    )
+    for ifd, date_tag, offset_tag in pairs:
+        if source is DateSource.CAMERA and editor.get_raw(ifd, date_tag) is not None:
+            # the camera's own dates stay; only the offset its clock was in is added where it is missing
+            if editor.get_raw("exif", offset_tag) is None:
+                editor.set("exif", offset_tag, offset)
+            continue
+        editor.set(ifd, date_tag, stamp)
+        editor.set("exif", offset_tag, offset)
     version = editor.get_raw("exif", EXIF_VERSION)
     if version is None or version[:4] < b"0231":  # OffsetTime* exist from Exif 2.31 on
         editor.set("exif", EXIF_VERSION, editor.undefined(b"0232"))
@@ -89,6 +107,18 @@ def _set_geo(editor: TiffEditor, geo: GeoPoint) -> None:
         editor.set("gps", GPS_ALTITUDE, editor.rationals([(altitude.numerator, altitude.denominator)]))
 
 
+def _set_description(editor: TiffEditor, text: str) -> None:
+    editor.set("ifd0", IMAGE_DESCRIPTION, editor.ascii(ascii_safe(text)))
+    # Windows' "Comments": UCS-2 little-endian whatever the block's byte order
+    xp = text.encode("utf-16-le") + b"\x00\x00"
+    editor.set("ifd0", XP_COMMENT, TiffValue(TiffType.BYTE, len(xp), xp))
+    if text.isascii():
+        comment = b"ASCII\x00\x00\x00" + text.encode("ascii")
+    else:  # readers take UNICODE comments in the block's byte order
+        comment = b"UNICODE\x00" + text.encode("utf-16-le" if editor.order == "<" else "utf-16-be")
+    editor.set("exif", USER_COMMENT, editor.undefined(comment))
+
+
 def _set_fresh_jpeg_basics(editor: TiffEditor, image: FreshImage) -> None:
     editor.set("ifd0", X_RESOLUTION, editor.rationals([(72, 1)]))
     editor.set("ifd0", Y_RESOLUTION, editor.rationals([(72, 1)]))
@@ -102,8 +132,8 @@ def _set_fresh_jpeg_basics(editor: TiffEditor, image: FreshImage) -> None:
     editor.set("exif", PIXEL_Y_DIMENSION, editor.shorts([min(image.height, 0xFFFF)]))
 
 
-def build_exif(existing: bytes | None, plan: ExifPlan, fresh: FreshImage | None = None) -> tuple[bytes, str]:
-    """The new TIFF block and a note ("" or why the old block could not be kept)."""
+def build_exif(existing: bytes | None, plan: MetadataPlan, fresh: FreshImage | None = None) -> ExifBuild:
+    """The new TIFF block, the date written, and a note ("" or why the old block could not be kept)."""
     note = ""
     try:
         editor = TiffEditor(existing)
@@ -113,10 +143,12 @@ def build_exif(existing: bytes | None, plan: ExifPlan, fresh: FreshImage | None 
         existing = None
     if existing is None and fresh is not None:
         _set_fresh_jpeg_basics(editor, fresh)
-    if plan.when is not None:
-        _set_when(editor, plan.when)
+    camera = camera_date(editor.get_raw("exif", DATE_TIME_ORIGINAL), editor.get_raw("exif", OFFSET_TIME_ORIGINAL))
+    when, source = plan.dated(camera)
+    if when is not None and source is not None:
+        _set_when(editor, when, source)
     if plan.geo is not None:
         _set_geo(editor, plan.geo)
     if plan.description:
-        editor.set("ifd0", IMAGE_DESCRIPTION, editor.ascii(plan.description))
-    return editor.build(), note
+        _set_description(editor, plan.description)
+    return ExifBuild(editor.build(), when, source, note)

@@ -17,6 +17,7 @@ class MediaFormat(StrEnum):
     TIFF = "tiff"  # TIFF and TIFF-based RAW
     RIFF_VIDEO = "riff_video"  # AVI
     MATROSKA = "matroska"
+    RAW = "raw"  # RAW formats that are not TIFF-based: CR3, RAF
     OTHER = "other"
 
 
@@ -34,6 +35,10 @@ def sniff(head: bytes) -> MediaFormat:
         return MediaFormat.RIFF_VIDEO
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return MediaFormat.GIF
+    if head[4:8] == b"ftyp" and head[8:12] == b"crx ":
+        return MediaFormat.RAW
+    if head.startswith(b"FUJIFILMCCD-RAW"):
+        return MediaFormat.RAW
     if head[4:8] == b"ftyp":
         return MediaFormat.HEIF if head[8:12] in _HEIF_BRANDS else MediaFormat.ISO_VIDEO
     if head[4:8] in (b"moov", b"mdat", b"wide", b"free", b"skip"):  # old QuickTime without ftyp

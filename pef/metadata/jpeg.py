@@ -5,10 +5,14 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from pef.metadata.exif import MAX_JPEG_EXIF, ExifPlan, ExifTooLarge, FreshImage, build_exif
-from pef.metadata.splice import CorruptMedia, Piece, SourceRange, SourceReader
+from pef.metadata.exif import MAX_JPEG_EXIF, ExifTooLarge, FreshImage, build_exif
+from pef.metadata.plan import MetadataPlan, WriteResult
+from pef.metadata.splice import CorruptMedia, SourceRange, SourceReader
+from pef.metadata.xmp import merge_xmp, xmp_properties
 
 EXIF_PREFIX = b"Exif\x00\x00"
+XMP_PREFIX = b"http://ns.adobe.com/xap/1.0/\x00"
+MAX_JPEG_XMP = 65533 - len(XMP_PREFIX)
 MAX_HEADER_BYTES = 32 * 1024 * 1024
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
@@ -25,6 +29,10 @@ class Segment:
     @property
     def is_exif(self) -> bool:
         return self.marker == 0xE1 and self.payload.startswith(EXIF_PREFIX)
+
+    @property
+    def is_xmp(self) -> bool:
+        return self.marker == 0xE1 and self.payload.startswith(XMP_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -65,21 +73,33 @@ def read_header(reader: SourceReader, file_size: int) -> JpegHeader:
         position += 2 + length
 
 
-def jpeg_pieces(src_fd: int, file_size: int, plan: ExifPlan) -> tuple[list[Piece], str]:
+def _put(segments: list[Segment], segment: Segment, old: int | None, after: int) -> None:
+    if old is not None:
+        segments[old] = segment
+    else:
+        segments.insert(after, segment)
+
+
+def jpeg_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
     reader = SourceReader(src_fd)
     header = read_header(reader, file_size)
     segments = list(header.segments)
-    old = next((index for index, segment in enumerate(segments) if segment.is_exif), None)
-    existing = segments[old].payload[len(EXIF_PREFIX) :] if old is not None else None
-    block, note = build_exif(existing, plan, header.size)
-    if len(block) > MAX_JPEG_EXIF:
-        raise ExifTooLarge(f"EXIF would be {len(block)} bytes, more than a JPEG segment holds")
-    exif = Segment(0xE1, EXIF_PREFIX + block)
-    if old is not None:
-        segments[old] = exif
-    else:
-        # after JFIF/JFXX APP0, which must come first
-        at = next((i for i, s in enumerate(segments) if s.marker != 0xE0), len(segments))
-        segments.insert(at, exif)
+    old_exif = next((index for index, segment in enumerate(segments) if segment.is_exif), None)
+    existing = segments[old_exif].payload[len(EXIF_PREFIX) :] if old_exif is not None else None
+    exif = build_exif(existing, plan, header.size)
+    if len(exif.block) > MAX_JPEG_EXIF:
+        raise ExifTooLarge(f"EXIF would be {len(exif.block)} bytes, more than a JPEG segment holds")
+    old_xmp = next((index for index, segment in enumerate(segments) if segment.is_xmp), None)
+    existing_xmp = segments[old_xmp].payload[len(XMP_PREFIX) :] if old_xmp is not None else None
+    packet, xmp_note = merge_xmp(existing_xmp, xmp_properties(plan, exif.when))
+    if len(packet) > MAX_JPEG_XMP:
+        raise ExifTooLarge(f"XMP would be {len(packet)} bytes, more than a JPEG segment holds")
+    # after JFIF/JFXX APP0, which must come first
+    first = next((i for i, s in enumerate(segments) if s.marker != 0xE0), len(segments))
+    _put(segments, Segment(0xE1, EXIF_PREFIX + exif.block), old_exif, first)
+    old_xmp = next((index for index, segment in enumerate(segments) if segment.is_xmp), None)  # may have moved
+    exif_at = next(i for i, s in enumerate(segments) if s.is_exif)
+    _put(segments, Segment(0xE1, XMP_PREFIX + packet), old_xmp, exif_at + 1)
     head = b"\xff\xd8" + b"".join(segment.encoded() for segment in segments)
-    return [head, SourceRange(header.scan_offset, file_size - header.scan_offset)], note
+    pieces = [head, SourceRange(header.scan_offset, file_size - header.scan_offset)]
+    return WriteResult(pieces, exif.when, exif.date_source, "; ".join(filter(None, (exif.note, xmp_note))))

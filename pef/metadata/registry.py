@@ -1,25 +1,35 @@
-"""Which lossless writer handles a container (by its sniffed format, not its extension)."""
+"""Which writer handles a container (by its sniffed format, not its extension)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from pef.metadata.exif import ExifPlan
 from pef.metadata.formats import MediaFormat
 from pef.metadata.jpeg import jpeg_pieces
+from pef.metadata.mp4 import movie_pieces
+from pef.metadata.plan import MetadataPlan, WriteResult
 from pef.metadata.png import png_pieces
-from pef.metadata.splice import Piece
+from pef.metadata.splice import whole_file
 from pef.metadata.webp import webp_pieces
+from pef.metadata.xmp import sidecar_xmp
 
-PieceBuilder = Callable[[int, int, ExifPlan], tuple[list[Piece], str]]
+MetadataWriter = Callable[[int, int, MetadataPlan], WriteResult]  # source fd, size, plan
 
-_EXIF_WRITERS: dict[MediaFormat, PieceBuilder] = {
+
+def xmp_sidecar_pieces(_src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
+    """The file copied as it is; its metadata goes into an .xmp file beside it."""
+    when, source = plan.dated()
+    return WriteResult(whole_file(file_size), when, source, xmp_sidecar=sidecar_xmp(plan, when))
+
+
+_IN_FILE_WRITERS: dict[MediaFormat, MetadataWriter] = {
     MediaFormat.JPEG: jpeg_pieces,
     MediaFormat.PNG: png_pieces,
     MediaFormat.WEBP: webp_pieces,
+    MediaFormat.ISO_VIDEO: movie_pieces,
 }
 
 
-def exif_writer(media_format: MediaFormat) -> PieceBuilder | None:
-    """The writer that puts EXIF into this container, or None: then only the file time is set."""
-    return _EXIF_WRITERS.get(media_format)
+def metadata_writer(media_format: MediaFormat) -> MetadataWriter:
+    """HEIC, GIF, AVI, MKV, RAW and anything else pef cannot write into losslessly get an XMP sidecar."""
+    return _IN_FILE_WRITERS.get(media_format, xmp_sidecar_pieces)

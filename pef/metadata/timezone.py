@@ -6,6 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import tzfpy
+
+from pef.core.sidecar import GeoPoint
+
+AUTO = "auto"
 LOCAL = "local"
 
 
@@ -24,21 +29,56 @@ class WallClock:
         return self.local.strftime("%Y:%m:%d %H:%M:%S")
 
     def exif_offset(self) -> str:
-        minutes = int(self.offset.total_seconds() // 60)
-        sign = "-" if minutes < 0 else "+"
-        return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+        return format_offset(self.offset)
+
+    def iso(self) -> str:
+        return f"{self.local.isoformat(timespec='seconds')}{self.exif_offset()}"
+
+    @property
+    def instant(self) -> int:
+        return int((self.local - self.offset).replace(tzinfo=UTC).timestamp())
 
 
-def resolve_zone(name: str) -> tzinfo | None:
-    """None means the computer's zone; raises UnknownZone for a name that is no zone."""
-    if name == LOCAL:
-        return None
-    if name.upper() == "UTC":
-        return UTC
+def format_offset(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+@dataclass(frozen=True)
+class ZoneRule:
+    """The zone setting, resolved: a fixed zone (None = this computer's), or the zone at the photo's place."""
+
+    fixed: tzinfo | None = None
+    by_place: bool = False
+
+    def zone_at(self, geo: GeoPoint | None) -> tzinfo | None:
+        if self.by_place and geo is not None:
+            return zone_at_place(geo) or self.fixed
+        return self.fixed
+
+
+def zone_at_place(geo: GeoPoint) -> tzinfo | None:
+    """The time zone in force at a place (offline lookup; open sea gives the nautical Etc/GMT±N zone)."""
+    name = tzfpy.get_tz(geo.longitude, geo.latitude)
     try:
-        return ZoneInfo(name)
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):  # a zone newer than this machine's tz database
+        return None
+
+
+def resolve_zone(name: str) -> ZoneRule:
+    """Raises UnknownZone for a name that is no zone."""
+    if name == AUTO:
+        return ZoneRule(None, by_place=True)
+    if name == LOCAL:
+        return ZoneRule(None)
+    if name.upper() == "UTC":
+        return ZoneRule(UTC)
+    try:
+        return ZoneRule(ZoneInfo(name))
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise UnknownZone(f"unknown time zone {name!r} (use local, UTC or an Area/City name)") from error
+        raise UnknownZone(f"unknown time zone {name!r} (use auto, local, UTC or an Area/City name)") from error
 
 
 def wall_clock(instant: int, zone: tzinfo | None) -> WallClock:

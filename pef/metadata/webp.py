@@ -5,10 +5,12 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from pef.metadata.exif import ExifPlan, build_exif
+from pef.metadata.exif import build_exif
+from pef.metadata.plan import MetadataPlan, WriteResult
 from pef.metadata.splice import CorruptMedia, Piece, SourceRange, SourceReader, merge_ranges
+from pef.metadata.xmp import merge_xmp, xmp_properties
 
-EXIF_FLAG, ALPHA_FLAG = 0x08, 0x10
+XMP_FLAG, EXIF_FLAG, ALPHA_FLAG = 0x04, 0x08, 0x10
 MAX_CHUNKS = 100_000
 
 
@@ -61,32 +63,37 @@ def _vp8x(reader: SourceReader, chunks: list[RiffChunk]) -> bytes:
         payload = bytearray(reader.read(first.size, first.offset + 8, "VP8X chunk"))
         if len(payload) < 10:
             raise CorruptMedia("VP8X chunk is too short")
-        payload[0] |= EXIF_FLAG
+        payload[0] |= EXIF_FLAG | XMP_FLAG
         return _chunk(b"VP8X", bytes(payload))
     width, height, alpha = _canvas(reader, first)
-    flags = EXIF_FLAG | (ALPHA_FLAG if alpha else 0)
+    flags = EXIF_FLAG | XMP_FLAG | (ALPHA_FLAG if alpha else 0)
     payload = bytes((flags, 0, 0, 0)) + (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
     return _chunk(b"VP8X", payload)
 
 
-def webp_pieces(src_fd: int, file_size: int, plan: ExifPlan) -> tuple[list[Piece], str]:
+def webp_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
     reader = SourceReader(src_fd)
     chunks = read_chunks(reader, file_size)
     old = next((chunk for chunk in chunks if chunk.fourcc == b"EXIF"), None)
     existing = reader.read(old.size, old.offset + 8, "EXIF chunk") if old else None
     if existing and existing.startswith(b"Exif\x00\x00"):  # some writers keep the JPEG prefix
         existing = existing[6:]
-    block, note = build_exif(existing, plan)
+    exif = build_exif(existing, plan)
+    old_xmp = next((chunk for chunk in chunks if chunk.fourcc == b"XMP "), None)
+    existing_xmp = reader.read(old_xmp.size, old_xmp.offset + 8, "XMP chunk") if old_xmp else None
+    packet, xmp_note = merge_xmp(existing_xmp, xmp_properties(plan, exif.when))
+    # the container's order: VP8X, ICCP, ANIM, image data, EXIF, XMP, then unknown chunks
     body: list[Piece] = [_vp8x(reader, chunks)]
-    exif = _chunk(b"EXIF", block)
+    trailer = _chunk(b"EXIF", exif.block) + _chunk(b"XMP ", packet)
     for chunk in chunks:
-        if chunk.fourcc in (b"VP8X", b"EXIF"):
+        if chunk.fourcc in (b"VP8X", b"EXIF", b"XMP "):
             continue
-        if chunk.fourcc == b"XMP " and exif:
-            body.append(exif)
-            exif = b""
+        if trailer and chunk.fourcc not in (b"ICCP", b"ANIM", b"ANMF", b"ALPH", b"VP8 ", b"VP8L"):
+            body.append(trailer)
+            trailer = b""
         body.append(chunk.span)
-    if exif:
-        body.append(exif)
+    if trailer:
+        body.append(trailer)
     size = 4 + sum(p.length if isinstance(p, SourceRange) else len(p) for p in body)
-    return merge_ranges([b"RIFF" + struct.pack("<I", size) + b"WEBP", *body]), note
+    pieces = merge_ranges([b"RIFF" + struct.pack("<I", size) + b"WEBP", *body])
+    return WriteResult(pieces, exif.when, exif.date_source, "; ".join(filter(None, (exif.note, xmp_note))))

@@ -10,11 +10,12 @@ import pytest
 from PIL import Image
 
 from pef.core.sidecar import GeoPoint
-from pef.metadata.exif import ExifPlan, build_exif
+from pef.metadata.exif import build_exif
 from pef.metadata.jpeg import jpeg_pieces
 from pef.metadata.png import png_pieces
 from pef.metadata.splice import CorruptMedia, write_pieces
-from pef.metadata.timezone import resolve_zone, wall_clock
+from pef.metadata.plan import MetadataPlan
+from pef.metadata.timezone import resolve_zone
 from pef.metadata.webp import webp_pieces
 from tests.builders import (
     SAMPLES,
@@ -27,15 +28,16 @@ from tests.builders import (
 )
 from tests.conftest import exiftool_json, exiftool_warnings, require_exiftool
 
-PLAN = ExifPlan(wall_clock(1_561_975_200, resolve_zone("Europe/Paris")), GeoPoint(-33.8568, -151.2153, -12.5), "Opéra")
+PARIS = resolve_zone("Europe/Paris").fixed
+PLAN = MetadataPlan(1_561_975_200, PARIS, GeoPoint(-33.8568, -151.2153, -12.5), "Opéra")
 CAMERA_SAMPLES = sorted(p.name for p in SAMPLES.glob("*.jpg") if not p.name.startswith(("invalid", "corrupted")))
 
 
-def splice(tmp_path: Path, data: bytes, builder, name: str, plan: ExifPlan = PLAN) -> Path:
+def splice(tmp_path: Path, data: bytes, builder, name: str, plan: MetadataPlan = PLAN) -> Path:
     source, target = tmp_path / f"src-{name}", tmp_path / name
     source.write_bytes(data)
     with open(source, "rb") as src:
-        pieces, _ = builder(src.fileno(), len(data), plan)
+        pieces = builder(src.fileno(), len(data), plan).pieces
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         try:
             write_pieces(src.fileno(), fd, pieces)
@@ -52,7 +54,10 @@ def assert_plan_written(path: Path) -> None:
     assert exif["Composite:GPSLatitude"] == pytest.approx(-33.8568, abs=1e-5)
     assert exif["Composite:GPSLongitude"] == pytest.approx(-151.2153, abs=1e-5)
     assert exif["Composite:GPSAltitude"] == pytest.approx(-12.5, abs=1e-3)
-    assert exif["IFD0:ImageDescription"] == "Opéra"
+    assert exif["IFD0:ImageDescription"] == "Opera", "EXIF's ASCII field gets the accent-free form"
+    assert exif["IFD0:XPComment"] == "Opéra"
+    assert exif["ExifIFD:UserComment"] == "Opéra"
+    assert exif["XMP-dc:Description"] == "Opéra"
 
 
 @pytest.mark.parametrize("name", CAMERA_SAMPLES)
@@ -84,7 +89,7 @@ def test_thumbnail_survives_byte_for_byte(tmp_path: Path) -> None:
 
 
 def test_big_endian_exif_is_extended_in_its_own_byte_order(tmp_path: Path) -> None:
-    block, _ = build_exif(None, PLAN)
+    block = build_exif(None, PLAN).block
     assert block[:2] == b"II"
     big = b"MM\x00*\x00\x00\x00\x08" + b"\x00\x01" + b"\x01\x0f\x00\x02\x00\x00\x00\x06\x00\x00\x00\x1a" + b"\x00" * 4
     big += b"Canon\x00"
@@ -109,11 +114,13 @@ def test_fresh_exif_in_a_plain_jpeg_validates(tmp_path: Path) -> None:
 
 def test_existing_exif_is_replaced_in_place_not_duplicated(tmp_path: Path) -> None:
     once = splice(tmp_path, jpeg_bytes(), jpeg_pieces, "once.jpg")
-    later = ExifPlan(wall_clock(1_600_000_000, None), None, "")
+    later = MetadataPlan(1_600_000_000, None)
     twice = splice(tmp_path, once.read_bytes(), jpeg_pieces, "twice.jpg", later)
     assert twice.read_bytes().count(b"Exif\x00\x00") == 1
+    assert twice.read_bytes().count(b"http://ns.adobe.com/xap/1.0/\x00") == 1
     exif = exiftool_json(twice)
-    assert exif["IFD0:ImageDescription"] == "Opéra", "values not in the new plan stay"
+    assert exif["IFD0:ImageDescription"] == "Opera", "values not in the new plan stay"
+    assert exif["XMP-dc:Description"] == "Opéra"
     assert exif["Composite:GPSLatitude"] == pytest.approx(-33.8568, abs=1e-5)
 
 
@@ -164,8 +171,7 @@ def test_hostile_ifd_pointers_do_not_hang_or_crash(tmp_path: Path) -> None:
         + b"\x69\x87\x04\x00\x01\x00\x00\x00\x08\x00\x00\x00"
         + b"\x08\x00\x00\x00"
     )
-    block, note = build_exif(loop, PLAN)
+    block = build_exif(loop, PLAN).block
     assert block[8 : len(loop)] == loop[8:], "old bytes stay where they were"
     huge = b"II*\x00\x08\x00\x00\x00\xff\xff"
-    block, note = build_exif(huge, PLAN)
-    assert "unreadable" in note
+    assert "unreadable" in build_exif(huge, PLAN).note

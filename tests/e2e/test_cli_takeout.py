@@ -16,6 +16,7 @@ from tests.builders import (
     heic_bytes,
     jpeg_bytes,
     jpeg_scan_data,
+    movie_media_data,
     mp4_bytes,
     png_bytes,
     png_image_data,
@@ -207,7 +208,10 @@ def test_every_media_file_appears_exactly_once(processed) -> None:
     outputs = {str(p.relative_to(output)) for p in output.rglob("*") if p.is_file()}
     expected_media = set(tree.expected)
     state_files = {"processing_state.json", "pef-report.csv", "pef.log"}
-    assert outputs - state_files == expected_media
+    xmp_sidecars = {name for name in outputs if name.endswith(".xmp")}
+    assert outputs - state_files - xmp_sidecars == expected_media
+    unwritable = {f"{Y}/CLIP0001(10).AVI", f"{Y}/IMG_4573.HEIC", f"{Y}/anim.gif"}
+    assert xmp_sidecars == {f"Google Photos/{name}.xmp" for name in unwritable}, "only where pef cannot write into"
     assert not any(name.endswith(".json") for name in outputs - state_files), "sidecars are never copied"
     assert not (output / "Google Photos" / Y / "link-out.jpg").exists(), "symlinks are not followed"
 
@@ -232,10 +236,12 @@ def test_place_and_caption_are_written(processed) -> None:
         path = output / "Google Photos" / media
         if path.suffix.lower() not in (".jpg", ".jpeg", ".png", ".webp"):
             continue
-        exif = exiftool_json(path, "-GPSLatitude", "-GPSLongitude", "-GPSAltitude", "-ImageDescription")
+        exif = exiftool_json(path, "-GPS*", "-ImageDescription", "-XPComment", "-UserComment", "-XMP:all")
         assert exif["Composite:GPSLatitude"] == pytest.approx(TOKYO[0], abs=1e-5), media
         assert exif["Composite:GPSLongitude"] == pytest.approx(TOKYO[1], abs=1e-5), media
-        assert "été" in exif["IFD0:ImageDescription"], media
+        assert exif["IFD0:ImageDescription"].endswith(" - ete"), "ASCII field: accent-free, dash kept"
+        for tag in ("IFD0:XPComment", "ExifIFD:UserComment", "XMP-dc:Description"):
+            assert exif[tag].endswith(" — été"), (media, tag)
         with Image.open(path) as image:  # a second, independent reader
             assert image.getexif().get(0x010E, "").startswith("caption"), media
 
@@ -250,6 +256,8 @@ def test_image_data_is_byte_identical(processed) -> None:
             assert png_image_data(result) == png_image_data(source), media
         elif source[8:12] == b"WEBP":
             assert webp_image_chunks(result) == webp_image_chunks(source), media
+        elif source[4:8] == b"ftyp" and b"heic" not in source[8:12]:
+            assert movie_media_data(result) == movie_media_data(source), media
         else:
             assert result == source, f"{media}: formats without a writer are copied as they are"
         if source[:3] == b"\xff\xd8\xff" or source[:4] == b"\x89PNG" or source[8:12] == b"WEBP":

@@ -1,0 +1,71 @@
+"""What to write into one file, and what a writer reports back having written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from enum import StrEnum
+
+from pef.core.outcomes import DateSource
+from pef.core.sidecar import GeoPoint, Metadata
+from pef.metadata.dates import CameraDate, choose_date
+from pef.metadata.splice import Piece
+from pef.metadata.timezone import WallClock, ZoneRule
+
+
+@dataclass(frozen=True)
+class MetadataPlan:
+    """A sidecar's values for one file; `zone` is already the zone at its place when the rule says so."""
+
+    instant: int | None
+    zone: tzinfo | None
+    geo: GeoPoint | None = None
+    description: str = ""
+    people: tuple[str, ...] = ()
+    favorite: bool = False
+    albums: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, metadata: Metadata, rule: ZoneRule, albums: tuple[str, ...] = ()) -> MetadataPlan:
+        return cls(
+            metadata.taken,
+            rule.zone_at(metadata.geo),
+            metadata.geo,
+            metadata.description,
+            metadata.people,
+            metadata.favorited,
+            albums,
+        )
+
+    @property
+    def has_words(self) -> bool:
+        return bool(self.description or self.people or self.favorite or self.albums)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.instant is None and self.geo is None and not self.has_words
+
+    def dated(self, camera: CameraDate | None = None) -> tuple[WallClock | None, DateSource | None]:
+        if self.instant is None:
+            return None, None
+        return choose_date(self.instant, camera, self.zone)
+
+
+class Omitted(StrEnum):
+    """A part of the plan this file's container could not take (each with a note saying why)."""
+
+    MOVIE_DATES = "movie_dates"
+    MOVIE_PLACE = "movie_place"
+    XMP = "xmp"
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """A writer's output: the pieces of the new file, the date it wrote, and an XMP file to put beside it."""
+
+    pieces: list[Piece]
+    when: WallClock | None
+    date_source: DateSource | None
+    note: str = ""
+    xmp_sidecar: bytes | None = field(default=None, repr=False)
+    omitted: frozenset[Omitted] = frozenset()

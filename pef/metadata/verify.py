@@ -1,0 +1,134 @@
+"""Read a written file back and compare what it says with what was meant to be written.
+
+Images are read with Pillow, not with pef's own parsers, so a writer bug cannot hide behind a
+reader that shares it; movies and XMP are read by code that shares nothing with their writers
+but the box and packet grammar.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PIL import Image
+
+from pef.metadata.exif import (
+    DATE_TIME_ORIGINAL,
+    GPS_LATITUDE,
+    GPS_LATITUDE_REF,
+    GPS_LONGITUDE,
+    GPS_LONGITUDE_REF,
+    IMAGE_DESCRIPTION,
+    OFFSET_TIME_ORIGINAL,
+    ascii_safe,
+)
+from pef.metadata.formats import MediaFormat
+from pef.metadata.isobmff import read_movie_facts
+from pef.metadata.mp4 import iso6709
+from pef.metadata.plan import MetadataPlan, Omitted, WriteResult
+from pef.metadata.splice import CorruptMedia, SourceReader
+from pef.metadata.xmp import Bag, LangAlt, XmpUnreadable, read_xmp, xmp_properties
+
+Image.MAX_IMAGE_PIXELS = None  # nothing is decoded here; a 200-megapixel panorama is no bomb
+EXIF_IFD, GPS_IFD = 0x8769, 0x8825
+GPS_TOLERANCE = 1e-6  # degrees: about 10 cm
+_XMP_INFO_KEYS = ("xmp", "XML:com.adobe.xmp")
+
+
+def _degrees(parts: object, ref: object) -> float | None:
+    try:
+        degrees, minutes, seconds = (float(part) for part in parts)  # type: ignore[union-attr]
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    value = degrees + minutes / 60 + seconds / 3600
+    return -value if ref in ("S", "W") else value
+
+
+def _check_image_exif(image: Image.Image, plan: MetadataPlan, result: WriteResult) -> list[str]:
+    exif = image.getexif()
+    problems = []
+    details = exif.get_ifd(EXIF_IFD)
+    if result.when is not None:
+        if details.get(DATE_TIME_ORIGINAL) != result.when.exif_datetime():
+            problems.append(f"DateTimeOriginal reads {details.get(DATE_TIME_ORIGINAL)!r}")
+        if details.get(OFFSET_TIME_ORIGINAL) != result.when.exif_offset():
+            problems.append(f"OffsetTimeOriginal reads {details.get(OFFSET_TIME_ORIGINAL)!r}")
+    if plan.geo is not None:
+        gps = exif.get_ifd(GPS_IFD)
+        latitude = _degrees(gps.get(GPS_LATITUDE), gps.get(GPS_LATITUDE_REF))
+        longitude = _degrees(gps.get(GPS_LONGITUDE), gps.get(GPS_LONGITUDE_REF))
+        if latitude is None or abs(latitude - plan.geo.latitude) > GPS_TOLERANCE:
+            problems.append(f"GPS latitude reads {latitude}")
+        if longitude is None or abs(longitude - plan.geo.longitude) > GPS_TOLERANCE:
+            problems.append(f"GPS longitude reads {longitude}")
+    if plan.description and exif.get(IMAGE_DESCRIPTION) != ascii_safe(plan.description):
+        problems.append(f"ImageDescription reads {exif.get(IMAGE_DESCRIPTION)!r}")
+    return problems
+
+
+def _check_xmp(packet: bytes | str | None, plan: MetadataPlan, result: WriteResult) -> list[str]:
+    expected = xmp_properties(plan, result.when)
+    if not expected:
+        return []
+    if packet is None:
+        return ["no XMP packet"]
+    try:
+        found = read_xmp(packet.encode("utf-8") if isinstance(packet, str) else packet)
+    except XmpUnreadable as error:
+        return [f"the XMP packet is unreadable ({error})"]
+    problems = []
+    for (namespace, name), value in expected.items():
+        items = found.get((namespace, name), ())
+        if isinstance(value, Bag):
+            missing = [item for item in value.items if item not in items]
+            ok = not missing
+        elif isinstance(value, LangAlt):
+            ok = value.text in items
+        else:
+            ok = items == (value,)
+        if not ok:
+            problems.append(f"XMP {name} reads {list(items)!r}")
+    return problems
+
+
+def _check_image(path: Path, plan: MetadataPlan, result: WriteResult) -> list[str]:
+    try:
+        with Image.open(path) as image:
+            packet = next((image.info[key] for key in _XMP_INFO_KEYS if key in image.info), None)
+            return _check_image_exif(image, plan, result) + _check_xmp(packet, plan, result)
+    except (OSError, SyntaxError, ValueError) as error:  # Pillow's ways of saying "not readable"
+        return [f"Pillow cannot read it back ({error})"]
+
+
+def _check_movie(path: Path, plan: MetadataPlan, result: WriteResult) -> list[str]:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        facts = read_movie_facts(SourceReader(fd), os.fstat(fd).st_size)
+    except CorruptMedia as error:
+        return [f"the movie cannot be read back ({error})"]
+    finally:
+        os.close(fd)
+    problems = []
+    if plan.instant is not None and Omitted.MOVIE_DATES not in result.omitted:
+        wrong = [t for t in facts.times if (t.created, t.modified) != (plan.instant, plan.instant)]
+        problems += [f"{t.kind.decode()} dates read {t.created}, {t.modified}" for t in wrong]
+    if plan.geo is not None and Omitted.MOVIE_PLACE not in result.omitted:
+        wanted = iso6709(plan.geo.latitude, plan.geo.longitude, plan.geo.altitude)
+        if facts.location != wanted:
+            problems.append(f"©xyz reads {facts.location!r}")
+    if Omitted.XMP not in result.omitted:
+        problems += _check_xmp(facts.xmp, plan, result)
+    return problems
+
+
+def verify_output(
+    path: Path, media_format: MediaFormat, plan: MetadataPlan, result: WriteResult, xmp_path: Path | None
+) -> list[str]:
+    """What reads back differently from what was written (empty when all is well)."""
+    if media_format in (MediaFormat.JPEG, MediaFormat.PNG, MediaFormat.WEBP):
+        return _check_image(path, plan, result)
+    if media_format is MediaFormat.ISO_VIDEO:
+        return _check_movie(path, plan, result)
+    if xmp_path is not None:
+        return _check_xmp(xmp_path.read_bytes(), plan, result)
+    return []

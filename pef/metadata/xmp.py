@@ -1,0 +1,266 @@
+"""XMP packets: pef's properties merged into whatever packet a file already has, and read back.
+
+Only the properties pef writes are replaced (keyword bags are joined with what is there); every other
+property, namespace and structure of an existing packet is kept.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from io import BytesIO
+
+from pef.core.sidecar import GeoPoint
+from pef.metadata.plan import MetadataPlan
+from pef.metadata.timezone import WallClock
+
+X = "adobe:ns:meta/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XML = "http://www.w3.org/XML/1998/namespace"
+DC = "http://purl.org/dc/elements/1.1/"
+XMP = "http://ns.adobe.com/xap/1.0/"
+EXIF = "http://ns.adobe.com/exif/1.0/"
+PHOTOSHOP = "http://ns.adobe.com/photoshop/1.0/"
+IPTC_EXT = "http://iptc.org/std/Iptc4xmpExt/2008-02-29/"
+LR = "http://ns.adobe.com/lightroom/1.0/"
+
+PREFIXES = {
+    X: "x",
+    RDF: "rdf",
+    DC: "dc",
+    XMP: "xmp",
+    EXIF: "exif",
+    PHOTOSHOP: "photoshop",
+    IPTC_EXT: "Iptc4xmpExt",
+    LR: "lr",
+}
+PACKET_ID = "W5M0MpCehiHzreSzNTczkc9d"  # the fixed id every XMP packet carries
+ALBUM_ROOT, PEOPLE_ROOT = "Albums", "People"
+
+Property = tuple[str, str]  # namespace, name
+CREATE_DATE, DATE_CREATED = (XMP, "CreateDate"), (PHOTOSHOP, "DateCreated")
+DATE_TIME_ORIGINAL = (EXIF, "DateTimeOriginal")
+GPS_VERSION, GPS_LATITUDE, GPS_LONGITUDE = (EXIF, "GPSVersionID"), (EXIF, "GPSLatitude"), (EXIF, "GPSLongitude")
+GPS_ALTITUDE, GPS_ALTITUDE_REF = (EXIF, "GPSAltitude"), (EXIF, "GPSAltitudeRef")
+DESCRIPTION, SUBJECT, PERSON_IN_IMAGE = (DC, "description"), (DC, "subject"), (IPTC_EXT, "PersonInImage")
+HIERARCHICAL_SUBJECT, RATING = (LR, "hierarchicalSubject"), (XMP, "Rating")
+
+
+class XmpUnreadable(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Bag:
+    """An unordered list; merged with the items already there."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LangAlt:
+    """A text in the default language; replaces what was there."""
+
+    text: str
+
+
+Value = str | Bag | LangAlt
+
+
+def xmp_coordinate(value: float, positive: str, negative: str) -> str:
+    """XMP's GPS form "DDD,MM.mmmmmmR" (degrees, decimal minutes, reference letter)."""
+    degrees = int(abs(value))
+    minutes = (abs(value) - degrees) * 60
+    return f"{degrees},{minutes:.6f}{positive if value >= 0 else negative}"
+
+
+def _altitude(geo: GeoPoint) -> dict[Property, Value]:
+    if geo.altitude is None:
+        return {}
+    return {GPS_ALTITUDE: f"{round(abs(geo.altitude) * 1000)}/1000", GPS_ALTITUDE_REF: "1" if geo.altitude < 0 else "0"}
+
+
+def xmp_properties(plan: MetadataPlan, when: WallClock | None) -> dict[Property, Value]:
+    """The XMP properties that carry a plan's date, place and words."""
+    props: dict[Property, Value] = {}
+    if when is not None:
+        stamp = when.iso()
+        props |= {CREATE_DATE: stamp, DATE_CREATED: stamp, DATE_TIME_ORIGINAL: stamp}
+    if plan.geo is not None:
+        props |= {
+            GPS_VERSION: "2.3.0.0",
+            GPS_LATITUDE: xmp_coordinate(plan.geo.latitude, "N", "S"),
+            GPS_LONGITUDE: xmp_coordinate(plan.geo.longitude, "E", "W"),
+            **_altitude(plan.geo),
+        }
+    if plan.description:
+        props[DESCRIPTION] = LangAlt(plan.description)
+    if plan.people:
+        props[PERSON_IN_IMAGE] = Bag(plan.people)
+    if plan.people or plan.albums:
+        props[SUBJECT] = Bag(plan.people + plan.albums)
+        hierarchy = [f"{PEOPLE_ROOT}|{name}" for name in plan.people] + [f"{ALBUM_ROOT}|{a}" for a in plan.albums]
+        props[HIERARCHICAL_SUBJECT] = Bag(tuple(hierarchy))
+    if plan.favorite:
+        props[RATING] = "5"
+    return props
+
+
+def _qualified(prop: Property) -> str:
+    return f"{{{prop[0]}}}{prop[1]}"
+
+
+def _items(element: ET.Element) -> list[str]:
+    """The texts of a property element: its rdf:li items, or its own text."""
+    items = [(li.text or "") for li in element.iter(f"{{{RDF}}}li")]
+    return items if items else ([element.text.strip()] if element.text and element.text.strip() else [])
+
+
+def _parse(packet: bytes) -> tuple[ET.Element, dict[str, str]]:
+    """The packet's root element and the prefixes it declares (uri → prefix)."""
+    data = packet.rstrip(b"\x00 \t\r\n")
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # XMP never needs them; they only serve entity bombs
+        raise XmpUnreadable("it declares a DOCTYPE or entities")
+    prefixes: dict[str, str] = {}
+    try:
+        root = None
+        for event, item in ET.iterparse(BytesIO(data), events=("start-ns", "end")):
+            if event == "start-ns":
+                prefix, uri = item
+                prefixes.setdefault(uri, prefix)
+            else:
+                root = item
+    except ET.ParseError as error:
+        raise XmpUnreadable(f"it is not well-formed XML ({error})") from error
+    if root is None or (root.tag != f"{{{RDF}}}RDF" and root.find(f".//{{{RDF}}}RDF") is None):
+        raise XmpUnreadable("it has no rdf:RDF")
+    return root, prefixes
+
+
+def _rdf(root: ET.Element) -> ET.Element:
+    return root if root.tag == f"{{{RDF}}}RDF" else root.find(f".//{{{RDF}}}RDF")  # type: ignore[return-value]
+
+
+def _take(description: ET.Element, prop: Property) -> list[str]:
+    """Remove a property from one rdf:Description (attribute or element form); returns its items."""
+    name, found = _qualified(prop), []
+    if name in description.attrib:
+        found.append(description.attrib.pop(name))
+    for child in list(description):
+        if child.tag == name:
+            found.extend(_items(child))
+            description.remove(child)
+    return found
+
+
+def _property_element(prop: Property, value: Value) -> ET.Element:
+    element = ET.Element(_qualified(prop))
+    if isinstance(value, str):
+        element.text = value
+        return element
+    container = ET.SubElement(element, f"{{{RDF}}}{'Alt' if isinstance(value, LangAlt) else 'Bag'}")
+    if isinstance(value, LangAlt):
+        ET.SubElement(container, f"{{{RDF}}}li", {f"{{{XML}}}lang": "x-default"}).text = value.text
+    else:
+        for item in value.items:
+            ET.SubElement(container, f"{{{RDF}}}li").text = item
+    return element
+
+
+def merge_xmp(existing: bytes | None, props: dict[Property, Value]) -> tuple[bytes, str]:
+    """A packet holding `props` and everything else of `existing`; a note when `existing` was unreadable."""
+    note, prefixes = "", {}
+    root = None
+    if existing:
+        try:
+            root, prefixes = _parse(existing)
+        except XmpUnreadable as error:
+            note = f"existing XMP was unreadable ({error}) and was replaced"
+    if root is None:
+        root = ET.Element(f"{{{X}}}xmpmeta", {f"{{{X}}}xmptk": "pef"})
+        ET.SubElement(root, f"{{{RDF}}}RDF")
+    elif root.tag == f"{{{RDF}}}RDF":
+        wrapper = ET.Element(f"{{{X}}}xmpmeta", {f"{{{X}}}xmptk": "pef"})
+        wrapper.append(root)
+        root = wrapper
+    rdf = _rdf(root)
+    descriptions = rdf.findall(f"{{{RDF}}}Description")
+    about = next((d.get(f"{{{RDF}}}about") for d in descriptions if d.get(f"{{{RDF}}}about")), "")
+    ours = ET.Element(f"{{{RDF}}}Description", {f"{{{RDF}}}about": about})
+    for prop, value in props.items():
+        before = [item for description in descriptions for item in _take(description, prop)]
+        merged = Bag(tuple(dict.fromkeys([*before, *value.items]))) if isinstance(value, Bag) else value
+        ours.append(_property_element(prop, merged))
+    rdf.append(ours)
+    return packet_bytes(root, {**PREFIXES, **prefixes}), note
+
+
+def packet_bytes(root: ET.Element, prefixes: dict[str, str]) -> bytes:
+    """Serialise with the file's own prefixes (ElementTree would rename them ns0, ns1, …)."""
+    used: dict[str, str] = {}
+
+    def name(qualified: str) -> str:
+        if not qualified.startswith("{"):
+            return qualified
+        uri, local = qualified[1:].split("}", 1)
+        if uri == XML:
+            return f"xml:{local}"
+        if uri not in used:
+            prefix = prefixes.get(uri) or f"ns{len(used)}"
+            while prefix in used.values():
+                prefix += "_"
+            used[uri] = prefix
+        return f"{used[uri]}:{local}"
+
+    def write(element: ET.Element, out: list[str]) -> None:
+        attributes = "".join(f' {name(k)}="{_escape(v, True)}"' for k, v in element.attrib.items())
+        tag = name(element.tag)
+        out.append(f"<{tag}{attributes}")
+        if len(element) or element.text:
+            out.append(">" + _escape(element.text or ""))
+            for child in element:
+                write(child, out)
+                out.append(_escape(child.tail or ""))
+            out.append(f"</{tag}>")
+        else:
+            out.append("/>")
+
+    body: list[str] = []
+    write(root, body)
+    declarations = "".join(f' xmlns:{prefix}="{_escape(uri, True)}"' for uri, prefix in used.items())
+    first = body[0]
+    body[0] = first + declarations
+    return (f'<?xpacket begin="\ufeff" id="{PACKET_ID}"?>\n' + "".join(body) + '\n<?xpacket end="w"?>').encode("utf-8")
+
+
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_ATTRIBUTE_ESCAPES = {**_ESCAPES, '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+_TEXT_PATTERN = re.compile("[&<>]")
+_ATTRIBUTE_PATTERN = re.compile('[&<>"\n\r\t]')
+
+
+def _escape(text: str, attribute: bool = False) -> str:
+    if attribute:
+        return _ATTRIBUTE_PATTERN.sub(lambda m: _ATTRIBUTE_ESCAPES[m.group()], text)
+    return _TEXT_PATTERN.sub(lambda m: _ESCAPES[m.group()], text)
+
+
+def read_xmp(packet: bytes) -> dict[Property, tuple[str, ...]]:
+    """Every top-level property of every rdf:Description, as its list of texts."""
+    root, _prefixes = _parse(packet)
+    found: dict[Property, tuple[str, ...]] = {}
+    for description in _rdf(root).findall(f"{{{RDF}}}Description"):
+        for key, value in description.attrib.items():
+            if key.startswith("{") and not key.startswith(f"{{{RDF}}}"):
+                uri, local = key[1:].split("}", 1)
+                found[(uri, local)] = (value,)
+        for child in description:
+            uri, local = child.tag[1:].split("}", 1)
+            found[(uri, local)] = tuple(_items(child))
+    return found
+
+
+def sidecar_xmp(plan: MetadataPlan, when: WallClock | None) -> bytes:
+    """A stand-alone .xmp file for a format pef does not write into."""
+    return merge_xmp(None, xmp_properties(plan, when))[0]
