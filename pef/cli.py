@@ -57,9 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--timezone",
-        default="local",
+        default="auto",
         metavar="ZONE",
-        help="wall-clock zone for dates: local (default), UTC or Area/City",
+        help="wall-clock zone for dates: auto (default: the zone at the photo's GPS place, else this "
+        "computer's), local, UTC or Area/City",
     )
     parser.add_argument("--quiet", action="store_true", help="print only warnings, errors and the summary")
     parser.add_argument("--yes", action="store_true", help="answer yes to every question")

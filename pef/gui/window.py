@@ -147,9 +147,14 @@ class MainWindow(QMainWindow):
         self.exif_box.setChecked(True)
         self.zone_box = QComboBox()
         self.zone_box.setEditable(True)
-        self.zone_box.addItems(["local", "UTC", "Europe/London", "Europe/Paris", "America/New_York", "Asia/Tokyo"])
+        self.zone_box.addItems(
+            ["auto", "local", "UTC", "Europe/London", "Europe/Paris", "America/New_York", "Asia/Tokyo"]
+        )
         self.zone_box.setAccessibleName("Time zone for dates")
-        self.zone_box.setToolTip("local = this computer's zone; or an Area/City name")
+        self.zone_box.setToolTip(
+            "auto = the zone where each photo was taken (from its place), else this computer's zone; "
+            "local = always this computer's zone; or an Area/City name"
+        )
         self.suffix_edit = QLineEdit()
         self.suffix_edit.setPlaceholderText("e.g. -retouche, -mine")
         self.suffix_edit.setAccessibleName("More suffixes of edited copies")
@@ -246,7 +251,7 @@ class MainWindow(QMainWindow):
             self.resize(860, 720)
         self.force_box.setChecked(self.settings.value("options/force", False, type=bool))
         self.exif_box.setChecked(self.settings.value("options/writeExif", True, type=bool))
-        self.zone_box.setCurrentText(self.settings.value("options/timezone", "local", type=str))
+        self.zone_box.setCurrentText(self.settings.value("options/timezone", "auto", type=str))
         self.suffix_edit.setText(self.settings.value("options/suffixes", "", type=str))
         self._fill_recent()
 
@@ -376,7 +381,7 @@ class MainWindow(QMainWindow):
     # actions ----------------------------------------------------------------------------------
     def _settings(self) -> RunSettings:
         suffixes = tuple(part.strip() for part in self.suffix_edit.text().split(",") if part.strip())
-        return RunSettings(suffixes, self.exif_box.isChecked(), self.zone_box.currentText().strip() or "local")
+        return RunSettings(suffixes, self.exif_box.isChecked(), self.zone_box.currentText().strip() or "auto")
 
     def show_preview(self) -> None:
         preview = self.preview

@@ -62,7 +62,9 @@ def _dms(value: float) -> list[tuple[int, int]]:
     return [(degrees, 1), (minutes, 1), (seconds.numerator, seconds.denominator)]
 
 
-_PUNCTUATION = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-", "…": "..."})
+_PUNCTUATION = str.maketrans(
+    {"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-", "…": "..."}
+)
 
 
 def ascii_safe(text: str) -> str:

@@ -28,7 +28,7 @@ FRAGMENT_BOXES = (b"moof", b"sidx", b"mfra")  # their offsets count from places 
 
 
 def iso6709(latitude: float, longitude: float, altitude: float | None) -> str:
-    text = f"{latitude:+09.4f}{longitude:+010.4f}"
+    text = f"{latitude:+08.4f}{longitude:+09.4f}"  # ±DD.DDDD±DDD.DDDD
     if altitude is not None:
         text += f"{altitude:+.3f}"
     return text + "/"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tzfpy
@@ -60,7 +61,11 @@ class ZoneRule:
 
 def zone_at_place(geo: GeoPoint) -> tzinfo | None:
     """The time zone in force at a place (offline lookup; open sea gives the nautical Etc/GMT±N zone)."""
-    name = tzfpy.get_tz(geo.longitude, geo.latitude)
+    return _zone_named(tzfpy.get_tz(geo.longitude, geo.latitude))
+
+
+@cache
+def _zone_named(name: str) -> tzinfo | None:
     try:
         return ZoneInfo(name) if name else None
     except (ZoneInfoNotFoundError, ValueError):  # a zone newer than this machine's tz database

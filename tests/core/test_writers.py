@@ -12,9 +12,9 @@ from PIL import Image
 from pef.core.sidecar import GeoPoint
 from pef.metadata.exif import build_exif
 from pef.metadata.jpeg import jpeg_pieces
+from pef.metadata.plan import MetadataPlan
 from pef.metadata.png import png_pieces
 from pef.metadata.splice import CorruptMedia, write_pieces
-from pef.metadata.plan import MetadataPlan
 from pef.metadata.timezone import resolve_zone
 from pef.metadata.webp import webp_pieces
 from tests.builders import (

@@ -61,7 +61,7 @@ def test_timezone_choice(tmp_path: Path, zone: str, wall: str, offset: str) -> N
 def test_local_zone_is_the_computers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tree = small_takeout(tmp_path)
     monkeypatch.setenv("TZ", "Australia/Sydney")
-    run_pef("--path", tree.root)
+    run_pef("--path", tree.root, "--timezone", "local")  # a.jpg was taken in Paris: local ignores that
     exif = exiftool_json(tmp_path / "Takeout_pefProcessed/Google Photos/Photos from 2019/a.jpg")
     assert (exif["ExifIFD:DateTimeOriginal"], exif["ExifIFD:OffsetTimeOriginal"]) == ("2019:07:01 20:00:00", "+10:00")
 

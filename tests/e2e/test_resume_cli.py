@@ -105,7 +105,7 @@ def test_force_on_a_folder_redoes_every_file_in_place(tmp_path: Path, flags: tup
     ("flags", "words"),
     [
         (("--no-exif",), "write_exif: saved True, now False"),
-        (("--timezone", "UTC"), "timezone: saved 'local', now 'UTC'"),
+        (("--timezone", "UTC"), "timezone: saved 'auto', now 'UTC'"),
         (("--suffix", "-retouche"), "suffixes: saved [], now ['-retouche']"),
     ],
 )
