@@ -76,6 +76,17 @@ def _banner(text_label: QLabel, button: QPushButton) -> QFrame:
     return frame
 
 
+ZONE_CHOICES = (
+    ("Where each photo was taken (auto)", "auto"),
+    ("This computer's zone (local)", "local"),
+    ("UTC", "UTC"),
+    ("Europe/London", "Europe/London"),
+    ("Europe/Paris", "Europe/Paris"),
+    ("America/New_York", "America/New_York"),
+    ("Asia/Tokyo", "Asia/Tokyo"),
+)
+
+
 class MainWindow(QMainWindow):
     run_finished = Signal(object)  # RunSummary
     preview_ready = Signal(object)  # Preview
@@ -143,13 +154,12 @@ class MainWindow(QMainWindow):
         self.force_box = QCheckBox("Re&process every file (ignore earlier progress in that folder)")
         self.output_label = QLabel()
         self.output_label.setWordWrap(True)
-        self.exif_box = QCheckBox("Write date, place and caption into the &files (otherwise only copy)")
+        self.exif_box = QCheckBox("Write date, place, caption and people into the &files (otherwise only copy)")
         self.exif_box.setChecked(True)
         self.zone_box = QComboBox()
         self.zone_box.setEditable(True)
-        self.zone_box.addItems(
-            ["auto", "local", "UTC", "Europe/London", "Europe/Paris", "America/New_York", "Asia/Tokyo"]
-        )
+        for label, zone in ZONE_CHOICES:
+            self.zone_box.addItem(label, zone)
         self.zone_box.setAccessibleName("Time zone for dates")
         self.zone_box.setToolTip(
             "auto = the zone where each photo was taken (from its place), else this computer's zone; "
@@ -251,7 +261,7 @@ class MainWindow(QMainWindow):
             self.resize(860, 720)
         self.force_box.setChecked(self.settings.value("options/force", False, type=bool))
         self.exif_box.setChecked(self.settings.value("options/writeExif", True, type=bool))
-        self.zone_box.setCurrentText(self.settings.value("options/timezone", "auto", type=str))
+        self._set_zone(self.settings.value("options/timezone", "auto", type=str))
         self.suffix_edit.setText(self.settings.value("options/suffixes", "", type=str))
         self._fill_recent()
 
@@ -381,7 +391,20 @@ class MainWindow(QMainWindow):
     # actions ----------------------------------------------------------------------------------
     def _settings(self) -> RunSettings:
         suffixes = tuple(part.strip() for part in self.suffix_edit.text().split(",") if part.strip())
-        return RunSettings(suffixes, self.exif_box.isChecked(), self.zone_box.currentText().strip() or "auto")
+        return RunSettings(suffixes, self.exif_box.isChecked(), self._zone())
+
+    def _zone(self) -> str:
+        """The zone setting: a listed choice's value, or the Area/City name typed in."""
+        text = self.zone_box.currentText().strip()
+        listed = self.zone_box.findText(text)
+        return (self.zone_box.itemData(listed) if listed >= 0 else text) or "auto"
+
+    def _set_zone(self, zone: str) -> None:
+        listed = self.zone_box.findData(zone)
+        if listed >= 0:
+            self.zone_box.setCurrentIndex(listed)
+        else:
+            self.zone_box.setCurrentText(zone)
 
     def show_preview(self) -> None:
         preview = self.preview
@@ -419,7 +442,7 @@ class MainWindow(QMainWindow):
             return
         self.settings.setValue("options/force", self.force_box.isChecked())
         self.settings.setValue("options/writeExif", self.exif_box.isChecked())
-        self.settings.setValue("options/timezone", self.zone_box.currentText())
+        self.settings.setValue("options/timezone", self._zone())
         self.settings.setValue("options/suffixes", self.suffix_edit.text())
         self.summary, self.run_output, self.first_progress = None, folder, None
         self.summary_view.clear()

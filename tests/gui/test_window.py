@@ -266,6 +266,16 @@ def test_double_click_opens_and_show_in_folder(qtbot, window: MainWindow, tmp_pa
     assert opened[-1] == str(expected.parent)
 
 
+def test_the_zone_starts_at_auto_and_a_run_records_it(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    assert window.zone_box.currentText() == "Where each photo was taken (auto)", "the default"
+    assert "where each photo was taken" in window.zone_box.toolTip()
+    tree = make_takeout(tmp_path, 1)
+    choose(qtbot, window, tree.root)
+    with qtbot.waitSignal(window.run_finished, timeout=60_000):
+        window.start()
+    assert state_of(tmp_path / "Takeout_pefProcessed")["settings"]["timezone"] == "auto"
+
+
 def test_metadata_options_reach_the_run_and_are_remembered(
     qtbot, window: MainWindow, settings: QSettings, tmp_path: Path
 ) -> None:
@@ -282,7 +292,7 @@ def test_metadata_options_reach_the_run_and_are_remembered(
     assert (output / name).read_bytes() == (tree.root / name).read_bytes()
     again = MainWindow(settings)
     qtbot.addWidget(again)
-    assert (again.exif_box.isChecked(), again.zone_box.currentText(), again.suffix_edit.text()) == (
+    assert (again.exif_box.isChecked(), again._zone(), again.suffix_edit.text()) == (
         False,
         "UTC",
         "-retouche, -mine",
