@@ -35,10 +35,6 @@ class WallClock:
     def iso(self) -> str:
         return f"{self.local.isoformat(timespec='seconds')}{self.exif_offset()}"
 
-    @property
-    def instant(self) -> int:
-        return int((self.local - self.offset).replace(tzinfo=UTC).timestamp())
-
 
 def format_offset(offset: timedelta) -> str:
     minutes = int(offset.total_seconds() // 60)

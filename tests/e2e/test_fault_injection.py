@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import TakeoutTree, jpeg_bytes, png_bytes, sidecar
+from tests.builders import FIXTURES, TakeoutTree, heic_bytes, jpeg_bytes, png_bytes, sidecar
 from tests.conftest import REPO, run_pef
 
 FILES = 2_100
@@ -27,7 +27,7 @@ STATE_FILES = {"processing_state.json", "pef-report.csv", "pef.log"}
 def takeout(tmp_path_factory: pytest.TempPathFactory) -> TakeoutTree:
     tree = TakeoutTree(tmp_path_factory.mktemp("faults") / "Takeout")
     variants = [jpeg_bytes(color=(c, 50, 90)) for c in range(0, 250, 50)]
-    png = png_bytes()
+    png, heic, movie = png_bytes(), heic_bytes(), (FIXTURES / "phone_faststart.mp4").read_bytes()
     for index in range(FILES):
         folder = f"Photos from {2010 + index % 12}"
         if index % 10 == 9:
@@ -39,6 +39,10 @@ def takeout(tmp_path_factory: pytest.TempPathFactory) -> TakeoutTree:
             )
         elif index % 25 == 7:
             tree.media(f"{folder}/lonely_{index}.jpg", variants[index % 5], None)
+        elif index % 50 in (23, 24):  # a movie (header rewritten) and a HEIC (XMP file beside it)
+            name, data = (f"VID_{index}.mp4", movie) if index % 50 == 23 else (f"IMG_{index}.HEIC", heic)
+            meta = sidecar(name, 1_500_000_000 + index * 97, geo=(45.0, 7.0 + index / 1e4, 300.0), people=("Ann",))
+            tree.media(f"{folder}/{name}", data, f"{name}.json", meta)
         else:
             name = f"IMG_{index:05d}.jpg"
             tree.media(
