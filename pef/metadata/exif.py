@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import struct
 import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 
 from pef.core.outcomes import DateSource
 from pef.core.sidecar import GeoPoint
-from pef.metadata.dates import camera_date
+from pef.metadata.dates import CameraDate, camera_date
 from pef.metadata.plan import MetadataPlan
 from pef.metadata.tiff import TiffEditor, TiffError, TiffType, TiffValue
 from pef.metadata.timezone import WallClock
@@ -134,6 +135,20 @@ def _set_fresh_jpeg_basics(editor: TiffEditor, image: FreshImage) -> None:
     editor.set("exif", PIXEL_Y_DIMENSION, editor.shorts([min(image.height, 0xFFFF)]))
 
 
+def _camera(editor: TiffEditor) -> CameraDate | None:
+    return camera_date(editor.get_raw("exif", DATE_TIME_ORIGINAL), editor.get_raw("exif", OFFSET_TIME_ORIGINAL))
+
+
+def camera_date_in(block: bytes | None) -> CameraDate | None:
+    """The camera's DateTimeOriginal (and offset) in a TIFF block, if it has a usable one."""
+    if not block:
+        return None
+    try:
+        return _camera(TiffEditor(block))
+    except (TiffError, struct.error):
+        return None
+
+
 def build_exif(existing: bytes | None, plan: MetadataPlan, fresh: FreshImage | None = None) -> ExifBuild:
     """The new TIFF block, the date written, and a note ("" or why the old block could not be kept)."""
     note = ""
@@ -145,8 +160,7 @@ def build_exif(existing: bytes | None, plan: MetadataPlan, fresh: FreshImage | N
         existing = None
     if existing is None and fresh is not None:
         _set_fresh_jpeg_basics(editor, fresh)
-    camera = camera_date(editor.get_raw("exif", DATE_TIME_ORIGINAL), editor.get_raw("exif", OFFSET_TIME_ORIGINAL))
-    when, source = plan.dated(camera)
+    when, source = plan.dated(_camera(editor))
     if when is not None and source is not None:
         _set_when(editor, when, source)
     if plan.geo is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import struct
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from tests.builders import (
     webp_bytes,
     webp_image_chunks,
 )
-from tests.conftest import exiftool_json, exiftool_warnings
+from tests.conftest import exiftool_json, exiftool_warnings, require_exiftool
 
 TOKYO = GeoPoint(35.6895, 139.6917, 40.0)
 NEW_YORK = GeoPoint(40.7128, -74.0060)
@@ -347,3 +348,25 @@ def test_verify_notices_what_was_not_written(tmp_path: Path) -> None:
     movie, movie_result = write(tmp_path, (FIXTURES / "phone_faststart.mp4").read_bytes(), "m.mp4")
     later = plan_for(TOKYO, INSTANT + 60)
     assert any("mvhd" in p for p in verify_output(movie, MediaFormat.ISO_VIDEO, later, movie_result, None))
+
+
+def test_heic_camera_time_is_kept_in_its_xmp_file(tmp_path: Path) -> None:
+    """An iPhone HEIC says 15:47:53 at -05:00; a sidecar with that instant keeps the camera's time."""
+    data = (SAMPLES / "heic_IMG_5195.HEIC").read_bytes()
+    taken = int(datetime(2021, 4, 11, 20, 47, 53, tzinfo=UTC).timestamp())
+    _, result = write(tmp_path, data, "kept.HEIC", plan_for(TOKYO, taken))
+    assert result.date_source is DateSource.CAMERA
+    assert exiftool_json(tmp_path / "kept.HEIC.xmp")["XMP-exif:DateTimeOriginal"] == "2021:04:11 15:47:53-05:00"
+    _, corrected = write(tmp_path, data, "moved.HEIC", plan_for(TOKYO, taken + 86_400))
+    assert corrected.date_source is DateSource.SIDECAR_OVER_CAMERA
+    assert exiftool_json(tmp_path / "moved.HEIC.xmp")["XMP-exif:DateTimeOriginal"] == "2021:04:13 05:47:53+09:00"
+
+
+def test_tiff_based_raw_camera_time_is_read(tmp_path: Path) -> None:
+    raw = tmp_path / "camera.tif"
+    Image.new("RGB", (16, 16)).save(raw, "TIFF")
+    subprocess.run([require_exiftool(), "-q", "-overwrite_original", "-DateTimeOriginal=2020:02:02 10:00:00", str(raw)])
+    taken = int(datetime(2020, 2, 2, 9, 0, 0, tzinfo=UTC).timestamp())  # the camera was on +01:00
+    _, result = write(tmp_path, raw.read_bytes(), "raw.DNG", plan_for(None, taken))
+    assert result.date_source is DateSource.CAMERA
+    assert exiftool_json(tmp_path / "raw.DNG.xmp")["XMP-exif:DateTimeOriginal"] == "2020:02:02 10:00:00+01:00"
