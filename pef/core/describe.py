@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pef.core.events import RunSummary
+from pef.core.outcomes import DateSource
 
 
 def human_bytes(size: float) -> str:
@@ -19,11 +20,19 @@ def human_duration(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
+DATE_SOURCES = {  # the report's date_source column, in words
+    DateSource.SIDECAR: "sidecar date",
+    DateSource.CAMERA: "camera's time",
+    DateSource.SIDECAR_OVER_CAMERA: "date corrected",
+}
+
+
 def summary_lines(summary: RunSummary) -> list[str]:
     unmatched, failed = sum(summary.unmatched.values()), sum(summary.failed.values())
     head = "Dry run — nothing was written. A run would process:" if summary.dry_run else f"Run {summary.status}."
     lines = [head, f"  media files     {summary.total:>9,}"]
     lines.append(f"  with metadata   {summary.done:>9,}")
+    lines += [f"    {DATE_SOURCES[DateSource(key)]:<14}{count:>9,}" for key, count in sorted(summary.dates.items())]
     lines.append(f"  unmatched       {unmatched:>9,}  (copied unchanged)")
     lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.unmatched.items())]
     if not summary.dry_run:

@@ -78,9 +78,12 @@ def state_conflict(state: RunState, source: Path, settings: RunSettings) -> str 
 def summarize(state: RunState, survey: Survey, output: Path | None, status: str, reason: str = "") -> RunSummary:
     unmatched: Counter = Counter()
     failed: Counter = Counter()
+    dates: Counter = Counter()
     failures = []
     done = 0
     for record in state.files.values():
+        if record.date_source is not None:
+            dates[record.date_source.value] += 1
         if record.status is FileStatus.DONE:
             done += 1
         elif record.status is FileStatus.UNMATCHED:
@@ -94,6 +97,7 @@ def summarize(state: RunState, survey: Survey, output: Path | None, status: str,
         done=done,
         unmatched=unmatched,
         failed=failed,
+        dates=dates,
         orphans=survey.orphan_counts(),
         skipped=survey.skipped_counts(),
         status=status,

@@ -79,6 +79,7 @@ class RunSummary:
     done: int
     unmatched: Counter = field(default_factory=Counter)  # reason → count
     failed: Counter = field(default_factory=Counter)
+    dates: Counter = field(default_factory=Counter)  # date source → files whose date came from it
     orphans: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
     status: str = "completed"

@@ -52,13 +52,13 @@ def takeout(root: Path) -> TakeoutTree:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict]]:
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict], str]:
     root = tmp_path_factory.mktemp("metadata")
     tree = takeout(root)
     env_tz = os.environ.get("TZ")
     os.environ["TZ"] = "Europe/Berlin"  # "this computer's zone" for the photo without a place
     try:
-        run_pef("--path", tree.root)
+        stdout = run_pef("--path", tree.root).stdout
     finally:
         if env_tz is None:
             os.environ.pop("TZ")
@@ -67,11 +67,11 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict]
     output = root / "Takeout_pefProcessed"
     with open(output / "pef-report.csv", encoding="utf-8-sig", newline="") as handle:
         rows = {row["source"]: row for row in csv.DictReader(handle)}
-    return output / "Google Photos", rows
+    return output / "Google Photos", rows, stdout
 
 
 def test_each_photo_gets_the_zone_of_its_place(run) -> None:
-    output, _ = run
+    output, _, _ = run
     expected = {"tokyo.jpg": "+09:00", "ny.jpg": "-05:00", "nowhere.jpg": "+01:00"}
     for name, offset in expected.items():
         tags = exiftool_json(output / Y / name)
@@ -80,7 +80,7 @@ def test_each_photo_gets_the_zone_of_its_place(run) -> None:
 
 
 def test_report_says_where_each_date_came_from(run) -> None:
-    _, rows = run
+    _, rows, _ = run
     assert rows[f"Google Photos/{Y}/tokyo.jpg"]["date_source"] == "sidecar"
     assert rows[f"Google Photos/{Y}/camera.jpg"]["date_source"] == "camera"
     assert rows[f"Google Photos/{Y}/Canon_40D.jpg"]["date_source"] == "sidecar_over_camera"
@@ -88,8 +88,14 @@ def test_report_says_where_each_date_came_from(run) -> None:
     assert all(row["status"] == "done" for row in rows.values() if row["kind"] == "media")
 
 
+def test_summary_counts_the_date_sources(run) -> None:
+    *_, stdout = run
+    lines = [" ".join(line.split()) for line in stdout.splitlines()]
+    assert {"camera's time 1", "sidecar date 6", "date corrected 1"} <= set(lines)
+
+
 def test_camera_time_kept_and_corrected_time_written(run) -> None:
-    output, _ = run
+    output, _, _ = run
     kept = exiftool_json(output / Y / "camera.jpg")
     assert (kept["ExifIFD:DateTimeOriginal"], kept["ExifIFD:OffsetTimeOriginal"]) == ("2008:05:30 15:56:01", "-07:00")
     corrected = exiftool_json(output / Y / "Canon_40D.jpg")
@@ -97,7 +103,7 @@ def test_camera_time_kept_and_corrected_time_written(run) -> None:
 
 
 def test_people_favourite_and_album(run) -> None:
-    output, _ = run
+    output, _, _ = run
     tags = exiftool_json(output / Y / "Canon_40D.jpg")
     assert tags["XMP-iptcExt:PersonInImage"] == ["Ann", "Bob"]
     assert tags["XMP-xmp:Rating"] == 5
@@ -108,7 +114,7 @@ def test_people_favourite_and_album(run) -> None:
 
 
 def test_movie_and_heic(run) -> None:
-    output, _ = run
+    output, _, _ = run
     movie = exiftool_json(output / Y / "clip.mp4")
     assert movie["QuickTime:CreateDate"] == "2023:11:14 22:13:20"
     assert movie["UserData:GPSCoordinates"] == "35.6895 139.6917 40"
@@ -118,7 +124,7 @@ def test_movie_and_heic(run) -> None:
 
 
 def test_state_file_records_the_date_source(run) -> None:
-    output, _ = run
+    output, _, _ = run
     state = json.loads((output.parent / "processing_state.json").read_text())
     assert state["settings"]["timezone"] == "auto"
     assert state["files"][f"Google Photos/{Y}/camera.jpg"]["date_source"] == "camera"
