@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pef.metadata.splice import CorruptMedia, SourceReader
 
@@ -135,35 +135,6 @@ def header_times(box: Box) -> HeaderTimes:
 def timed_boxes(moov: Box) -> list[Box]:
     """The movie header, and each track's header and media header."""
     return [box for box in moov.walk() if box.kind in (b"mvhd", b"tkhd", b"mdhd")]
-
-
-@dataclass
-class MovieFacts:
-    """What a movie file says about its time, place and XMP (read back after writing)."""
-
-    times: list[HeaderTimes] = field(default_factory=list)
-    location: str | None = None
-    xmp: bytes | None = None
-
-
-def user_text(box: Box) -> str:
-    """A QuickTime user-data string: 16-bit length, 16-bit language, then the text."""
-    if len(box.payload) < 4:
-        return ""
-    length = struct.unpack_from(">H", box.payload, 0)[0]
-    return box.payload[4 : 4 + length].decode("utf-8", "replace")
-
-
-def read_movie_facts(reader: SourceReader, file_size: int) -> MovieFacts:
-    boxes = top_level_boxes(reader, file_size)
-    _header, moov = read_moov(reader, boxes)
-    facts = MovieFacts([header_times(box) for box in timed_boxes(moov)])
-    udta = moov.child(b"udta")
-    location = udta.child(b"\xa9xyz") if udta else None
-    facts.location = user_text(location) if location else None
-    xmp = find_xmp_box(reader, boxes)
-    facts.xmp = xmp_payload(reader, xmp) if xmp else None
-    return facts
 
 
 def find_xmp_box(reader: SourceReader, boxes: list[BoxHeader]) -> BoxHeader | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import struct
 
+from pef.core.outcomes import DateSource
 from pef.metadata.isobmff import (
     MAC_EPOCH_SHIFT,
     XMP_UUID,
@@ -20,6 +21,7 @@ from pef.metadata.isobmff import (
     xmp_payload,
 )
 from pef.metadata.plan import MetadataPlan, Omitted, WriteResult
+from pef.metadata.quicktime_keys import apple_creation_date
 from pef.metadata.splice import CorruptMedia, Piece, SourceRange, SourceReader, merge_ranges
 from pef.metadata.xmp import merge_xmp, xmp_properties
 
@@ -83,16 +85,14 @@ def _free_header(box: BoxHeader) -> bytes:
     return struct.pack(">I4s", box.size, b"free")
 
 
-def _with_location(moov: Box, text: str, header: BoxHeader, boxes: list[BoxHeader]) -> Box:
-    """A copy of the movie header holding the place; OverflowError when the file cannot take it."""
-    trial = copy.deepcopy(moov)
-    _set_location(trial, text)
-    delta = len(trial.encoded()) - header.size
+def _fitted(moov: Box, header: BoxHeader, boxes: list[BoxHeader]) -> Box:
+    """The movie header with its chunk offsets moved for its new size; OverflowError if the file cannot take it."""
+    delta = len(moov.encoded()) - header.size
     if delta and any(box.kind == b"mdat" and box.offset > header.offset for box in boxes):
         if any(box.kind in FRAGMENT_BOXES for box in boxes):
             raise OverflowError("a fragmented movie")
-        _shift_chunk_offsets(trial, header.end, delta)
-    return trial
+        _shift_chunk_offsets(moov, header.end, delta)
+    return moov
 
 
 def movie_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
@@ -101,17 +101,24 @@ def movie_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult
     moov_header, moov = read_moov(reader, boxes)
     notes: list[str] = []
     omitted: set[Omitted] = set()
-    when, source = plan.dated()
     if plan.instant is not None and not all(_patch_times(box, plan.instant) for box in timed_boxes(moov)):
         notes.append("the movie's 32-bit header dates cannot hold this date; left as they were")
         omitted.add(Omitted.MOVIE_DATES)
+    same_size = copy.deepcopy(moov)  # what can always be written: the header dates patched in place
+    apple = apple_creation_date(moov)
+    when, source = plan.dated(apple.camera() if apple else None)
+    corrected = source is DateSource.SIDECAR_OVER_CAMERA
+    if apple is not None and when is not None and corrected and not apple.rewrite(when):
+        notes.append(f"the camera's creation date {apple.text!r} has an unusual form; left as it was")
+        omitted.add(Omitted.APPLE_DATE)
     if plan.geo is not None:
-        try:
-            place = iso6709(plan.geo.latitude, plan.geo.longitude, plan.geo.altitude)
-            moov = _with_location(moov, place, moov_header, boxes)
-        except OverflowError as why:
-            notes.append(f"the place is only in the XMP ({why} cannot take a larger movie header)")
-            omitted.add(Omitted.MOVIE_PLACE)
+        _set_location(moov, iso6709(plan.geo.latitude, plan.geo.longitude, plan.geo.altitude))
+    try:
+        moov = _fitted(moov, moov_header, boxes)
+    except OverflowError as why:
+        moov = same_size
+        notes.append(f"the place and a corrected creation date are only in the XMP ({why} cannot take a larger header)")
+        omitted |= {Omitted.MOVIE_PLACE, Omitted.APPLE_DATE}
     xmp_header = find_xmp_box(reader, boxes)
     existing_xmp = xmp_payload(reader, xmp_header) if xmp_header else None
     last = boxes[-1]

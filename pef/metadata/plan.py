@@ -56,6 +56,7 @@ class Omitted(StrEnum):
 
     MOVIE_DATES = "movie_dates"
     MOVIE_PLACE = "movie_place"
+    APPLE_DATE = "apple_date"
     XMP = "xmp"
 
 

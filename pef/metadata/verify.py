@@ -8,6 +8,8 @@ but the box and packet grammar.
 from __future__ import annotations
 
 import os
+import struct
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
@@ -23,9 +25,19 @@ from pef.metadata.exif import (
     ascii_safe,
 )
 from pef.metadata.formats import MediaFormat
-from pef.metadata.isobmff import read_movie_facts
+from pef.metadata.isobmff import (
+    Box,
+    HeaderTimes,
+    find_xmp_box,
+    header_times,
+    read_moov,
+    timed_boxes,
+    top_level_boxes,
+    xmp_payload,
+)
 from pef.metadata.mp4 import iso6709
 from pef.metadata.plan import MetadataPlan, Omitted, WriteResult
+from pef.metadata.quicktime_keys import apple_creation_date, apple_text
 from pef.metadata.splice import CorruptMedia, SourceReader
 from pef.metadata.xmp import Bag, LangAlt, XmpUnreadable, read_xmp, xmp_properties
 
@@ -100,6 +112,39 @@ def _check_image(path: Path, plan: MetadataPlan, result: WriteResult) -> list[st
         return [f"Pillow cannot read it back ({error})"]
 
 
+@dataclass
+class MovieFacts:
+    """What a movie file says about its time, place and XMP."""
+
+    times: list[HeaderTimes] = field(default_factory=list)
+    location: str | None = None
+    apple_date: str | None = None
+    xmp: bytes | None = None
+
+
+def user_text(box: Box) -> str:
+    """A QuickTime user-data string: 16-bit length, 16-bit language, then the text."""
+    if len(box.payload) < 4:
+        return ""
+    length = struct.unpack_from(">H", box.payload, 0)[0]
+    return box.payload[4 : 4 + length].decode("utf-8", "replace")
+
+
+def read_movie_facts(reader: SourceReader, file_size: int) -> MovieFacts:
+    boxes = top_level_boxes(reader, file_size)
+    _header, moov = read_moov(reader, boxes)
+    udta = moov.child(b"udta")
+    location = udta.child(b"\xa9xyz") if udta else None
+    apple = apple_creation_date(moov)
+    xmp = find_xmp_box(reader, boxes)
+    return MovieFacts(
+        [header_times(box) for box in timed_boxes(moov)],
+        user_text(location) if location else None,
+        apple.text if apple else None,
+        xmp_payload(reader, xmp) if xmp else None,
+    )
+
+
 def _check_movie(path: Path, plan: MetadataPlan, result: WriteResult) -> list[str]:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -116,6 +161,9 @@ def _check_movie(path: Path, plan: MetadataPlan, result: WriteResult) -> list[st
         wanted = iso6709(plan.geo.latitude, plan.geo.longitude, plan.geo.altitude)
         if facts.location != wanted:
             problems.append(f"©xyz reads {facts.location!r}")
+    apple_expected = facts.apple_date is not None and Omitted.APPLE_DATE not in result.omitted
+    if apple_expected and result.when is not None and facts.apple_date != apple_text(result.when):
+        problems.append(f"the QuickTime creation date reads {facts.apple_date!r}")
     if Omitted.XMP not in result.omitted:
         problems += _check_xmp(facts.xmp, plan, result)
     return problems

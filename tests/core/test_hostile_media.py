@@ -24,6 +24,7 @@ PLAN = MetadataPlan(1_700_000_000, None, GeoPoint(35.0, 139.0, 5.0), "words", ("
 SEEDS = [
     (FIXTURES / "phone_faststart.mp4").read_bytes(),
     (FIXTURES / "clip_moov_last.mov").read_bytes(),
+    (FIXTURES / "iphone_keys.mov").read_bytes(),
     (SAMPLES / "heic_IMG_5195.HEIC").read_bytes()[:4000],
     (SAMPLES / "invalid_image00971.jpg").read_bytes()[:40000],
     jpeg_bytes(),

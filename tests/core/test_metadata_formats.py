@@ -370,3 +370,25 @@ def test_tiff_based_raw_camera_time_is_read(tmp_path: Path) -> None:
     _, result = write(tmp_path, raw.read_bytes(), "raw.DNG", plan_for(None, taken))
     assert result.date_source is DateSource.CAMERA
     assert exiftool_json(tmp_path / "raw.DNG.xmp")["XMP-exif:DateTimeOriginal"] == "2020:02:02 10:00:00+01:00"
+
+
+def test_iphone_movie_keeps_its_own_creation_time_when_it_agrees(tmp_path: Path) -> None:
+    data = (FIXTURES / "iphone_keys.mov").read_bytes()
+    taken = int(datetime(2021, 4, 11, 20, 47, 53, tzinfo=UTC).timestamp())
+    out, result = write(tmp_path, data, "agree.mov", plan_for(TOKYO, taken))
+    tags = exiftool_json(out)
+    assert result.date_source is DateSource.CAMERA
+    assert tags["Keys:CreationDate"] == "2021:04:11 15:47:53-05:00"
+    assert tags["XMP-exif:DateTimeOriginal"] == "2021:04:11 15:47:53-05:00", "the XMP tells the same time"
+    assert tags["QuickTime:CreateDate"] == "2021:04:11 20:47:53", "the zero header date gets the instant (UTC)"
+
+
+def test_iphone_movie_gets_a_corrected_creation_time(tmp_path: Path) -> None:
+    data = (FIXTURES / "iphone_keys.mov").read_bytes()
+    out, result = write(tmp_path, data, "moved.mov", plan_for(TOKYO, INSTANT))
+    tags = exiftool_json(out)
+    assert result.date_source is DateSource.SIDECAR_OVER_CAMERA
+    assert tags["Keys:CreationDate"] == "2023:11:15 07:13:20+09:00"
+    assert tags["Keys:Make"] == "Apple", "the other keys stay"
+    assert movie_media_data(out.read_bytes()) == movie_media_data(data)
+    assert set(exiftool_warnings(out)) <= set(exiftool_warnings(FIXTURES / "iphone_keys.mov"))
