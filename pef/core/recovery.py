@@ -11,9 +11,11 @@ import os
 from pathlib import Path
 
 from pef.core.outcomes import FileStatus, Reason
-from pef.core.process import EXIF_EXTENSIONS, FileProcessor
+from pef.core.process import FileProcessor
 from pef.core.records import FileRecord, FileTask, now_iso
 from pef.core.sidecar import Metadata
+from pef.metadata.formats import SNIFF_BYTES, sniff
+from pef.metadata.registry import IN_FILE_FORMATS
 
 RECOVERED = "recovered from the output folder after the state file was lost"
 
@@ -44,8 +46,8 @@ def recover_record(task: FileTask, output_root: Path, processor: FileProcessor) 
         )
     if metadata.taken is None or int(stat.st_mtime) != metadata.taken:
         return None  # the file time is set last, just before the rename: without it, no proof
-    writes_exif = task.key.lower().endswith(EXIF_EXTENSIONS) and processor.settings.write_exif
-    if writes_exif and stat.st_size == task.size:
+    written_into = processor.settings.write_exif and writes_into(output_root / task.output)
+    if written_into and stat.st_size == task.size:
         return None  # may have been copied unchanged as corrupt media: let it fail again, quickly
     return FileRecord(
         task.key,
@@ -58,3 +60,12 @@ def recover_record(task: FileTask, output_root: Path, processor: FileProcessor) 
         match=task.match,
         note=RECOVERED,
     )
+
+
+def writes_into(path: Path) -> bool:
+    """Whether pef writes metadata into a file of this format (rather than an XMP file beside it)."""
+    try:
+        with open(path, "rb") as handle:
+            return sniff(handle.read(SNIFF_BYTES)) in IN_FILE_FORMATS
+    except OSError:
+        return False

@@ -38,17 +38,20 @@ def xmp_sidecar_writer(camera_exif: CameraExif | None) -> MetadataWriter:
     return write
 
 
-_WRITERS: dict[MediaFormat, MetadataWriter] = {
+_IN_FILE_WRITERS: dict[MediaFormat, MetadataWriter] = {
     MediaFormat.JPEG: jpeg_pieces,
     MediaFormat.PNG: png_pieces,
     MediaFormat.WEBP: webp_pieces,
     MediaFormat.ISO_VIDEO: movie_pieces,
+}
+IN_FILE_FORMATS = frozenset(_IN_FILE_WRITERS)
+_XMP_FILE_WRITERS: dict[MediaFormat, MetadataWriter] = {
     MediaFormat.HEIF: xmp_sidecar_writer(heif_exif_block),
     MediaFormat.TIFF: xmp_sidecar_writer(tiff_head),
 }
-_XMP_SIDECAR_ONLY = xmp_sidecar_writer(None)
+_XMP_FILE_ONLY = xmp_sidecar_writer(None)
 
 
 def metadata_writer(media_format: MediaFormat) -> MetadataWriter:
     """HEIC, GIF, AVI, MKV, RAW and anything else pef cannot write into losslessly get an XMP sidecar."""
-    return _WRITERS.get(media_format, _XMP_SIDECAR_ONLY)
+    return _IN_FILE_WRITERS.get(media_format) or _XMP_FILE_WRITERS.get(media_format, _XMP_FILE_ONLY)

@@ -137,7 +137,7 @@ def test_metadata_that_does_not_read_back_fails_the_file_and_keeps_it(tmp_path: 
         when, source = plan.dated()
         return WriteResult(whole_file(size), when, source)
 
-    monkeypatch.setitem(registry._WRITERS, MediaFormat.JPEG, forgetful)
+    monkeypatch.setitem(registry._IN_FILE_WRITERS, MediaFormat.JPEG, forgetful)
     tree = TakeoutTree(tmp_path / "Takeout")
     data = jpeg_bytes()
     tree.media("a.jpg", data, "a.jpg.json", sidecar("a.jpg", INSTANT, geo=TOKYO))
