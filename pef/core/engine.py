@@ -217,8 +217,7 @@ class Engine:
             self._emit(RunStarted(job.output, len(survey.tasks), len(state.files), survey.total_bytes, done_bytes))
             started = time.monotonic()
             status = self._execute(todo, processor, store, len(survey.tasks), done_bytes)
-            self._reserve.release()
-            self._save(store, status)
+            self._save(store, status, self._reserve.path)  # written into the reserve's room: a full disk cannot refuse
             self.control.finish(status == RunStatus.COMPLETED)
             elapsed = time.monotonic() - started
             share = 100 * store.seconds_spent / max(elapsed, 1e-9)
@@ -250,17 +249,17 @@ class Engine:
         try:
             store.record(record)
         except OSError as error:  # the journal hit a full disk: the record is in memory, save it whole
-            self._reserve.release()
             try:
-                store.snapshot(RunStatus.RUNNING)
+                store.snapshot(RunStatus.RUNNING, room=self._reserve.path)
             except OSError:
                 self._emit(Message(Level.ERROR, f"Progress cannot be saved ({error.strerror or error}); stopping."))
                 self.control.stop()
+            self._reserve.hold()  # the old snapshot's room, freed by the new one: kept for the save at the pause
 
-    def _save(self, store: StateStore, status: str) -> None:
+    def _save(self, store: StateStore, status: str, room: Path | None = None) -> None:
         """Snapshot the state; when even that fails (a full disk), the journal still holds every finished file."""
         try:
-            store.snapshot(status)
+            store.snapshot(status, room)
         except OSError as error:
             self._emit(
                 Message(
@@ -389,9 +388,8 @@ class Engine:
                 if not pending:
                     if control.stopping or not queue:
                         break
-                    if self._pause_reason:
-                        self._reserve.release()  # the disk may be full: make room for the state first
-                    self._save(store, RunStatus.PAUSED)  # paused: nothing in hand, everything saved
+                    room = self._reserve.path if self._pause_reason else None  # the disk may be full
+                    self._save(store, RunStatus.PAUSED, room)  # paused: nothing in hand, everything saved
                     if self._pause_reason and self.stop_on_auto_pause:
                         control.stop()
                         continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -86,11 +87,19 @@ class RunState:
             raise StateError(f"state file is damaged ({error.__class__.__name__}: {error})") from error
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, flush, fsync, rename, fsync the folder: never a torn file."""
+def write_atomically(path: Path, data: bytes, room: Path | None = None) -> None:
+    """Temp file in the same folder, flush, fsync, rename, fsync the folder: never a torn file.
+
+    `room`: a file whose blocks are already allocated (the space reserve); it becomes the temp file,
+    so a full disk cannot refuse the write and no other writer can take the space first.
+    """
     temporary = path.with_name(f".{path.name}.tmp")
-    with open(temporary, "wb") as handle:
+    if room is not None:
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(room, temporary)
+    with open(temporary, "r+b" if temporary.exists() else "wb") as handle:
         handle.write(data)
+        handle.truncate()
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
@@ -180,14 +189,15 @@ class StateStore:
             self._last_sync = time.monotonic()
             self.seconds_spent += self._last_sync - now
 
-    def snapshot(self, status: str) -> None:
-        """Fold the journal into the state file and empty the journal."""
+    def snapshot(self, status: str, room: Path | None = None) -> None:
+        """Fold the journal into the state file and empty the journal (`room`: see write_atomically)."""
         assert self.state is not None
         started = time.monotonic()
         self.journal.sync()  # outputs and journal durable before the snapshot that replaces them
         self.state.status = status
         self.state.last_updated = now_iso()
-        write_atomically(self.path, json.dumps(self.state.as_json(), ensure_ascii=False, indent=1).encode())
+        data = json.dumps(self.state.as_json(), ensure_ascii=False, indent=1).encode()
+        write_atomically(self.path, data, room)
         self.journal.truncate()
         if status == RunStatus.COMPLETED:
             self.journal.close()

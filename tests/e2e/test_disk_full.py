@@ -84,3 +84,34 @@ def test_full_disk_pauses_then_resumes_after_it_grows(tmp_path: Path, small_disk
         "pef.log",
         "processing_state.json",
     ]
+
+
+def test_the_save_at_a_pause_uses_the_reserved_room_on_a_disk_with_no_byte_free(small_disk: Path) -> None:
+    """Whatever else took the free space (files still in hand), the reserve's own blocks hold the state."""
+    from pef.core.outcomes import FileStatus
+    from pef.core.records import FileRecord, RunSettings
+    from pef.state.reserve import SpaceReserve
+    from pef.state.store import RunState, RunStatus, StateStore
+
+    store = StateStore(small_disk)
+    store.begin(RunState(source_path="/takeout", settings=RunSettings()))
+    try:
+        reserve = SpaceReserve(small_disk, 40)
+        assert reserve.hold()
+        for index in range(40):
+            store.record(FileRecord(f"Photos/IMG_{index:04d}.jpg", FileStatus.DONE, f"Photos/IMG_{index:04d}.jpg"))
+        filler = os.open(small_disk / "filler", os.O_WRONLY | os.O_CREAT)  # another writer takes every byte left
+        try:
+            with pytest.raises(OSError):
+                while True:
+                    os.write(filler, os.urandom(4096))
+        finally:
+            os.close(filler)
+        with pytest.raises(OSError):
+            store.snapshot(RunStatus.PAUSED)  # without the reserve's room, the full disk refuses it
+        store.snapshot(RunStatus.PAUSED, room=reserve.path)
+    finally:
+        store.close()
+    saved = json.loads((small_disk / "processing_state.json").read_text())
+    assert saved["status"] == "paused" and len(saved["files"]) == 40
+    assert not reserve.path.exists(), "the reserve became the state file"
