@@ -392,3 +392,23 @@ def test_iphone_movie_gets_a_corrected_creation_time(tmp_path: Path) -> None:
     assert tags["Keys:Make"] == "Apple", "the other keys stay"
     assert movie_media_data(out.read_bytes()) == movie_media_data(data)
     assert set(exiftool_warnings(out)) <= set(exiftool_warnings(FIXTURES / "iphone_keys.mov"))
+
+
+def test_motion_photo_keeps_its_embedded_video_and_camera_xmp(tmp_path: Path) -> None:
+    """A Pixel "MP" JPEG: the video after the image and the XMP that points at it from the end survive."""
+    video = (FIXTURES / "phone_faststart.mp4").read_bytes()
+    camera_xmp = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" '
+        f'GCamera:MotionPhoto="1" GCamera:MicroVideoOffset="{len(video)}"/></rdf:RDF></x:xmpmeta>'
+    ).encode()
+    image = jpeg_bytes((64, 48))
+    segment = b"\xff\xe1" + (len(camera_xmp) + 31).to_bytes(2, "big") + b"http://ns.adobe.com/xap/1.0/\x00" + camera_xmp
+    data = image[:2] + segment + image[2:] + video
+    out, _ = write(tmp_path, data, "PXL_20231114_221320000.MP.jpg")
+    result = out.read_bytes()
+    assert result.endswith(video), "the embedded video is the file's tail, byte for byte"
+    tags = exiftool_json(out)
+    assert tags["XMP-GCamera:MotionPhoto"] == 1
+    assert tags["XMP-GCamera:MicroVideoOffset"] == len(video)
+    assert_words(tags)
