@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -19,9 +20,9 @@ from pef.core.events import Level, Message, RunSummary
 from pef.core.records import RunSettings
 from pef.core.source import FolderSource
 from pef.core.survey import forecast, survey_takeout
-from pef.metadata.timezone import UnknownZone, resolve_zone
+from pef.metadata.timezone import AUTO, UnknownZone, resolve_zone
 from pef.state.outputs import OutputChoiceError, OutputLocked, choose_output, unfinished_run
-from pef.state.store import RunState, RunStatus
+from pef.state.store import STATE_NAME, RunState, RunStatus, StateError, StateStore
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -57,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--timezone",
-        default="auto",
+        default=None,  # auto, or the zone of the run being continued (see _zone_setting)
         metavar="ZONE",
         help="wall-clock zone for dates: auto (default: the zone at the photo's GPS place, else this "
         "computer's), local, UTC or Area/City",
@@ -99,6 +100,16 @@ def _resume_command(source: Path, output: Path) -> str:
     return f"pef --path '{source}' --output '{output}'"
 
 
+def _zone_setting(given: str | None, folder: Path, redo_all: bool) -> str:
+    """The zone asked for; without one, a run being continued keeps its own (it may predate `auto`)."""
+    if given is not None:
+        return given
+    if not redo_all and (folder / STATE_NAME).exists():
+        with contextlib.suppress(StateError, OSError, ValueError):
+            return StateStore(folder).peek().settings.timezone
+    return AUTO
+
+
 def _attach_suffix_values(argv: Sequence[str]) -> list[str]:
     """`--suffix -retouche` → `--suffix=-retouche`: every edit suffix starts with a dash."""
     joined, items = [], iter(argv)
@@ -116,8 +127,9 @@ def run(argv: Sequence[str]) -> int:
     if args.workers < 1:
         return _usage_error("--workers must be at least 1")
     try:
-        resolve_zone(args.timezone)
         choice = choose_output(source, args.output, args.resume, args.force)
+        args.timezone = _zone_setting(args.timezone, choice.folder, choice.redo_all)
+        resolve_zone(args.timezone)
     except (UnknownZone, OutputChoiceError) as error:
         return _usage_error(str(error))
     settings = _settings(args)

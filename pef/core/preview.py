@@ -21,6 +21,7 @@ class UnfinishedRun:
     started: str
     finished: int
     total: int
+    settings: RunSettings  # what it writes: continuing it needs the same
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def find_unfinished(source: Path) -> UnfinishedRun | None:
         state = StateStore(folder).peek()
     except (StateError, OSError, ValueError):
         return None
-    return UnfinishedRun(folder, state.started, len(state.files), state.total)
+    return UnfinishedRun(folder, state.started, len(state.files), state.total, state.settings)
 
 
 def make_preview(source: Path, settings: RunSettings) -> Preview:

@@ -351,7 +351,13 @@ class MainWindow(QMainWindow):
         )
         self.resume_banner.show()
         self.mode_resume.setChecked(True)
+        self._show_settings(unfinished.settings)  # Resume continues the run as it was begun
         self.resume_button.setFocus()
+
+    def _show_settings(self, settings: RunSettings) -> None:
+        self.exif_box.setChecked(settings.write_exif)
+        self._set_zone(settings.timezone)
+        self.suffix_edit.setText(", ".join(settings.suffixes))
 
     def _on_preview(self, preview: Preview) -> None:
         if preview.source != self.source:

@@ -116,6 +116,22 @@ def test_other_settings_are_refused_with_the_difference(tmp_path: Path, flags: t
     assert words in result.stderr and "--force" in result.stderr
 
 
+def test_a_run_from_before_auto_zones_resumes_with_its_own_zone(tmp_path: Path) -> None:
+    """pef 0.1 saved timezone "local" by default; continuing such a run without --timezone keeps it."""
+    tree = takeout(tmp_path)
+    output = tmp_path / "Takeout_pefProcessed"
+    stopped_run(tree, output, keep=5)
+    data = state(output)
+    data["settings"]["timezone"] = "local"
+    (output / "processing_state.json").write_text(json.dumps(data))
+    result = run_pef("--path", tree.root, "--resume")
+    assert "Resuming: 5 of" in result.stderr
+    assert state(output)["status"] == "completed" and state(output)["settings"]["timezone"] == "local"
+    fresh = run_pef("--path", tree.root, "--force")  # a new folder, no run to continue: auto
+    assert "Takeout_pefProcessed(1)" in fresh.stderr
+    assert state(tmp_path / "Takeout_pefProcessed(1)")["settings"]["timezone"] == "auto"
+
+
 def test_other_source_is_refused(tmp_path: Path) -> None:
     tree = takeout(tmp_path)
     other = takeout(tmp_path / "other")

@@ -12,7 +12,7 @@ from PySide6.QtGui import QDropEvent
 
 from pef.gui.window import MainWindow
 from tests.builders import TakeoutTree, jpeg_bytes, sidecar
-from tests.conftest import exiftool_json
+from tests.conftest import exiftool_json, run_pef
 
 
 def make_takeout(root: Path, count: int) -> TakeoutTree:
@@ -274,6 +274,25 @@ def test_the_zone_starts_at_auto_and_a_run_records_it(qtbot, window: MainWindow,
     with qtbot.waitSignal(window.run_finished, timeout=60_000):
         window.start()
     assert state_of(tmp_path / "Takeout_pefProcessed")["settings"]["timezone"] == "auto"
+
+
+def test_resume_continues_with_the_runs_own_settings(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    """A run begun with other options (or by pef 0.1, before auto zones) is offered as it was begun."""
+    tree = make_takeout(tmp_path, 6)
+    output = tmp_path / "Takeout_pefProcessed"
+    run_pef("--path", tree.root, "--timezone", "local", "--suffix", "-mine", "--no-exif")
+    saved = state_of(output)
+    saved["status"] = "stopped"
+    for key in sorted(saved["files"])[3:]:
+        (output / saved["files"].pop(key)["output"]).unlink()
+    (output / "processing_state.json").write_text(json.dumps(saved))
+    choose(qtbot, window, tree.root)
+    assert window.resume_banner.isVisible()
+    assert (window._zone(), window.suffix_edit.text(), window.exif_box.isChecked()) == ("local", "-mine", False)
+    with qtbot.waitSignal(window.run_finished, timeout=60_000) as finished:
+        qtbot.mouseClick(window.resume_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].status == "completed", "not refused for other settings"
+    assert not (tmp_path / "Takeout_pefProcessed(1)").exists()
 
 
 def test_metadata_options_reach_the_run_and_are_remembered(
