@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.summary: RunSummary | None = None
         self.run_output: Path | None = None
         self.first_progress: int | None = None  # where the bar started (prior runs' files)
+        self._control_state = "running"  # files in hand still finish while paused or stopping
         self._preview_job: PreviewJob | None = None
         self._started_at, self._first_done, self._first_bytes = 0.0, 0, 0
         self._build()
@@ -451,6 +452,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("options/timezone", self._zone())
         self.settings.setValue("options/suffixes", self.suffix_edit.text())
         self.summary, self.run_output, self.first_progress = None, folder, None
+        self._control_state = "running"
         self.summary_view.clear()
         self.pause_banner.hide()
         self.resume_banner.hide()
@@ -520,6 +522,8 @@ class MainWindow(QMainWindow):
             self.pause_button.setText("&Pause")
 
     def _on_event(self, event: object) -> None:
+        if isinstance(event, ControlChanged):
+            self._control_state = event.state
         match event:
             case ScanFinished(media=media, sidecars=sidecars, media_bytes=size):
                 self.status_label.setText(
@@ -562,10 +566,11 @@ class MainWindow(QMainWindow):
         rate = (event.finished - self._first_done) / elapsed
         byte_rate = (event.bytes_done - self._first_bytes) / elapsed
         eta = human_duration((event.total - event.finished) / rate) if rate > 0 else "--:--:--"
-        self.status_label.setText(
-            f"{event.finished:,} of {event.total:,} files — {rate:,.1f} files/s, "
-            f"{human_bytes(byte_rate)}/s — {eta} left"
-        )
+        if self._control_state == "running":  # "Paused by pef." must not be overwritten by a late file
+            self.status_label.setText(
+                f"{event.finished:,} of {event.total:,} files — {rate:,.1f} files/s, "
+                f"{human_bytes(byte_rate)}/s — {eta} left"
+            )
         tally = event.tally
         self.counts_label.setText(
             f"Done {tally['done']:,} · Unmatched {tally['unmatched']:,} · Failed {tally['failed']:,}"

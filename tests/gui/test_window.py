@@ -28,6 +28,15 @@ def make_takeout(root: Path, count: int) -> TakeoutTree:
     return tree
 
 
+@pytest.fixture(autouse=True)
+def no_blocking_dialogs(monkeypatch) -> None:
+    """A modal dialog would wait forever offscreen (a failed test's teardown closes a running window)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *_args: QMessageBox.StandardButton.Ok)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
@@ -362,3 +371,28 @@ def test_review_model_sorts_and_filters_100k_rows(qtbot) -> None:
     assert table.proxy.rowCount() == 50_000
     table.filter.setText("img_09999")
     assert sorted(r.source for r in table.visible_rows()) == [f"Photos/IMG_09999{d}.jpg" for d in range(10)]
+
+
+@pytest.mark.parametrize(
+    ("state", "reason", "shown"),
+    [("paused", "The output disk is full.", "Paused by pef."), ("paused", "", "Paused."), ("stopping", "", "Stopping")],
+)
+def test_files_finishing_after_a_pause_or_stop_leave_the_status_alone(
+    window: MainWindow, tmp_path: Path, state: str, reason: str, shown: str
+) -> None:
+    """The files in hand still finish after a pause or stop; their progress must not hide that state."""
+    from collections import Counter
+
+    from pef.core.events import ControlChanged, FileFinished, RunStarted
+    from pef.core.outcomes import FileStatus
+    from pef.core.records import FileRecord
+
+    window._on_event(RunStarted(tmp_path, 10, 0, 1000, 0))
+    window._on_event(ControlChanged(state, reason))
+    late = FileRecord("a.jpg", FileStatus.DONE, "a.jpg", size=100)
+    window._on_event(FileFinished(late, 3, 10, 300, Counter(done=3)))
+    assert window.status_label.text().startswith(shown)
+    assert window.progress.value() == 3, "the bar still counts the file"
+    window._on_event(ControlChanged("running"))
+    window._on_event(FileFinished(late, 4, 10, 400, Counter(done=4)))
+    assert window.status_label.text().startswith("4 of 10 files")
