@@ -6,7 +6,7 @@ import struct
 from dataclasses import dataclass
 
 from pef.metadata.exif import MAX_JPEG_EXIF, ExifTooLarge, FreshImage, build_exif
-from pef.metadata.plan import MetadataPlan, WriteResult
+from pef.metadata.plan import MetadataPlan, WriteResult, join_notes
 from pef.metadata.splice import CorruptMedia, SourceRange, SourceReader
 from pef.metadata.xmp import merge_xmp, xmp_properties
 
@@ -102,4 +102,4 @@ def jpeg_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
     _put(segments, Segment(0xE1, XMP_PREFIX + packet), old_xmp, exif_at + 1)
     head = b"\xff\xd8" + b"".join(segment.encoded() for segment in segments)
     pieces = [head, SourceRange(header.scan_offset, file_size - header.scan_offset)]
-    return WriteResult(pieces, exif.when, exif.date_source, "; ".join(filter(None, (exif.note, xmp_note))))
+    return WriteResult(pieces, exif.when, exif.date_source, join_notes(exif.note, xmp_note))

@@ -20,7 +20,7 @@ from pef.metadata.isobmff import (
     top_level_boxes,
     xmp_payload,
 )
-from pef.metadata.plan import MetadataPlan, Omitted, WriteResult
+from pef.metadata.plan import MetadataPlan, Omitted, WriteResult, join_notes
 from pef.metadata.quicktime_keys import apple_creation_date
 from pef.metadata.splice import CorruptMedia, Piece, SourceRange, SourceReader, merge_ranges
 from pef.metadata.xmp import merge_xmp, xmp_properties
@@ -144,5 +144,5 @@ def movie_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult
         pieces.append(SourceRange(last.end, file_size - last.end))
         notes.append("bytes follow the last box, so no XMP was added")
         omitted.add(Omitted.XMP)
-    note = "; ".join(filter(None, notes))
+    note = join_notes(*notes)
     return WriteResult(merge_ranges(pieces), when, source, note, omitted=frozenset(omitted))

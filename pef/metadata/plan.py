@@ -70,3 +70,8 @@ class WriteResult:
     note: str = ""
     xmp_sidecar: bytes | None = field(default=None, repr=False)
     omitted: frozenset[Omitted] = frozenset()
+
+
+def join_notes(*notes: str) -> str:
+    """One note from the notes of a write's parts, the empty ones left out."""
+    return "; ".join(note for note in notes if note)

@@ -7,7 +7,7 @@ import zlib
 from dataclasses import dataclass
 
 from pef.metadata.exif import build_exif
-from pef.metadata.plan import MetadataPlan, WriteResult
+from pef.metadata.plan import MetadataPlan, WriteResult, join_notes
 from pef.metadata.splice import CorruptMedia, Piece, SourceRange, SourceReader, merge_ranges
 from pef.metadata.xmp import merge_xmp, xmp_properties
 
@@ -98,5 +98,4 @@ def png_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
     tail = chunks[-1].offset + chunks[-1].length + 12
     if tail < file_size:  # bytes after IEND are kept too: nothing of the source is dropped
         pieces.append(SourceRange(tail, file_size - tail))
-    note = "; ".join(filter(None, (exif.note, xmp_note)))
-    return WriteResult(merge_ranges(pieces), exif.when, exif.date_source, note)
+    return WriteResult(merge_ranges(pieces), exif.when, exif.date_source, join_notes(exif.note, xmp_note))

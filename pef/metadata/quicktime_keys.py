@@ -10,7 +10,7 @@ import struct
 from dataclasses import dataclass
 from datetime import datetime
 
-from pef.metadata.dates import CameraDate, parse_exif_offset
+from pef.metadata.dates import REAL_OFFSETS, CameraDate
 from pef.metadata.isobmff import Box, parse_boxes
 from pef.metadata.splice import CorruptMedia
 from pef.metadata.timezone import WallClock
@@ -35,7 +35,7 @@ class AppleDate:
         except ValueError:
             return None
         offset = moment.utcoffset()
-        if offset is None or parse_exif_offset(_exif_offset(self.text).encode()) is None:
+        if offset not in REAL_OFFSETS:
             return None
         return CameraDate(moment.replace(tzinfo=None), offset)
 
@@ -53,11 +53,6 @@ class AppleDate:
 def apple_text(when: WallClock) -> str:
     """Apple's form of a wall-clock time: 2021-04-11T15:47:53-0500."""
     return when.local.strftime("%Y-%m-%dT%H:%M:%S") + when.exif_offset().replace(":", "")
-
-
-def _exif_offset(text: str) -> str:
-    tail = text[-5:]
-    return f"{tail[:3]}:{tail[3:]}"
 
 
 def apple_creation_date(moov: Box) -> AppleDate | None:

@@ -6,7 +6,7 @@ import struct
 from dataclasses import dataclass
 
 from pef.metadata.exif import build_exif
-from pef.metadata.plan import MetadataPlan, WriteResult
+from pef.metadata.plan import MetadataPlan, WriteResult, join_notes
 from pef.metadata.splice import CorruptMedia, Piece, SourceRange, SourceReader, merge_ranges
 from pef.metadata.xmp import merge_xmp, xmp_properties
 
@@ -96,4 +96,4 @@ def webp_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
         body.append(trailer)
     size = 4 + sum(p.length if isinstance(p, SourceRange) else len(p) for p in body)
     pieces = merge_ranges([b"RIFF" + struct.pack("<I", size) + b"WEBP", *body])
-    return WriteResult(pieces, exif.when, exif.date_source, "; ".join(filter(None, (exif.note, xmp_note))))
+    return WriteResult(pieces, exif.when, exif.date_source, join_notes(exif.note, xmp_note))
