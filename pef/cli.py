@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -14,15 +15,16 @@ from pathlib import Path
 from pef import __version__
 from pef.console import ConsoleProgress
 from pef.core.control import RunControl
-from pef.core.describe import human_bytes
+from pef.core.describe import human_bytes, terminal_safe
 from pef.core.engine import Engine, Job, RunDeclined, RunRefused, summarize
 from pef.core.events import Level, Message, RunSummary
 from pef.core.records import RunSettings
 from pef.core.source import FolderSource
 from pef.core.survey import forecast, survey_takeout
 from pef.metadata.timezone import AUTO, UnknownZone, resolve_zone
+from pef.state.layout import STATE_NAME
 from pef.state.outputs import OutputChoiceError, OutputLocked, choose_output, unfinished_run
-from pef.state.store import STATE_NAME, RunState, RunStatus, StateError, StateStore
+from pef.state.store import RunState, RunStatus, StateError, StateStore
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -70,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _usage_error(message: str) -> int:
-    print(f"pef: error: {message}", file=sys.stderr)
+    print(terminal_safe(f"pef: error: {message}"), file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -96,8 +98,11 @@ def _install_signal_handlers(control: RunControl) -> dict:
     return interrupted
 
 
-def _resume_command(source: Path, output: Path) -> str:
-    return f"pef --path '{source}' --output '{output}'"
+def _resume_command(source: Path, output: Path | None = None) -> str:
+    """A command a person can paste into a shell, whatever the folders are called."""
+    if output is None:
+        return f"pef --path {shlex.quote(str(source))} --resume"
+    return f"pef --path {shlex.quote(str(source))} --output {shlex.quote(str(output))}"
 
 
 def _zone_setting(given: str | None, folder: Path, redo_all: bool) -> str:
@@ -142,7 +147,7 @@ def run(argv: Sequence[str]) -> int:
         console(
             Message(
                 Level.INFO,
-                f"An unfinished run exists in {unfinished}. To continue it instead: pef --path '{source}' --resume",
+                f"An unfinished run exists in {unfinished}. To continue it instead: {_resume_command(source)}",
             )
         )
     control = RunControl()
@@ -151,7 +156,7 @@ def run(argv: Sequence[str]) -> int:
     engine = Engine(job, console, control, confirm=_confirmer(args.yes, console), stop_on_auto_pause=True)
     try:
         summary = engine.run()
-    except (RunRefused, RunDeclined) as error:
+    except (RunRefused, RunDeclined, OutputChoiceError) as error:
         return _usage_error(str(error))
     except OutputLocked as error:
         return _usage_error(str(error))
@@ -187,7 +192,7 @@ def _exit_code(summary: RunSummary, source: Path, interrupted: bool, console: Co
         console(
             Message(
                 Level.WARNING,
-                f"Progress saved. Resume with: pef --path '{source}' --resume"
+                f"Progress saved. Resume with: {_resume_command(source)}"
                 if summary.output and summary.output.name.startswith(source.name)
                 else f"Progress saved. Resume with: {_resume_command(source, summary.output)}",
             )
@@ -198,7 +203,7 @@ def _exit_code(summary: RunSummary, source: Path, interrupted: bool, console: Co
 
 def _dry_run(source: Path, output: Path, settings: RunSettings, console: ConsoleProgress) -> int:
     survey = survey_takeout(FolderSource(source), settings)
-    state = forecast(survey, FolderSource(source))
+    state = forecast(survey)
     summary = summarize(state, survey, output, "completed")
     summary = RunSummary(**{**summary.__dict__, "dry_run": True, "report": None})
     console(Message(Level.INFO, f"Would copy {human_bytes(survey.total_bytes)}."))
@@ -220,7 +225,7 @@ def progress(argv: Sequence[str]) -> int:
     except FileNotFoundError:
         return _usage_error(f"{folder} holds no pef progress")
     if not args.clear:
-        print("\n".join(describe_progress(state)))
+        print("\n".join(map(terminal_safe, describe_progress(state))))
         return EXIT_OK
     if not args.yes:
         if not sys.stdin.isatty():

@@ -7,7 +7,7 @@ import sys
 import time
 from typing import TextIO
 
-from pef.core.describe import human_bytes, human_duration, summary_lines
+from pef.core.describe import human_bytes, human_duration, summary_lines, terminal_safe
 from pef.core.events import (
     ControlChanged,
     Event,
@@ -43,7 +43,7 @@ class ConsoleProgress:
         if self.quiet and not force:
             return
         self._clear_bar()
-        print(text, file=self.stream, flush=True)
+        print(terminal_safe(text), file=self.stream, flush=True)
 
     def _clear_bar(self) -> None:
         if self._bar_shown:
@@ -78,7 +78,7 @@ class ConsoleProgress:
     def show_summary(self, summary: RunSummary) -> None:
         self._clear_bar()
         self.stream.flush()
-        print("\n".join(summary_lines(summary)), file=self.out, flush=True)
+        print("\n".join(map(terminal_safe, summary_lines(summary))), file=self.out, flush=True)
 
     def _progress(self, event: FileFinished) -> None:
         if self.quiet:

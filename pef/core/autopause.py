@@ -12,16 +12,10 @@ from pef.core.records import FileRecord
 
 STREAK_LIMIT = 5
 
-# Failures that say something about the drives or the folders, not about one file.
+# Failures that say something about the drives or the folders, not about one file: only these pause
+# a run. A file that is unreadable, vanished on its own, or meets a bug in pef fails alone.
 ENVIRONMENT_FAILURES = frozenset(
-    {
-        Reason.DISK_FULL,
-        Reason.WRITE_ERROR,
-        Reason.READ_ERROR,
-        Reason.PERMISSION_DENIED,
-        Reason.SOURCE_VANISHED,
-        Reason.INTERNAL_ERROR,
-    }
+    {Reason.DISK_FULL, Reason.WRITE_ERROR, Reason.PERMISSION_DENIED, Reason.SOURCE_UNREACHABLE}
 )
 
 
@@ -45,7 +39,7 @@ def explain_streak(streak: list[FileRecord], source: Path, output: Path, bytes_l
         return f"The output disk is full{need}. Free some space, then resume."
     if reason is Reason.PERMISSION_DENIED:
         return "pef is not allowed to write into the output folder (permission denied). Fix that, then resume."
-    if reason in (Reason.READ_ERROR, Reason.SOURCE_VANISHED):
+    if reason is Reason.SOURCE_UNREACHABLE:
         return f"{len(streak)} files in a row could not be read from the source. Check the source drive, then resume."
     last = streak[-1].error or streak[-1].key
     return f"{len(streak)} files in a row failed (the last: {last}). Check the folders, then resume."

@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
+import re
+
 from pef.core.events import RunSummary
 from pef.core.outcomes import DateSource
+
+# What a terminal would act on instead of showing: control characters (escape sequences, carriage
+# returns), direction overrides that reorder what follows, and lone surrogates from non-UTF-8 names.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text a terminal shows as it is: what it would act on is written as an escape (\\x1b, \\n, \\u202e)."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
+
+
+def headline(summary: RunSummary) -> str:
+    """The run's outcome in one line; never a plain "completed" when files failed."""
+    if summary.dry_run:
+        return "Dry run — nothing was written. A run would process:"
+    problems = sum(summary.failed.values())
+    if summary.status == "completed" and problems:
+        return f"Completed with {problems:,} problem{'s' if problems != 1 else ''} (see Failed files)."
+    return f"Run {summary.status}."
 
 
 def human_bytes(size: float) -> str:
@@ -29,8 +50,7 @@ DATE_SOURCES = {  # the report's date_source column, in words
 
 def summary_lines(summary: RunSummary) -> list[str]:
     unmatched, failed = sum(summary.unmatched.values()), sum(summary.failed.values())
-    head = "Dry run — nothing was written. A run would process:" if summary.dry_run else f"Run {summary.status}."
-    lines = [head, f"  media files     {summary.total:>9,}"]
+    lines = [headline(summary), f"  media files     {summary.total:>9,}"]
     lines.append(f"  with metadata   {summary.done:>9,}")
     lines += [f"    {DATE_SOURCES[DateSource(key)]:<14}{count:>9,}" for key, count in sorted(summary.dates.items())]
     lines.append(f"  unmatched       {unmatched:>9,}  (copied unchanged)")

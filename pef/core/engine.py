@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -14,6 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
+from pef.core import deep_paths
 from pef.core.autopause import ENVIRONMENT_FAILURES, STREAK_LIMIT, explain_streak
 from pef.core.control import ControlState, RunControl
 from pef.core.describe import human_bytes
@@ -32,20 +34,23 @@ from pef.core.events import (
 )
 from pef.core.outcomes import FileStatus, Reason
 from pef.core.output_files import OutputFiles
-from pef.core.process import PARTIAL_SUFFIX, FileProcessor
+from pef.core.process import FileProcessor
 from pef.core.records import FileRecord, FileTask, RunSettings, now_iso
 from pef.core.recovery import recover_record
-from pef.core.report import REPORT_NAME, media_row, write_report
+from pef.core.report import media_row, write_report
 from pef.core.runlog import RunLog
 from pef.core.source import FolderSource
 from pef.core.survey import Survey, survey_takeout
 from pef.metadata.timezone import ZoneRule, resolve_zone
-from pef.state.outputs import OutputLock, OutputLocked
+from pef.state.layout import LEGACY_PARTIAL_SUFFIX, REPORT_NAME, WORK_DIR
+from pef.state.outputs import OutputChoiceError, OutputLock, OutputLocked, check_output_folder
 from pef.state.reserve import SpaceReserve
 from pef.state.store import RunState, RunStatus, StateError, StateStore
 
-# Failures that a later attempt cannot fix: recorded once, never retried.
-PERMANENT_FAILURES = frozenset({Reason.CORRUPT_MEDIA, Reason.METADATA_TOO_LARGE, Reason.VERIFY_MISMATCH})
+# Failures that a later attempt cannot fix: recorded once, never retried (the window's "Retry failed" does).
+PERMANENT_FAILURES = frozenset(
+    {Reason.CORRUPT_MEDIA, Reason.METADATA_TOO_LARGE, Reason.VERIFY_MISMATCH, Reason.INTERNAL_ERROR}
+)
 
 
 class RunRefused(Exception):
@@ -107,14 +112,26 @@ def summarize(state: RunState, survey: Survey, output: Path | None, status: str,
     )
 
 
-def remove_partials(folder: Path) -> int:
-    """Delete outputs left half-written by a run that died; returns how many."""
+def remove_partials(folder: Path, unfinished: bool) -> int:
+    """Empty the work folder of half-written outputs left by a run that died; returns how many there were.
+
+    pef 0.1 wrote them beside their outputs as `.<name>.pef-partial`: an unfinished run without a
+    work folder is looked through once for those.
+    """
+    work = folder / WORK_DIR
     removed = 0
-    for directory, _dirs, files in os.walk(folder):
-        for name in files:
-            if name.startswith(".") and name.endswith(PARTIAL_SUFFIX):
-                os.unlink(os.path.join(directory, name))
-                removed += 1
+    if work.is_dir():
+        for item in os.scandir(work):
+            os.unlink(item.path)
+            removed += 1
+        return removed
+    if unfinished:
+        for directory, _dirs, files in os.walk(folder):
+            for name in files:
+                if name.startswith(".") and name.endswith(LEGACY_PARTIAL_SUFFIX):
+                    os.unlink(os.path.join(directory, name))
+                    removed += 1
+    work.mkdir()
     return removed
 
 
@@ -165,7 +182,7 @@ class Engine:
         """The whole run. An unexpected error ends it in the failed state (and is raised to the caller)."""
         try:
             return self._run()
-        except (RunDeclined, RunRefused, OutputLocked):
+        except (RunDeclined, RunRefused, OutputLocked, OutputChoiceError):
             raise  # the run never began: nothing failed
         except Exception as error:
             if self.control.state is ControlState.RUNNING:
@@ -175,6 +192,7 @@ class Engine:
     def _run(self) -> RunSummary:
         job = self.job
         zones = resolve_zone(job.settings.timezone)
+        check_output_folder(job.source, job.output)  # whichever face asked: never among the user's own files
         survey = self.survey()
         created = not job.output.exists()
         job.output.mkdir(parents=True, exist_ok=True)
@@ -192,8 +210,10 @@ class Engine:
         log = RunLog(job.output)
         self._sinks.append(log)
         try:
+            for key, trace in survey.problems:
+                self._emit(Message(Level.ERROR, f"{key}: an error in pef while reading it; it is left out", trace))
             processor = FileProcessor(
-                FolderSource(job.source),
+                survey.source,
                 job.output,
                 job.settings,
                 zones,
@@ -219,6 +239,9 @@ class Engine:
             status = self._execute(todo, processor, store, len(survey.tasks), done_bytes)
             self._save(store, status, self._reserve.path)  # written into the reserve's room: a full disk cannot refuse
             self.control.finish(status == RunStatus.COMPLETED)
+            if status == RunStatus.COMPLETED:
+                with contextlib.suppress(OSError):  # empty now: a finished library keeps no pef work folder
+                    (job.output / WORK_DIR).rmdir()
             elapsed = time.monotonic() - started
             share = 100 * store.seconds_spent / max(elapsed, 1e-9)
             log(
@@ -327,7 +350,7 @@ class Engine:
             )
         state.total = len(survey.tasks)
         state.orphan_sidecars = sorted(survey.orphans)
-        removed = remove_partials(job.output)
+        removed = remove_partials(job.output, unfinished=state.status != RunStatus.COMPLETED)
         if removed:
             self._emit(Message(Level.INFO, f"Removed {removed} half-written file(s) left by an interrupted run."))
         return state
@@ -339,28 +362,28 @@ class Engine:
             return True
         if record.output:
             try:
-                return os.stat(self.job.output / record.output).st_size != record.size
+                found = deep_paths.stat(self.job.output / record.output)
             except OSError:
                 return True  # deleted by hand: do it again
+            changed = record.mtime_ns and found.st_mtime_ns != record.mtime_ns
+            return found.st_size != record.size or bool(changed)  # truncated, replaced or edited since
         return False
 
     def _process(self, processor: FileProcessor, task: FileTask) -> FileRecord:
         try:
             return processor.process(task)
-        except Exception as error:  # a bug must cost one file, not the run, and must be seen
-            self._emit(Message(Level.ERROR, f"{task.key}: internal error\n{traceback.format_exc()}"))
+        except Exception as error:  # a bug must cost no file and not the run, and must be seen
+            trace = traceback.format_exc()
+            text = f"{task.key}: an error in pef ({error.__class__.__name__}); copied unchanged, see pef.log"
+            self._emit(Message(Level.ERROR, text, trace))
+        try:
+            return processor.copy_unchanged(task, text)
+        except Exception as again:
+            self._emit(Message(Level.ERROR, f"{task.key}: could not even be copied unchanged", traceback.format_exc()))
             return FileRecord(
-                task.key,
-                FileStatus.FAILED,
-                None,
-                task.sidecar,
-                Reason.INTERNAL_ERROR,
-                0,
-                1,
-                now_iso(),
-                f"{task.key}: internal error ({error.__class__.__name__}: {error})",
-                task.match,
-            )
+                task.key, FileStatus.FAILED, None, task.sidecar, Reason.INTERNAL_ERROR, 0, 1, now_iso(),
+                f"{text} ({again.__class__.__name__})", task.match,
+            )  # fmt: skip
 
     def _execute(
         self, todo: list[FileTask], processor: FileProcessor, store: StateStore, total: int, bytes_done: int

@@ -20,7 +20,8 @@ class Level(StrEnum):
 @dataclass(frozen=True)
 class Message:
     level: Level
-    text: str
+    text: str  # one line for people
+    detail: str = ""  # for pef.log only (a traceback)
 
 
 @dataclass(frozen=True)

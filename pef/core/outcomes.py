@@ -25,10 +25,12 @@ class Reason(StrEnum):
     ALBUM_METADATA = "album_metadata"
     NOT_MEDIA = "not_media"
     SYMLINK = "symlink"
+    SPECIAL_FILE = "special_file"
     # failures
     CORRUPT_MEDIA = "corrupt_media"
     METADATA_TOO_LARGE = "metadata_too_large"
     SOURCE_VANISHED = "source_vanished"
+    SOURCE_UNREACHABLE = "source_unreachable"  # its folder is gone too: the source drive, not the file
     READ_ERROR = "read_error"
     WRITE_ERROR = "write_error"
     DISK_FULL = "disk_full"

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
 
+from pef.core import deep_paths
 from pef.metadata.splice import Piece, write_pieces
+
+INT64 = 2**63
 
 
 class OutputFiles:
     """Real file operations on the output drive."""
 
     def make_folder(self, path: Path) -> None:
-        path.mkdir(parents=True, exist_ok=True)
+        deep_paths.make_folders(path)
 
     def create(self, path: Path) -> int:
         return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -25,10 +29,24 @@ class OutputFiles:
         os.close(fd)
 
     def set_time(self, path: Path, nanoseconds: int) -> None:
-        os.utime(path, ns=(nanoseconds, nanoseconds))
+        """Access and modification time; dates beyond 1678–2262 go as whole seconds (the drive may clamp them)."""
+        if -INT64 <= nanoseconds < INT64:
+            os.utime(path, ns=(nanoseconds, nanoseconds))
+        else:
+            seconds = nanoseconds // 1_000_000_000
+            try:
+                os.utime(path, (seconds, seconds))
+            except (OverflowError, ValueError):
+                pass  # beyond what the system can even say: the file keeps the time it has; the caller notes it
+            except OSError as error:
+                if error.errno not in (errno.EINVAL, errno.EOVERFLOW, errno.ERANGE):
+                    raise
+
+    def time_of(self, path: Path) -> int:
+        return os.stat(path).st_mtime_ns
 
     def rename(self, source: Path, target: Path) -> None:
-        os.replace(source, target)
+        deep_paths.replace(source, target)
 
     def remove(self, path: Path) -> None:
         path.unlink(missing_ok=True)

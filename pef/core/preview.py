@@ -54,7 +54,7 @@ def find_unfinished(source: Path) -> UnfinishedRun | None:
 def make_preview(source: Path, settings: RunSettings) -> Preview:
     folder = FolderSource(source)
     survey = survey_takeout(folder, settings)
-    summary = summarize(forecast(survey, folder), survey, None, "completed")
+    summary = summarize(forecast(survey), survey, None, "completed")
     new_output = default_output(source)
     try:
         free = shutil.disk_usage(new_output.parent).free

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pef.core import deep_paths
 from pef.core.outcomes import DateSource, FileStatus, Reason
 from pef.core.output_files import OutputFiles
 from pef.core.records import FileRecord, FileTask, RunSettings, now_iso
@@ -16,19 +19,16 @@ from pef.core.sidecar import MAX_SIDECAR_BYTES, Metadata, SidecarProblem, parse_
 from pef.core.source import FolderSource
 from pef.metadata.exif import ExifTooLarge
 from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
-from pef.metadata.plan import MetadataPlan, WriteResult
+from pef.metadata.plan import MetadataPlan, WriteResult, join_notes
 from pef.metadata.registry import metadata_writer
 from pef.metadata.splice import CorruptMedia, Piece, SourceChanged, whole_file
 from pef.metadata.timezone import ZoneRule
 from pef.metadata.verify import verify_output
+from pef.state.layout import WORK_DIR
 
-PARTIAL_SUFFIX = ".pef-partial"
 EXIF_EXTENSIONS = (".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp")
-
-
-def partial_path(destination: Path) -> Path:
-    """Where an output is written before it is complete (hidden; removed on resume)."""
-    return destination.with_name(f".{destination.name}{PARTIAL_SUFFIX}")
+PARTIAL_NAME_CHARS = 40  # of the output's name, in its partial's name: short whatever the output is called
+RENAMED = "saved under another name: the source name clashes with another output or is not valid on every drive"
 
 
 def xmp_path(destination: Path) -> Path:
@@ -71,11 +71,17 @@ _DISK_ERRORS = {errno.ENOSPC: Reason.DISK_FULL, errno.EDQUOT: Reason.DISK_FULL}
 _ACCESS_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS}
 
 
-def _source_failure(key: str, error: OSError) -> FileFailure:
+def _source_failure(key: str, error: OSError, folder_there: bool) -> FileFailure:
+    """A source file that cannot be read: its own problem, unless its folder is gone too (the drive)."""
+    if not folder_there:
+        message = f"{key}: the source folder is no longer reachable"
+        return FileFailure(Reason.SOURCE_UNREACHABLE, message, error.errno in TRANSIENT_ERRNOS)
     if error.errno == errno.ENOENT:
         return FileFailure(Reason.SOURCE_VANISHED, f"{key}: the source file vanished")
     if error.errno in _ACCESS_ERRORS:
-        return FileFailure(Reason.PERMISSION_DENIED, f"{key}: cannot read the source file (permission denied)")
+        return FileFailure(Reason.READ_ERROR, f"{key}: cannot read the source file (permission denied)")
+    if isinstance(error, IsADirectoryError):
+        return FileFailure(Reason.READ_ERROR, f"{key}: it is no longer a regular file")
     transient = error.errno in TRANSIENT_ERRNOS
     return FileFailure(Reason.READ_ERROR, f"{key}: cannot read the source file ({error.strerror or error})", transient)
 
@@ -111,6 +117,19 @@ class FileProcessor:
     files: OutputFiles = field(default_factory=OutputFiles)
     sleep: Callable[[float], bool] = lambda _seconds: True  # waits out a backoff; False: stop instead
     on_retry: RetryNotice = lambda *_: None
+    _numbers: Iterator[int] = field(default_factory=itertools.count)  # names in the work folder
+
+    @property
+    def work(self) -> Path:
+        return self.output_root / WORK_DIR
+
+    def _source_failure(self, key: str, error: OSError) -> FileFailure:
+        folder = self.source.path_of(key).parent
+        try:
+            folder_there = stat.S_ISDIR(deep_paths.stat(folder).st_mode)
+        except OSError:
+            folder_there = False
+        return _source_failure(key, error, folder_there)
 
     def read_sidecar(self, key: str) -> Metadata | SidecarProblem:
         try:
@@ -132,6 +151,24 @@ class FileProcessor:
             if not self.sleep(delay):
                 return record
 
+    def copy_unchanged(self, task: FileTask, error: str) -> FileRecord:
+        """The last line of defence after a bug in pef: the file is copied as it is, and fails as internal_error."""
+        try:
+            written = self._write(task, None)
+        except FileFailure as failed:
+            return self._failed(task, failed, 1)
+        note = join_notes("copied unchanged after an error in pef", written.note)
+        return FileRecord(
+            task.key, FileStatus.FAILED, task.output, task.sidecar, Reason.INTERNAL_ERROR,
+            written.size, 1, now_iso(), error, task.match, note, None, written.mtime_ns,
+        )  # fmt: skip
+
+    def _failed(self, task: FileTask, failed: FileFailure, attempts: int) -> FileRecord:
+        return FileRecord(
+            task.key, FileStatus.FAILED, None, task.sidecar, failed.reason,
+            0, attempts, now_iso(), str(failed), task.match,
+        )  # fmt: skip
+
     def _attempt(self, task: FileTask, attempts: int) -> tuple[FileRecord, bool]:
         metadata: Metadata | None = None
         status, reason, error = FileStatus.UNMATCHED, task.reason, None
@@ -144,19 +181,7 @@ class FileProcessor:
         try:
             written = self._write(task, metadata)
         except FileFailure as failed:
-            record = FileRecord(
-                task.key,
-                FileStatus.FAILED,
-                None,
-                task.sidecar,
-                failed.reason,
-                0,
-                attempts,
-                now_iso(),
-                str(failed),
-                task.match,
-            )
-            return record, failed.transient
+            return self._failed(task, failed, attempts), failed.transient
         if written.failure is not None:
             status, reason, error = FileStatus.FAILED, written.failure.reason, str(written.failure)
         record = FileRecord(
@@ -172,6 +197,7 @@ class FileProcessor:
             task.match,
             written.note,
             written.date_source,
+            written.mtime_ns,
         )
         return record, False
 
@@ -179,42 +205,54 @@ class FileProcessor:
         try:
             source = self.source.open(task.key)
         except OSError as error:
-            raise _source_failure(task.key, error) from error
+            raise self._source_failure(task.key, error) from error
         with source:
             src_fd = source.fileno()
-            stat = os.fstat(src_fd)
-            media_format, plan, result, failure = self._plan(task, src_fd, stat.st_size, metadata)
-            mtime_ns = metadata.taken * 1_000_000_000 if metadata and metadata.taken else stat.st_mtime_ns
+            stat_ = os.fstat(src_fd)
+            media_format, plan, result, failure = self._plan(task, src_fd, stat_.st_size, metadata)
             destination = self.output_root / task.output
-            partial = partial_path(destination)
+            partial = self.work / f"{next(self._numbers)}-{destination.name[:PARTIAL_NAME_CHARS]}.partial"
             xmp = xmp_path(destination) if result.xmp_sidecar is not None else None
+            xmp_partial = partial.with_name(f"{partial.stem}.xmp.partial")
+            notes = [result.note, RENAMED if task.output != task.key else ""]
             try:
                 if not self.output_root.is_dir():  # never recreate it: an unplugged drive's mount point
                     raise OSError(errno.ENOENT, "the output folder is no longer there", str(self.output_root))
                 self.files.make_folder(destination.parent)
                 size = self._write_file(src_fd, partial, result.pieces)
                 if xmp is not None:
-                    self._write_file(src_fd, partial_path(xmp), [result.xmp_sidecar or b""])
+                    self._write_file(src_fd, xmp_partial, [result.xmp_sidecar or b""])
                 if plan is not None:
-                    problems = verify_output(partial, media_format, plan, result, xmp and partial_path(xmp))
+                    problems = verify_output(partial, media_format, plan, result, xmp and xmp_partial)
                     if problems:
-                        size, failure = self._unchanged(task, src_fd, stat.st_size, partial, xmp, problems)
+                        size, failure = self._unchanged(task, src_fd, stat_.st_size, partial, xmp_partial, problems)
                         xmp = None
+                taken = metadata.taken if metadata and metadata.taken else None
+                mtime_ns, time_note = self._set_time(partial, taken, stat_.st_mtime_ns)
+                notes.append(time_note)
                 if xmp is not None:
-                    self.files.set_time(partial_path(xmp), mtime_ns)
-                    self.files.rename(partial_path(xmp), xmp)
-                self.files.set_time(partial, mtime_ns)
+                    self._set_time(xmp_partial, taken, stat_.st_mtime_ns)
+                    self.files.rename(xmp_partial, xmp)
                 self.files.rename(partial, destination)
             except SourceChanged as error:
-                self._remove_quietly(partial, xmp)
+                self._remove_quietly(partial, xmp_partial)
                 vanished = os.fstat(src_fd).st_nlink == 0
                 reason = Reason.SOURCE_VANISHED if vanished else Reason.READ_ERROR
                 raise FileFailure(reason, f"{task.key}: {error.strerror}") from error
             except OSError as error:
-                self._remove_quietly(partial, xmp)
+                self._remove_quietly(partial, xmp_partial)
                 raise _output_failure(task.output, error) from error
         date_source = result.date_source if failure is None else None
-        return Written(size, result.note, failure, date_source)
+        return Written(size, join_notes(*notes), failure, date_source, mtime_ns)
+
+    def _set_time(self, path: Path, taken: int | None, source_ns: int) -> tuple[int, str]:
+        """Give a written file its time: the photo's, else the source file's. Returns what it got, and a note."""
+        wanted = taken * 1_000_000_000 if taken is not None else source_ns
+        self.files.set_time(path, wanted)
+        got = self.files.time_of(path)
+        if taken is not None and got // 1_000_000_000 != taken:
+            return got, "the output drive cannot hold this date as a file time; the file's time differs"
+        return got, ""
 
     def _write_file(self, src_fd: int, path: Path, pieces: list[Piece]) -> int:
         dst_fd = self.files.create(path)
@@ -224,21 +262,19 @@ class FileProcessor:
             self.files.close(dst_fd)
 
     def _unchanged(
-        self, task: FileTask, src_fd: int, size: int, partial: Path, xmp: Path | None, problems: list[str]
+        self, task: FileTask, src_fd: int, size: int, partial: Path, xmp_partial: Path, problems: list[str]
     ) -> tuple[int, FileFailure]:
         """The metadata did not read back as written: the file is copied as it was, and fails."""
-        if xmp is not None:
-            self.files.remove(partial_path(xmp))
+        self.files.remove(xmp_partial)
         written = self._write_file(src_fd, partial, whole_file(size))
         message = f"{task.key}: the metadata did not read back as written ({'; '.join(problems)}); copied unchanged"
         return written, FileFailure(Reason.VERIFY_MISMATCH, message)
 
-    def _remove_quietly(self, partial: Path, xmp: Path | None) -> None:
+    def _remove_quietly(self, *paths: Path) -> None:
         """Remove half-written files; if even that fails (drive gone), the next run's start removes them."""
-        for path in (partial, partial_path(xmp) if xmp else None):
-            if path is not None:
-                with contextlib.suppress(OSError):  # the error that got us here is raised, not this one
-                    self.files.remove(path)
+        for path in paths:
+            with contextlib.suppress(OSError):  # the error that got us here is raised, not this one
+                self.files.remove(path)
 
     def _plan(
         self, task: FileTask, src_fd: int, size: int, metadata: Metadata | None
@@ -264,14 +300,15 @@ class FileProcessor:
             message = f"{task.key}: {error}; copied unchanged, without metadata"
             return MediaFormat.OTHER, None, unchanged, FileFailure(Reason.METADATA_TOO_LARGE, message)
         except OSError as error:
-            raise _source_failure(task.key, error) from error
+            raise self._source_failure(task.key, error) from error
 
 
 @dataclass(frozen=True)
 class Written:
-    """What became of one output: its size, a note, a failure to record, the date's source."""
+    """What became of one output: its size, a note, a failure to record, the date's source, its file time."""
 
     size: int
     note: str
     failure: FileFailure | None
     date_source: DateSource | None
+    mtime_ns: int

@@ -55,6 +55,7 @@ class FileRecord:
     match: MatchKind | None = None
     note: str = ""
     date_source: DateSource | None = None
+    mtime_ns: int = 0  # the output's modification time when pef finished it (0: not recorded, pef 0.1)
 
     def as_json(self) -> dict:
         return {
@@ -69,6 +70,7 @@ class FileRecord:
             "match": self.match.value if self.match else None,
             "note": self.note,
             "date_source": self.date_source.value if self.date_source else None,
+            "mtime_ns": self.mtime_ns,
         }
 
     @classmethod
@@ -86,6 +88,7 @@ class FileRecord:
             match=MatchKind(data["match"]) if data.get("match") else None,
             note=str(data.get("note", "")),
             date_source=DateSource(data["date_source"]) if data.get("date_source") else None,
+            mtime_ns=int(data.get("mtime_ns") or 0),
         )
 
 

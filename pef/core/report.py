@@ -10,7 +10,6 @@ from pathlib import Path
 from pef.core.records import FileRecord, FileTask
 from pef.state.store import write_atomically
 
-REPORT_NAME = "pef-report.csv"
 COLUMNS = ("source", "kind", "status", "reason", "sidecar", "output", "match", "date_source", "error", "note")
 
 
@@ -53,4 +52,4 @@ def write_report(path: Path, rows: Iterable[ReportRow]) -> None:
     writer.writerow(COLUMNS)
     for row in sorted(rows, key=lambda r: r.source):
         writer.writerow([getattr(row, column) for column in COLUMNS])
-    write_atomically(path, buffer.getvalue().encode("utf-8-sig"))  # BOM: Excel then reads UTF-8
+    write_atomically(path, buffer.getvalue().encode("utf-8-sig", "backslashreplace"))  # BOM: Excel then reads UTF-8

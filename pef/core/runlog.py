@@ -8,15 +8,15 @@ from typing import TextIO
 
 from pef.core.events import Event, FileFinished, Message, RunFinished, RunStarted, ScanFinished
 from pef.core.outcomes import FileStatus
-
-LOG_NAME = "pef.log"
+from pef.state.layout import LOG_NAME
 
 
 class RunLog:
     """An event sink that writes to OUTPUT/pef.log."""
 
     def __init__(self, folder: Path) -> None:
-        self._handle: TextIO = open(folder / LOG_NAME, "a", encoding="utf-8")  # noqa: SIM115 (closed in close())
+        # backslashreplace: text from the OS (names that are not UTF-8) must never stop the log
+        self._handle: TextIO = open(folder / LOG_NAME, "a", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
         self.failure: OSError | None = None  # the log stops at the first failed write (a full disk)
 
     def _line(self, text: str) -> None:
@@ -28,8 +28,8 @@ class RunLog:
 
     def __call__(self, event: Event) -> None:
         match event:
-            case Message(level=level, text=text):
-                self._line(f"{level.value.upper()}: {text}")
+            case Message(level=level, text=text, detail=detail):
+                self._line(f"{level.value.upper()}: {text}" + (f"\n{detail.rstrip()}" if detail else ""))
             case ScanFinished(media=media, sidecars=sidecars, media_bytes=size):
                 self._line(f"scan: {media} media files ({size} bytes), {sidecars} sidecars")
             case RunStarted(output=output, total=total, already_done=done):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pef.core.naming import MEDIA_EXTENSIONS, is_sidecar_name, split_extension
 from pef.core.outcomes import Reason
-from pef.core.source import SourceEntry, TakeoutSource
+from pef.core.source import EntryKind, SourceEntry, TakeoutSource
 from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
 
 
@@ -38,8 +38,12 @@ def scan_takeout(source: TakeoutSource) -> TakeoutScan:
     skipped: list[SkippedFile] = []
     for entry in source.entries():
         name = _file_name(entry.key)
-        if entry.is_symlink:
+        if entry.kind is EntryKind.SYMLINK:
             skipped.append(SkippedFile(entry, Reason.SYMLINK))
+        elif entry.kind is EntryKind.SPECIAL:
+            skipped.append(SkippedFile(entry, Reason.SPECIAL_FILE, "a FIFO, socket or device, not a file"))
+        elif entry.kind is EntryKind.UNREADABLE:
+            skipped.append(SkippedFile(entry, Reason.READ_ERROR, entry.problem))
         elif name.lower().endswith(".json"):
             if is_sidecar_name(name):
                 sidecars.append(entry)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pef.core.report import REPORT_NAME
+from pef.state.layout import REPORT_NAME
 
 COLUMNS = ("File", "Reason", "Details")
 

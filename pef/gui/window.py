@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pef.core.describe import human_bytes, human_duration, summary_lines
+from pef.core.describe import headline, human_bytes, human_duration, summary_lines
 from pef.core.engine import Job
 from pef.core.events import (
     ControlChanged,
@@ -57,7 +57,7 @@ from pef.gui.job import EngineJob
 from pef.gui.preview_job import PreviewJob
 from pef.gui.review import ReviewPanel
 from pef.metadata.timezone import UnknownZone, resolve_zone
-from pef.state.outputs import default_output
+from pef.state.outputs import OutputChoiceError, choose_output
 
 RECENT_LIMIT = 8
 NEW, RESUME, CHOOSE = 0, 1, 2
@@ -383,12 +383,17 @@ class MainWindow(QMainWindow):
         mode = self.modes.checkedId()
         if mode == RESUME and (unfinished := find_unfinished(source)):
             return unfinished.folder, self.force_box.isChecked()
-        if mode == CHOOSE and self.output_edit.text().strip():
-            return Path(self.output_edit.text().strip()).expanduser().resolve(), self.force_box.isChecked()
-        return default_output(source), False
+        chosen = Path(self.output_edit.text().strip()) if mode == CHOOSE and self.output_edit.text().strip() else None
+        # the command line's rules, from the same place: refuses what it refuses (OutputChoiceError)
+        choice = choose_output(source, chosen, resume=False, force=self.force_box.isChecked() and chosen is not None)
+        return choice.folder, choice.redo_all
 
     def _update_output_label(self) -> None:
-        choice = self.output_choice()
+        try:
+            choice = self.output_choice()
+        except OutputChoiceError as error:
+            self.output_label.setText(f"Cannot use that output folder: {error}.")
+            return
         if choice is None:
             self.output_label.setText("")
             return
@@ -436,7 +441,11 @@ class MainWindow(QMainWindow):
 
     def start(self, output: tuple[Path, bool] | None = None, retry_failed: bool = False) -> None:
         source = self.source
-        choice = output or self.output_choice()
+        try:
+            choice = output or self.output_choice()
+        except OutputChoiceError as error:
+            QMessageBox.warning(self, "pef", f"Cannot use that output folder: {error}.")
+            return
         if source is None or choice is None or (self.job is not None and self.job.running):
             return
         folder, redo = choice
@@ -580,7 +589,7 @@ class MainWindow(QMainWindow):
     def _on_finished(self, summary: RunSummary) -> None:
         self.summary = summary
         self.summary_view.appendPlainText("\n".join(summary_lines(summary)))
-        self.status_label.setText(f"Run {summary.status}." + (f" {summary.reason}" if summary.reason else ""))
+        self.status_label.setText(headline(summary) + (f" {summary.reason}" if summary.reason else ""))
         self.current_label.setText("")
         self.pause_banner.hide()
         self.review.load(self.source, self.run_output)

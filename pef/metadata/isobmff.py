@@ -13,6 +13,7 @@ MAC_EPOCH_SHIFT = 2_082_844_800  # seconds from 1904-01-01 to 1970-01-01, both U
 # boxes made only of boxes, on the way to the ones pef reads or changes
 CONTAINERS = frozenset({b"moov", b"trak", b"mdia", b"minf", b"stbl", b"udta", b"edts", b"dinf", b"mvex"})
 MAX_MOOV_BYTES = 256 * 1024 * 1024
+MAX_BOX_DEPTH = 16  # a real movie nests boxes 8 deep at most
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,9 @@ class Box:
             yield from child.walk()
 
 
-def parse_boxes(data: bytes) -> list[Box]:
+def parse_boxes(data: bytes, depth: int = 0) -> list[Box]:
+    if depth > MAX_BOX_DEPTH:
+        raise CorruptMedia(f"boxes nested more than {MAX_BOX_DEPTH} deep")
     boxes, position = [], 0
     while position + 8 <= len(data):
         size, kind = struct.unpack_from(">I4s", data, position)
@@ -91,7 +94,7 @@ def parse_boxes(data: bytes) -> list[Box]:
         if kind == b"uuid":
             extra, body = body[:16], body[16:]
         if kind in CONTAINERS:
-            boxes.append(Box(kind, children=parse_boxes(body), extra=extra))
+            boxes.append(Box(kind, children=parse_boxes(body, depth + 1), extra=extra))
         else:
             boxes.append(Box(kind, body, extra=extra))
         position += size

@@ -40,9 +40,9 @@ def _patch_times(box: Box, instant: int) -> bool:
     """Set creation and modification time; False when the box's 32-bit fields cannot hold the instant."""
     value = instant + MAC_EPOCH_SHIFT
     payload = bytearray(box.payload)
-    if payload[0] == 1:
+    if payload[0] == 1 and 0 <= value <= 0xFFFFFFFFFFFFFFFF:
         struct.pack_into(">QQ", payload, 4, value, value)
-    elif 0 <= value <= 0xFFFFFFFF:
+    elif payload[0] != 1 and 0 <= value <= 0xFFFFFFFF:
         struct.pack_into(">II", payload, 4, value, value)
     else:
         return False
@@ -102,7 +102,7 @@ def movie_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult
     notes: list[str] = []
     omitted: set[Omitted] = set()
     if plan.instant is not None and not all(_patch_times(box, plan.instant) for box in timed_boxes(moov)):
-        notes.append("the movie's 32-bit header dates cannot hold this date; left as they were")
+        notes.append("the movie's header dates cannot hold this date (before 1904 or past their range); left as is")
         omitted.add(Omitted.MOVIE_DATES)
     same_size = copy.deepcopy(moov)  # what can always be written: the header dates patched in place
     apple = apple_creation_date(moov)

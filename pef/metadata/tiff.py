@@ -55,7 +55,7 @@ class TiffEditor:
     def __init__(self, block: bytes | None = None) -> None:
         if not block:
             block = b"II*\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00"  # empty IFD0 at offset 8
-        if block[:4] not in (b"II*\x00", b"MM\x00*"):
+        if len(block) < 8 or block[:4] not in (b"II*\x00", b"MM\x00*"):
             raise TiffError("not a TIFF header")
         self.block = block
         self.order = "<" if block[:2] == b"II" else ">"

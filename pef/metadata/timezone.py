@@ -27,7 +27,8 @@ class WallClock:
     offset: timedelta
 
     def exif_datetime(self) -> str:
-        return self.local.strftime("%Y:%m:%d %H:%M:%S")
+        moment = self.local
+        return f"{moment.year:04d}:{moment.month:02d}:{moment.day:02d} {moment:%H:%M:%S}"
 
     def exif_offset(self) -> str:
         return format_offset(self.offset)

@@ -35,6 +35,7 @@ PREFIXES = {
     IPTC_EXT: "Iptc4xmpExt",
     LR: "lr",
 }
+MAX_DEPTH = 64  # real packets nest under 10 deep; the serialiser recurses
 PACKET_ID = "W5M0MpCehiHzreSzNTczkc9d"  # the fixed id every XMP packet carries
 ALBUM_ROOT, PEOPLE_ROOT = "Albums", "People"
 
@@ -124,12 +125,17 @@ def _parse(packet: bytes) -> tuple[ET.Element, dict[str, str]]:
         raise XmpUnreadable("it declares a DOCTYPE or entities")
     prefixes: dict[str, str] = {}
     try:
-        root = None
-        for event, item in ET.iterparse(BytesIO(data), events=("start-ns", "end")):
+        root, depth = None, 0
+        for event, item in ET.iterparse(BytesIO(data), events=("start-ns", "start", "end")):
             if event == "start-ns":
                 prefix, uri = item
                 prefixes.setdefault(uri, prefix)
+            elif event == "start":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise XmpUnreadable(f"its elements nest more than {MAX_DEPTH} deep")
             else:
+                depth -= 1
                 root = item
     except ET.ParseError as error:
         raise XmpUnreadable(f"it is not well-formed XML ({error})") from error

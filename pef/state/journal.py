@@ -57,7 +57,8 @@ class Journal:
     def append(self, record: FileRecord) -> None:
         self.open()
         line = json.dumps({"key": record.key, **record.as_json()}, ensure_ascii=False) + "\n"
-        os.write(self._fd, line.encode("utf-8"))  # one write per line: a kill tears at most this line
+        # one write per line: a kill tears at most this line; \udcXX: a JSON escape that reads back as itself
+        os.write(self._fd, line.encode("utf-8", "backslashreplace"))
         self.unsynced += 1
 
     def sync(self) -> None:

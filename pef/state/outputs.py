@@ -8,10 +8,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pef.state.store import STATE_NAME
+from pef.state.layout import LOCK_NAME, OWN_NAMES, RUN_MARKERS, STATE_NAME
 
 SUFFIX = "_pefProcessed"
-LOCK_NAME = ".pef.lock"
 
 
 def default_output(source: Path) -> Path:
@@ -24,17 +23,39 @@ def default_output(source: Path) -> Path:
     return candidate
 
 
+def _names(folder: Path) -> set[str] | None:
+    try:
+        return {item.name for item in os.scandir(folder)}
+    except OSError:
+        return None
+
+
+def holds_pef_run(folder: Path) -> bool:
+    """A folder a pef run has used: its state, or only pef's own files (a run killed before its first save)."""
+    names = _names(folder)
+    return bool(names) and (bool(names & RUN_MARKERS) or names <= OWN_NAMES)  # type: ignore[operator]
+
+
+def _last_used(folder: Path) -> float:
+    for marker in (folder / STATE_NAME, folder):
+        try:
+            return marker.stat().st_mtime
+        except OSError:
+            continue
+    return 0.0
+
+
 def output_candidates(source: Path) -> list[Path]:
-    """Existing SRC_pefProcessed* folders that hold a state file, most recently updated first."""
+    """Existing SRC_pefProcessed* folders that a pef run has used, most recently updated first."""
     pattern = re.compile(re.escape(f"{source.name}{SUFFIX}") + r"(\(\d+\))?$")
     if not source.parent.is_dir():
         return []
     found = [
         child
         for child in source.parent.iterdir()
-        if pattern.match(child.name) and child.is_dir() and (child / STATE_NAME).exists()
+        if pattern.match(child.name) and child.is_dir() and not child.is_symlink() and holds_pef_run(child)
     ]
-    return sorted(found, key=lambda folder: (folder / STATE_NAME).stat().st_mtime, reverse=True)
+    return sorted(found, key=_last_used, reverse=True)
 
 
 def is_inside(path: Path, folder: Path) -> bool:
@@ -87,7 +108,26 @@ class OutputLock:
 
 
 class OutputChoiceError(ValueError):
-    """The folders given cannot be used together."""
+    """The output folder asked for cannot be used (the same words whichever face asked)."""
+
+
+def check_output_folder(source: Path, folder: Path) -> None:
+    """Refuse an output that would mix with the source or with files pef did not write."""
+    if is_inside(folder, source) or is_inside(source, folder):
+        raise OutputChoiceError(
+            f"the output folder {folder} and the Takeout {source} must not contain each other "
+            "(a run would read its own outputs as new photos)"
+        )
+    if folder.exists() and not folder.is_dir():
+        raise OutputChoiceError(f"{folder} is not a folder")
+    names = _names(folder) if folder.is_dir() else set()
+    if names is None:
+        raise OutputChoiceError(f"cannot look inside {folder}")
+    if names and not holds_pef_run(folder):
+        raise OutputChoiceError(
+            f"{folder} already holds files that pef did not write ({len(names):,} items), and pef never writes "
+            "among your own files. Choose an empty or a new folder"
+        )
 
 
 @dataclass(frozen=True)
@@ -103,17 +143,16 @@ def unfinished_run(source: Path) -> Path | None:
         try:
             status = json.loads((folder / STATE_NAME).read_bytes()).get("status")
         except (OSError, ValueError, AttributeError):
-            status = None
+            status = None  # none saved yet, or damaged: not known to be complete
         return folder if status != "completed" else None
     return None
 
 
 def choose_output(source: Path, output: Path | None, resume: bool, force: bool) -> OutputChoice:
-    """The command-line table of design.md."""
+    """The table of flags in docs (both faces ask here; the engine checks the folder again before it writes)."""
     if output is not None:
         folder = output.expanduser().resolve()
-        if is_inside(folder, source) or is_inside(source, folder):
-            raise OutputChoiceError(f"the output folder {folder} and the source {source} must not contain each other")
+        check_output_folder(source, folder)
         return OutputChoice(folder, redo_all=force)
     if resume:
         candidates = output_candidates(source)

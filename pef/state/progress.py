@@ -6,8 +6,9 @@ from pathlib import Path
 
 from pef.core.outcomes import FileStatus
 from pef.state.journal import Journal
+from pef.state.layout import JOURNAL_NAME, STATE_NAME
 from pef.state.outputs import OutputLock
-from pef.state.store import JOURNAL_NAME, STATE_NAME, RunState
+from pef.state.store import RunState
 
 
 def _share(count: int, total: int) -> str:

@@ -6,7 +6,8 @@ import contextlib
 import os
 from pathlib import Path
 
-RESERVE_NAME = ".pef-reserve"
+from pef.state.layout import RESERVE_NAME
+
 BYTES_PER_FILE = 1200  # about twice a file's entry in the state file
 MIN_BYTES, MAX_BYTES = 64 << 10, 256 << 20
 

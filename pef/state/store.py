@@ -13,10 +13,11 @@ from pathlib import Path
 from pef.core.outcomes import FileStatus
 from pef.core.records import FileRecord, RunSettings, now_iso
 from pef.state.journal import Journal
+from pef.state.layout import JOURNAL_NAME, STATE_NAME, temporary_name
 
-STATE_NAME = "processing_state.json"
-JOURNAL_NAME = "processing_state.journal"
 VERSION = 1
+# A lone surrogate (from text the OS gave) is written as the JSON escape it stands for: \udcff reads back as itself.
+JSON_TEXT_ERRORS = "backslashreplace"
 JOURNAL_SYNC_SECONDS = 1.0
 MIN_SNAPSHOT_SECONDS = 5.0
 SNAPSHOT_COST_SHARE = 0.02  # snapshots may take at most this share of the run's time
@@ -93,7 +94,7 @@ def write_atomically(path: Path, data: bytes, room: Path | None = None) -> None:
     `room`: a file whose blocks are already allocated (the space reserve); it becomes the temp file,
     so a full disk cannot refuse the write and no other writer can take the space first.
     """
-    temporary = path.with_name(f".{path.name}.tmp")
+    temporary = path.with_name(temporary_name(path.name))
     if room is not None:
         with contextlib.suppress(FileNotFoundError):
             os.replace(room, temporary)
@@ -196,7 +197,7 @@ class StateStore:
         self.journal.sync()  # outputs and journal durable before the snapshot that replaces them
         self.state.status = status
         self.state.last_updated = now_iso()
-        data = json.dumps(self.state.as_json(), ensure_ascii=False, indent=1).encode()
+        data = json.dumps(self.state.as_json(), ensure_ascii=False, indent=1).encode("utf-8", JSON_TEXT_ERRORS)
         write_atomically(self.path, data, room)
         self.journal.truncate()
         if status == RunStatus.COMPLETED:

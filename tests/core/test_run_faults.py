@@ -15,6 +15,7 @@ from pef.core.engine import Engine, Job, RunDeclined
 from pef.core.events import ControlChanged, FileFinished, FileRetrying, Level, Message, SpaceShortage
 from pef.core.output_files import OutputFiles
 from pef.core.records import RunSettings
+from pef.state.outputs import OutputChoiceError
 from tests.builders import TakeoutTree, jpeg_bytes, sidecar
 
 
@@ -305,12 +306,26 @@ def test_a_vanished_output_folder_is_never_recreated(tree: TakeoutTree) -> None:
 
 
 def test_an_unexpected_error_ends_the_run_in_the_failed_state(tree: TakeoutTree) -> None:
-    blocker = tree.root.parent / "out"
-    blocker.write_text("a file where the output folder must go")
+    class Broken(FaultyOutputFiles):
+        def free_space(self, folder: Path) -> int:
+            raise RuntimeError("a bug outside any one file")
+
     control = RunControl()
     heard = []
     control.subscribe(lambda state, reason: heard.append((state, reason)))
-    with pytest.raises(FileExistsError):
-        Engine(Job(tree.root, blocker, RunSettings()), lambda _event: None, control).run()
+    with pytest.raises(RuntimeError):
+        Engine(
+            Job(tree.root, tree.root.parent / "out", RunSettings()), lambda _event: None, control, files=Broken()
+        ).run()
     assert control.state is ControlState.FAILED
-    assert heard[0][0] is ControlState.FAILED and "FileExistsError" in heard[0][1]
+    assert heard[0][0] is ControlState.FAILED and "RuntimeError" in heard[0][1]
+
+
+def test_a_file_where_the_output_folder_must_go_is_refused_before_anything_begins(tree: TakeoutTree) -> None:
+    blocker = tree.root.parent / "out"
+    blocker.write_text("a file where the output folder must go")
+    control = RunControl()
+    with pytest.raises(OutputChoiceError, match="is not a folder"):
+        Engine(Job(tree.root, blocker, RunSettings()), lambda _event: None, control).run()
+    assert control.state is ControlState.RUNNING, "the run never began, so it did not fail"
+    assert blocker.read_text() == "a file where the output folder must go"

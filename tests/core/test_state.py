@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from pef.core.outcomes import FileStatus, MatchKind, Reason
 from pef.core.records import FileRecord, RunSettings
 from pef.state.journal import Journal, replay_lines
-from pef.state.store import JOURNAL_NAME, STATE_NAME, RunState, RunStatus, StateStore
+from pef.state.layout import JOURNAL_NAME, STATE_NAME
+from pef.state.store import RunState, RunStatus, StateStore
 
 
 def record(index: int) -> FileRecord:

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import random
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def test_full_disk_pauses_then_resumes_after_it_grows(tmp_path: Path, small_disk
 
     paused = run_pef("--path", tree.root, "--output", output, "--yes", check_code=3)
     assert "The output disk is full (needs about" in paused.stderr and "Free some space, then resume" in paused.stderr
-    assert f"Resume with: pef --path '{tree.root}' --output '{output}'" in paused.stderr
+    assert f"Resume with: pef --path {shlex.quote(str(tree.root))} --output {shlex.quote(str(output))}" in paused.stderr
     state = json.loads((output / "processing_state.json").read_text())
     assert state["status"] == "paused"
     assert state["stats"]["failed"] >= 5 and state["stats"]["done"] >= 1

@@ -192,6 +192,19 @@ def test_leftover_partial_files_are_removed(tmp_path: Path) -> None:
     tree = takeout(tmp_path)
     output = tmp_path / "Takeout_pefProcessed"
     stopped_run(tree, output, keep=10)
+    (output / ".pef-work").mkdir()  # a run that stopped keeps its work folder
+    partial = output / ".pef-work" / "7-IMG_020.jpg.partial"
+    partial.write_bytes(b"half")
+    result = run_pef("--path", tree.root, "--resume")
+    assert not partial.exists() and not (output / ".pef-work").exists(), "a finished run leaves no work folder"
+    assert "Removed 1 half-written file(s)" in result.stderr
+
+
+def test_partial_files_of_pef_0_1_are_removed_once(tmp_path: Path) -> None:
+    tree = takeout(tmp_path)
+    output = tmp_path / "Takeout_pefProcessed"
+    stopped_run(tree, output, keep=10)
+    assert not (output / ".pef-work").exists()  # as pef 0.1 left it: partials beside their outputs
     partial = output / "Google Photos/Photos from 2018/.IMG_020.jpg.pef-partial"
     partial.write_bytes(b"half")
     result = run_pef("--path", tree.root, "--resume")
