@@ -230,3 +230,14 @@ def movie_chunk_heads(data: bytes) -> list[bytes]:
                 heads.append(data[offset : offset + 16])
             position = data.find(kind, position + 4)
     return heads
+
+
+def movie_nested_deep(movie: bytes, depth: int = 3000) -> bytes:
+    """The movie with a moov holding `depth` traks each inside the last."""
+    inner = b""
+    for _ in range(depth):
+        inner = (8 + len(inner)).to_bytes(4, "big") + b"trak" + inner
+    moov_at = movie.index(b"moov") - 4
+    size = int.from_bytes(movie[moov_at : moov_at + 4], "big")
+    moov = (size + len(inner)).to_bytes(4, "big") + movie[moov_at + 4 : moov_at + size] + inner
+    return movie[:moov_at] + moov + movie[moov_at + size :]

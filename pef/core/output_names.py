@@ -41,6 +41,8 @@ def _cut(stem: str, tail: str) -> str:
     """stem + tail, the stem cut by whole characters until it fits every drive."""
     while len(stem) > 1 and not _fits(stem + tail):
         stem = stem[:-1]
+    if not tail:  # the cut may have made a trailing space or dot the end of the name
+        stem = stem.rstrip(" .") or "_"
     return stem + tail
 
 

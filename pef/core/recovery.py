@@ -7,9 +7,9 @@ doubt means it is done again (in place), which is always safe.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from pef.core import deep_paths
 from pef.core.outcomes import FileStatus, Reason
 from pef.core.process import FileProcessor
 from pef.core.records import FileRecord, FileTask, now_iso
@@ -22,7 +22,7 @@ RECOVERED = "recovered from the output folder after the state file was lost"
 
 def recover_record(task: FileTask, output_root: Path, processor: FileProcessor) -> FileRecord | None:
     try:
-        stat = os.stat(output_root / task.output)
+        stat = deep_paths.stat(output_root / task.output)
     except OSError:
         return None
     metadata = processor.read_sidecar(task.sidecar) if task.sidecar else None
@@ -43,6 +43,7 @@ def recover_record(task: FileTask, output_root: Path, processor: FileProcessor) 
             error=error,
             match=task.match,
             note=RECOVERED,
+            mtime_ns=stat.st_mtime_ns,
         )
     if metadata.taken is None or int(stat.st_mtime) != metadata.taken:
         return None  # the file time is set last, just before the rename: without it, no proof
@@ -59,6 +60,7 @@ def recover_record(task: FileTask, output_root: Path, processor: FileProcessor) 
         at=now_iso(),
         match=task.match,
         note=RECOVERED,
+        mtime_ns=stat.st_mtime_ns,
     )
 
 

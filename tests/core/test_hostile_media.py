@@ -18,7 +18,7 @@ from pef.metadata.plan import MetadataPlan
 from pef.metadata.registry import metadata_writer
 from pef.metadata.splice import CorruptMedia, SourceReader
 from pef.metadata.xmp import merge_xmp, xmp_properties
-from tests.builders import FIXTURES, SAMPLES, jpeg_bytes
+from tests.builders import FIXTURES, SAMPLES, jpeg_bytes, movie_nested_deep, mp4_bytes
 
 PLAN = MetadataPlan(1_700_000_000, None, GeoPoint(35.0, 139.0, 5.0), "words", ("Ann",), True, ("Album",))
 SEEDS = [
@@ -75,3 +75,39 @@ def test_a_box_claiming_to_be_huge_is_refused(tmp_path: Path) -> None:
         assert "past the end" in str(error)
     finally:
         os.close(fd)
+
+
+def _written(tmp_path: Path, data: bytes) -> str:
+    """What the writer for `data` does with it: "written", or the CorruptMedia message."""
+    path = tmp_path / "file"
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        metadata_writer(sniff(data[:32]))(fd, len(data), PLAN)
+        return "written"
+    except CorruptMedia as error:
+        return str(error)
+    finally:
+        os.close(fd)
+
+
+def test_boxes_nested_thousands_deep_are_corrupt_media_not_a_recursion_error(tmp_path: Path) -> None:
+
+    assert "nested more than" in _written(tmp_path, movie_nested_deep(mp4_bytes()))
+
+
+def test_exif_blocks_shorter_than_their_header_are_replaced_and_said(tmp_path: Path) -> None:
+    from pef.metadata.exif import build_exif
+
+    for block in (b"", b"I", b"II*\x00", b"MM\x00*\x00\x00"):
+        built = build_exif(block, PLAN)
+        assert built.block.startswith((b"II*\x00", b"MM\x00*"))
+        assert block == b"" or "unreadable" in built.note
+    jpeg = jpeg_bytes()
+    assert _written(tmp_path, jpeg[:2] + b"\xff\xe1\x00\x0aExif\x00\x00II" + jpeg[2:]) == "written"
+
+
+def test_xmp_nested_thousands_deep_is_replaced_not_a_recursion_error() -> None:
+    deep = b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>" + b"<a>" * 5000 + b"</a>" * 5000 + b"</x:xmpmeta>"
+    merged, note = merge_xmp(deep, xmp_properties(PLAN, None))
+    assert b"Album" in merged and "nest more than" in note

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,13 @@ from tests.conftest import REPO, run_pef
 FILES = 2_100
 KILLS = 22
 STATE_FILES = {"processing_state.json", "pef-report.csv", "pef.log"}
+OWN_LOOKALIKES = (
+    ".pef.lock",
+    ".pef-reserve",
+    "processing_state.journal",
+    "processing_state.json/IMG_1.jpg",
+    "pef.log/a.jpg",
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +53,21 @@ def takeout(tmp_path_factory: pytest.TempPathFactory) -> TakeoutTree:
             tree.media(f"{folder}/{name}", data, f"{name}.json", meta)
         else:
             name = f"IMG_{index:05d}.jpg"
+            if index % 100 == 3:  # decomposed, as macOS writes names
+                name = unicodedata.normalize("NFD", f"Été à Noël {index}.jpg")
+            elif index % 150 == 4:  # near the file system's 255 bytes
+                name = f"{index}_{'é' * 118}.jpg"
+            title = unicodedata.normalize("NFC", name)
             tree.media(
                 f"{folder}/{name}",
                 variants[index % 5],
-                f"{name}.supplemental-metadata.json",
-                sidecar(name, 1_500_000_000 + index * 97, geo=(45.0 + index / 1e4, 7.0, 300.0)),
+                f"{title[:46]}.json" if len(title) > 46 else f"{name}.supplemental-metadata.json",
+                sidecar(title, 1_500_000_000 + index * 97, geo=(45.0 + index / 1e4, 7.0, 300.0)),
             )
+    for index, name in enumerate(OWN_LOOKALIKES):  # media named like pef's own files, at the output's top
+        path = tree.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(variants[index % 5])
     return tree
 
 
@@ -109,8 +126,11 @@ def assert_same_as_reference(output: Path, reference: Path) -> None:
     assert state["status"] == "completed"
     assert state["stats"] == ref_state["stats"]
     leftovers = [p.name for p in output.rglob("*") if p.name.endswith((".pef-partial", ".tmp"))]
-    leftovers += [p.name for p in output.iterdir() if p.name in ("processing_state.journal", ".pef.lock")]
+    leftovers += [p.name for p in output.iterdir() if p.name in ("processing_state.journal", ".pef.lock", ".pef-work")]
     assert leftovers == []
+    rows = report_rows(output)
+    assert sum(row["kind"] == "media" for row in rows) == FILES + len(OWN_LOOKALIKES)
+    assert {row["status"] for row in rows if row["kind"] == "media"} <= {"done", "unmatched"}
 
 
 def wait_for_start(process: subprocess.Popen) -> None:
@@ -182,7 +202,8 @@ def test_resuming_a_completed_run_does_nothing(takeout: TakeoutTree, reference: 
     before = fingerprint(reference)
     result = run_pef("--path", takeout.root, "--output", reference, "--timezone", "Europe/Rome")
     assert "Nothing to do" in result.stderr
-    assert f"Resuming: {FILES:,} of {FILES:,} already done." in result.stderr
+    media = FILES + len(OWN_LOOKALIKES)
+    assert f"Resuming: {media:,} of {media:,} already done." in result.stderr
     assert fingerprint(reference) == before
 
 

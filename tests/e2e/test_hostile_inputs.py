@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import mp4_bytes, png_bytes, sidecar
+from tests.builders import movie_nested_deep, mp4_bytes, png_bytes, sidecar
 from tests.conftest import REPO, run_pef
 from tests.promises import Promises, files_of, report, unique_jpeg, write_file
 
@@ -140,7 +140,7 @@ def test_odd_media_is_copied_unchanged_with_a_reason(tmp_path: Path) -> None:
         [
             ("short-exif.jpg", short_exif),
             ("short-exif.png", short_png),
-            ("deep.mp4", _with_deep_boxes(mp4_bytes())),
+            ("deep.mp4", movie_nested_deep(mp4_bytes())),
             ("deep-xmp.jpg", deep_xmp),
         ]
     ):
@@ -155,17 +155,6 @@ def test_odd_media_is_copied_unchanged_with_a_reason(tmp_path: Path) -> None:
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
-
-
-def _with_deep_boxes(movie: bytes) -> bytes:
-    """The movie with a moov holding 3,000 traks each inside the last."""
-    inner = b""
-    for _ in range(3000):
-        inner = (8 + len(inner)).to_bytes(4, "big") + b"trak" + inner
-    moov_at = movie.index(b"moov") - 4
-    size = int.from_bytes(movie[moov_at : moov_at + 4], "big")
-    moov = (size + len(inner)).to_bytes(4, "big") + movie[moov_at + 4 : moov_at + size] + inner
-    return movie[:moov_at] + moov + movie[moov_at + size :]
 
 
 def test_names_that_clash_with_pefs_own_files_and_each_other(tmp_path: Path) -> None:
