@@ -5,7 +5,28 @@ from __future__ import annotations
 import re
 
 from pef.core.events import RunSummary
-from pef.core.outcomes import DateSource
+from pef.core.outcomes import DateSource, Reason
+
+EXPLANATIONS: dict[Reason, str] = {  # one sentence for people, and what they can do; both faces and the report
+    Reason.NO_SIDECAR: "No sidecar belongs to this file, so it was copied as it is with its own date.",
+    Reason.BAD_SIDECAR: "Its sidecar could not be used (see the details), so it was copied as it is.",
+    Reason.AMBIGUOUS: "Two files could both own the same sidecar; pef does not guess, so both were copied as they are.",
+    Reason.NO_MEDIA: "No photo or video in its folder has this sidecar's name; nothing was written from it.",
+    Reason.ALBUM_METADATA: "An album's description, not a photo's; its title is written into the album's photos.",
+    Reason.NOT_MEDIA: "Not a photo or a video, so it was not copied.",
+    Reason.SYMLINK: "A link to somewhere else; pef never follows links out of the Takeout, so it was not copied.",
+    Reason.SPECIAL_FILE: "A pipe, socket or device rather than a file, so it was not copied.",
+    Reason.CORRUPT_MEDIA: "The file is damaged or not what its name says, so it was copied as it is, without metadata.",
+    Reason.METADATA_TOO_LARGE: "Its metadata does not fit into this kind of file, so it was copied as it is.",
+    Reason.SOURCE_VANISHED: "The file disappeared from the Takeout while pef ran; put it back and resume.",
+    Reason.SOURCE_UNREACHABLE: "The Takeout's drive or folder could not be reached; reconnect it and resume.",
+    Reason.READ_ERROR: "pef could not read it from the Takeout (see the details); fix that and resume.",
+    Reason.WRITE_ERROR: "pef could not write it into the output folder (see the details); fix that and resume.",
+    Reason.DISK_FULL: "The output drive was full; free some space and resume.",
+    Reason.PERMISSION_DENIED: "pef was not allowed to write into the output folder; fix that and resume.",
+    Reason.VERIFY_MISMATCH: "The metadata did not read back as written, so the file was copied as it is instead.",
+    Reason.INTERNAL_ERROR: "An error in pef; the file was copied as it is, and pef.log has the details for a report.",
+}
 
 # What a terminal would act on instead of showing: control characters (escape sequences, carriage
 # returns), direction overrides that reorder what follows, and lone surrogates from non-UTF-8 names.

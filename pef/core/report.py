@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pef.core.describe import EXPLANATIONS
+from pef.core.outcomes import Reason
 from pef.core.records import FileRecord, FileTask
 from pef.state.store import write_atomically
 
-COLUMNS = ("source", "kind", "status", "reason", "sidecar", "output", "match", "date_source", "error", "note")
+COLUMNS = ("source", "kind", "status", "reason", "why", "sidecar", "output", "match", "date_source", "error", "note")
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,11 @@ class ReportRow:
     date_source: str = ""  # sidecar, camera or sidecar_over_camera: where the written date came from
     error: str = ""
     note: str = ""
+
+    @property
+    def why(self) -> str:
+        """The reason in a sentence for people."""
+        return EXPLANATIONS[Reason(self.reason)] if self.reason else ""
 
 
 def media_row(task: FileTask, record: FileRecord | None) -> ReportRow:

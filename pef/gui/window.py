@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self.output_edit = QLineEdit()
         self.output_edit.setAccessibleName("Output folder")
         self.output_edit.textEdited.connect(lambda _: self.mode_choose.setChecked(True))
+        self.output_edit.textEdited.connect(lambda _: self._update_output_label())
         self.output_button = QPushButton("C&hoose…")
         self.output_button.clicked.connect(self.choose_output)
         self.force_box = QCheckBox("Re&process every file (ignore earlier progress in that folder)")

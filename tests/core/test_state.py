@@ -119,3 +119,20 @@ def test_peek_changes_nothing(tmp_path: Path) -> None:
     with pytest.raises(StateError):
         StateStore(tmp_path).peek()
     assert (tmp_path / STATE_NAME).read_text() == "{"
+
+
+def test_every_reason_has_a_sentence_for_people_in_the_report(tmp_path: Path) -> None:
+    import csv
+
+    from pef.core.describe import EXPLANATIONS
+    from pef.core.outcomes import Reason
+    from pef.core.report import ReportRow, write_report
+
+    assert set(EXPLANATIONS) == set(Reason)
+    assert all(text.endswith(".") and "_" not in text for text in EXPLANATIONS.values())
+    write_report(
+        tmp_path / "r.csv", [ReportRow("a.jpg", "media", "unmatched", "no_sidecar"), ReportRow("b", "media", "done")]
+    )
+    with open(tmp_path / "r.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["why"] == EXPLANATIONS[Reason.NO_SIDECAR] and rows[1]["why"] == ""

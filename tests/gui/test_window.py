@@ -396,3 +396,32 @@ def test_files_finishing_after_a_pause_or_stop_leave_the_status_alone(
     window._on_event(ControlChanged("running"))
     window._on_event(FileFinished(late, 4, 10, 400, Counter(done=4)))
     assert window.status_label.text().startswith("4 of 10 files")
+
+
+@pytest.mark.parametrize("where", ["inside the Takeout", "a folder with the user's own files"])
+def test_the_window_refuses_the_output_folders_the_command_line_refuses(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch, where: str
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    tree = make_takeout(tmp_path, 2)
+    target = tree.root / "out" if where == "inside the Takeout" else tmp_path / "Library"
+    if where != "inside the Takeout":
+        target.mkdir()
+        (target / "IMG_0000.jpg").write_bytes(b"the user's own photo")
+    with qtbot.waitSignal(window.preview_ready, timeout=60_000):
+        qtbot.keyClicks(window.source_edit, str(tree.root))
+        qtbot.keyClick(window.source_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.output_edit, str(target))  # typing a folder chooses "Use this output folder"
+    assert window.mode_choose.isChecked()
+    expected = "must not contain each other" if where == "inside the Takeout" else "pef did not write"
+    assert expected in window.output_label.text()
+    qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
+    assert warned and expected in warned[0], "the same words as the command line"
+    cli = run_pef("--path", tree.root, "--output", target, check_code=2)
+    assert expected in cli.stderr
+    assert window.job is None and not (target / "processing_state.json").exists()
+    if where != "inside the Takeout":
+        assert [p.name for p in target.iterdir()] == ["IMG_0000.jpg"]
