@@ -393,13 +393,18 @@ class MainWindow(QMainWindow):
         try:
             choice = self.output_choice()
         except OutputChoiceError as error:
-            self.output_label.setText(f"Cannot use that output folder: {error}.")
+            self._set_output_text(f"Cannot use that output folder: {error}.")
             return
         if choice is None:
-            self.output_label.setText("")
+            self._set_output_text("")
             return
         folder, redo = choice
-        self.output_label.setText(f"Output: {folder}" + (" — every file will be redone" if redo else ""))
+        self._set_output_text(f"Output: {folder}" + (" — every file will be redone" if redo else ""))
+
+    def _set_output_text(self, text: str) -> None:
+        self.output_label.setText(text)
+        # a wrapped label's new height is not asked for by the layout on its own: a long refusal was cut off
+        self.output_label.setMinimumHeight(self.output_label.heightForWidth(max(self.output_label.width(), 200)))
 
     # actions ----------------------------------------------------------------------------------
     def _settings(self) -> RunSettings:

@@ -125,8 +125,8 @@ def check_output_folder(source: Path, folder: Path) -> None:
         raise OutputChoiceError(f"cannot look inside {folder}")
     if names and not holds_pef_run(folder):
         raise OutputChoiceError(
-            f"{folder} already holds files that pef did not write ({len(names):,} items), and pef never writes "
-            "among your own files. Choose an empty or a new folder"
+            f"{folder} already holds files that pef did not write ({len(names):,} item{'s' if len(names) != 1 else ''}), "
+            "and pef never writes among your own files. Choose an empty or a new folder"
         )
 
 
