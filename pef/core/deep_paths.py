@@ -5,8 +5,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -47,31 +50,30 @@ def make_folders(path: Path) -> None:
         os.close(open_folder(path.anchor or ".", path.parts[1:] if path.anchor else path.parts, create=True))
 
 
-def replace(source: Path, target: Path) -> None:
-    """os.replace, also when the target's path is past PATH_MAX."""
+def _via_parent(path: Path, plain: Callable[[], T], beside: Callable[[int], T]) -> T:
+    """`plain()`, or when the path is past PATH_MAX, `beside(descriptor of its folder)`."""
     try:
-        os.replace(source, target)
+        return plain()
     except OSError as error:
         if not too_long(error):
             raise
-        base, parts = _parent_parts(target)
-        folder = open_folder(base, parts)
-        try:
-            os.replace(source, target.name, dst_dir_fd=folder)
-        finally:
-            os.close(folder)
+    base, parts = _parent_parts(path)
+    folder = open_folder(base, parts)
+    try:
+        return beside(folder)
+    finally:
+        os.close(folder)
+
+
+def replace(source: Path, target: Path) -> None:
+    """os.replace, also when the target's path is past PATH_MAX."""
+    _via_parent(target, lambda: os.replace(source, target), lambda at: os.replace(source, target.name, dst_dir_fd=at))
 
 
 def stat(path: Path) -> os.stat_result:
     """os.stat without following a final link, also past PATH_MAX."""
-    try:
-        return os.stat(path, follow_symlinks=False)
-    except OSError as error:
-        if not too_long(error):
-            raise
-        base, parts = _parent_parts(path)
-        folder = open_folder(base, parts)
-        try:
-            return os.stat(path.name, dir_fd=folder, follow_symlinks=False)
-        finally:
-            os.close(folder)
+    return _via_parent(
+        path,
+        lambda: os.stat(path, follow_symlinks=False),
+        lambda at: os.stat(path.name, dir_fd=at, follow_symlinks=False),
+    )

@@ -124,9 +124,10 @@ def check_output_folder(source: Path, folder: Path) -> None:
     if names is None:
         raise OutputChoiceError(f"cannot look inside {folder}")
     if names and not holds_pef_run(folder):
+        items = f"{len(names):,} item{'' if len(names) == 1 else 's'}"
         raise OutputChoiceError(
-            f"{folder} already holds files that pef did not write ({len(names):,} item{'s' if len(names) != 1 else ''}), "
-            "and pef never writes among your own files. Choose an empty or a new folder"
+            f"{folder} already holds files that pef did not write ({items}), and pef never writes among "
+            "your own files. Choose an empty or a new folder"
         )
 
 
