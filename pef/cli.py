@@ -129,6 +129,8 @@ def run(argv: Sequence[str]) -> int:
     source = args.path.expanduser().resolve()
     if not source.is_dir():
         return _usage_error(f"{args.path} is not a folder")
+    if not os.access(source, os.R_OK | os.X_OK):
+        return _usage_error(f"cannot read the Takeout folder {source} (permission denied)")
     if args.workers < 1:
         return _usage_error("--workers must be at least 1")
     try:

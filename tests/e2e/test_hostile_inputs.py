@@ -272,6 +272,15 @@ def test_an_unreadable_folder_is_reported_and_the_rest_is_processed(tmp_path: Pa
         assert rows["c.jpg"]["status"] == "failed" and "permission denied" in rows["c.jpg"]["error"]
         state = json.loads((workspace / "out" / "processing_state.json").read_text())
         assert state["status"] == "completed", "one unreadable file does not pause the run"
+        whole = subprocess.run(
+            [*command, "--path", str(source / "Locked"), "--output", str(workspace / "out2")],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            stdin=subprocess.DEVNULL,
+        )
+        assert whole.returncode == 2 and "cannot read the Takeout folder" in whole.stderr
+        assert not (workspace / "out2").exists()
     finally:
         subprocess.run(["chmod", "-R", "u+rwx", str(workspace)], check=False)
         shutil.rmtree(workspace, ignore_errors=True)
