@@ -14,8 +14,8 @@ from pathlib import Path
 
 import tzfpy
 
-from pef.core.sidecar import GeoPoint
 from pef.metadata.timezone import zone_at_place
+from pef.model.photo import GeoPoint
 
 
 def folder_size(path: Path) -> int:

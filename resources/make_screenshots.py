@@ -37,10 +37,11 @@ def takeout(root: Path) -> Path:
 
 def leave_unfinished(source: Path) -> None:
     """A run that stopped after 900 files, so the window offers to resume it."""
-    from pef.core.control import RunControl
-    from pef.core.engine import Engine, Job
-    from pef.core.events import FileFinished
-    from pef.core.records import RunSettings
+    from pef.model.events import FileFinished
+    from pef.model.records import RunSettings
+    from pef.run.control import RunControl
+    from pef.run.engine import Engine
+    from pef.run.job import Job
     from pef.state.outputs import default_output
 
     control = RunControl()

@@ -6,10 +6,11 @@ import time
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from pef.core.control import RunControl
-from pef.core.engine import Engine, Job
-from pef.core.events import Event, FileFinished, RunFinished
 from pef.gui.threads import own_thread
+from pef.model.events import Event, FileFinished, RunFinished
+from pef.run.control import RunControl
+from pef.run.engine import Engine
+from pef.run.job import Job
 
 UI_INTERVAL_SECONDS = 0.05  # at most 20 progress updates a second reach the window
 

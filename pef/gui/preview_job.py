@@ -6,9 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from pef.core.preview import make_preview
-from pef.core.records import RunSettings
 from pef.gui.threads import own_thread
+from pef.model.records import RunSettings
+from pef.run.preview import make_preview
 
 
 class _PreviewWorker(QObject):

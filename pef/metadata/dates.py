@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from pef.core.outcomes import DateSource
 from pef.metadata.timezone import WallClock, wall_clock
+from pef.model.outcomes import DateSource
 
 # every offset a zone has used: −12:00 … +14:00 in quarter hours (+05:45, +08:45, +12:45 are real)
 REAL_OFFSETS = frozenset(timedelta(minutes=15 * quarter) for quarter in range(-12 * 4, 14 * 4 + 1))

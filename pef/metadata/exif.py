@@ -7,12 +7,12 @@ import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 
-from pef.core.outcomes import DateSource
-from pef.core.sidecar import GeoPoint
 from pef.metadata.dates import CameraDate, camera_date
 from pef.metadata.plan import MetadataPlan
 from pef.metadata.tiff import TiffEditor, TiffError, TiffType, TiffValue
 from pef.metadata.timezone import WallClock
+from pef.model.outcomes import DateSource
+from pef.model.photo import GeoPoint
 
 # IFD0
 IMAGE_DESCRIPTION = 0x010E

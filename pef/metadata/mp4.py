@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import struct
 
-from pef.core.outcomes import DateSource
 from pef.metadata.isobmff import (
     MAC_EPOCH_SHIFT,
     XMP_UUID,
@@ -24,6 +23,7 @@ from pef.metadata.plan import MetadataPlan, Omitted, WriteResult, join_notes
 from pef.metadata.quicktime_keys import apple_creation_date
 from pef.metadata.splice import CorruptMedia, Piece, SourceRange, SourceReader, merge_ranges
 from pef.metadata.xmp import merge_xmp, xmp_properties
+from pef.model.outcomes import DateSource
 
 LANGUAGE_UNDETERMINED = 0x55C4  # ISO 639-2 "und", packed in three 5-bit letters
 FRAGMENT_BOXES = (b"moof", b"sidx", b"mfra")  # their offsets count from places a grown moov would move

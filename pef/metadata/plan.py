@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from enum import StrEnum
 
-from pef.core.outcomes import DateSource
-from pef.core.sidecar import GeoPoint, Metadata
 from pef.metadata.dates import CameraDate, choose_date
 from pef.metadata.splice import Piece
 from pef.metadata.timezone import WallClock, ZoneRule
+from pef.model.outcomes import DateSource
+from pef.model.photo import GeoPoint, Metadata
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class WriteResult:
     when: WallClock | None
     date_source: DateSource | None
     note: str = ""
-    xmp_sidecar: bytes | None = field(default=None, repr=False)
+    xmp_file: bytes | None = field(default=None, repr=False)
     omitted: frozenset[Omitted] = frozenset()
 
 

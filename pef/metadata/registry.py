@@ -1,9 +1,10 @@
-"""Which writer handles a container (by its sniffed format, not its extension)."""
+"""One handler per container, chosen by its sniffed format (never its extension): write, check, where."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from pef.metadata.exif import camera_date_in
 from pef.metadata.formats import MediaFormat
@@ -13,8 +14,9 @@ from pef.metadata.mp4 import movie_pieces
 from pef.metadata.plan import MetadataPlan, WriteResult
 from pef.metadata.png import png_pieces
 from pef.metadata.splice import SourceReader, whole_file
+from pef.metadata.verify import Check, check_image, check_movie, check_xmp_file
 from pef.metadata.webp import webp_pieces
-from pef.metadata.xmp import sidecar_xmp
+from pef.metadata.xmp import xmp_file_packet
 
 MetadataWriter = Callable[[int, int, MetadataPlan], WriteResult]  # source fd, size, plan
 
@@ -27,31 +29,41 @@ def tiff_head(reader: SourceReader, file_size: int) -> bytes | None:
     return os.pread(reader.fd, min(file_size, TIFF_HEAD_BYTES), 0)
 
 
-def xmp_sidecar_writer(camera_exif: CameraExif | None) -> MetadataWriter:
+def xmp_file_writer(camera_exif: CameraExif | None) -> MetadataWriter:
     """The file copied as it is; its metadata goes into an .xmp file beside it (camera dates respected)."""
 
     def write(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
         camera = camera_date_in(camera_exif(SourceReader(src_fd), file_size)) if camera_exif else None
         when, source = plan.dated(camera)
-        return WriteResult(whole_file(file_size), when, source, xmp_sidecar=sidecar_xmp(plan, when))
+        return WriteResult(whole_file(file_size), when, source, xmp_file=xmp_file_packet(plan, when))
 
     return write
 
 
-_IN_FILE_WRITERS: dict[MediaFormat, MetadataWriter] = {
-    MediaFormat.JPEG: jpeg_pieces,
-    MediaFormat.PNG: png_pieces,
-    MediaFormat.WEBP: webp_pieces,
-    MediaFormat.ISO_VIDEO: movie_pieces,
+@dataclass(frozen=True)
+class FormatHandler:
+    """All pef knows of one container: how to write into it, how to read that back, and where it goes."""
+
+    write: MetadataWriter
+    check: Check
+    writes_into: bool  # the metadata goes into the file itself (else into an .xmp file beside it)
+
+
+_XMP_FILE_ONLY = FormatHandler(xmp_file_writer(None), check_xmp_file, writes_into=False)
+HANDLERS: dict[MediaFormat, FormatHandler] = {
+    MediaFormat.JPEG: FormatHandler(jpeg_pieces, check_image, writes_into=True),
+    MediaFormat.PNG: FormatHandler(png_pieces, check_image, writes_into=True),
+    MediaFormat.WEBP: FormatHandler(webp_pieces, check_image, writes_into=True),
+    MediaFormat.ISO_VIDEO: FormatHandler(movie_pieces, check_movie, writes_into=True),
+    MediaFormat.HEIF: FormatHandler(xmp_file_writer(heif_exif_block), check_xmp_file, writes_into=False),
+    MediaFormat.TIFF: FormatHandler(xmp_file_writer(tiff_head), check_xmp_file, writes_into=False),
 }
-IN_FILE_FORMATS = frozenset(_IN_FILE_WRITERS)
-_XMP_FILE_WRITERS: dict[MediaFormat, MetadataWriter] = {
-    MediaFormat.HEIF: xmp_sidecar_writer(heif_exif_block),
-    MediaFormat.TIFF: xmp_sidecar_writer(tiff_head),
-}
-_XMP_FILE_ONLY = xmp_sidecar_writer(None)
+
+
+def handler_for(media_format: MediaFormat) -> FormatHandler:
+    """GIF, AVI, MKV, non-TIFF RAW and anything else pef cannot write into losslessly get an XMP file."""
+    return HANDLERS.get(media_format, _XMP_FILE_ONLY)
 
 
 def metadata_writer(media_format: MediaFormat) -> MetadataWriter:
-    """HEIC, GIF, AVI, MKV, RAW and anything else pef cannot write into losslessly get an XMP sidecar."""
-    return _IN_FILE_WRITERS.get(media_format) or _XMP_FILE_WRITERS.get(media_format, _XMP_FILE_ONLY)
+    return handler_for(media_format).write

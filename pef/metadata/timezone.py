@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tzfpy
 
-from pef.core.sidecar import GeoPoint
+from pef.model.photo import GeoPoint
 
 AUTO = "auto"
 LOCAL = "local"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,6 @@ from pef.metadata.exif import (
     OFFSET_TIME_ORIGINAL,
     ascii_safe,
 )
-from pef.metadata.formats import MediaFormat
 from pef.metadata.isobmff import (
     Box,
     HeaderTimes,
@@ -169,14 +169,18 @@ def _check_movie(path: Path, plan: MetadataPlan, result: WriteResult) -> list[st
     return problems
 
 
-def verify_output(
-    path: Path, media_format: MediaFormat, plan: MetadataPlan, result: WriteResult, xmp_path: Path | None
-) -> list[str]:
-    """What reads back differently from what was written (empty when all is well)."""
-    if media_format in (MediaFormat.JPEG, MediaFormat.PNG, MediaFormat.WEBP):
-        return _check_image(path, plan, result)
-    if media_format is MediaFormat.ISO_VIDEO:
-        return _check_movie(path, plan, result)
-    if xmp_path is not None:
-        return _check_xmp(xmp_path.read_bytes(), plan, result)
-    return []
+# Each check says what reads back differently from what was written (empty when all is well):
+# (the written file, the plan, the writer's result, the XMP file written beside it or None).
+Check = Callable[[Path, MetadataPlan, WriteResult, Path | None], list[str]]
+
+
+def check_image(path: Path, plan: MetadataPlan, result: WriteResult, _xmp_file: Path | None) -> list[str]:
+    return _check_image(path, plan, result)
+
+
+def check_movie(path: Path, plan: MetadataPlan, result: WriteResult, _xmp_file: Path | None) -> list[str]:
+    return _check_movie(path, plan, result)
+
+
+def check_xmp_file(_path: Path, plan: MetadataPlan, result: WriteResult, xmp_file: Path | None) -> list[str]:
+    return _check_xmp(xmp_file.read_bytes(), plan, result) if xmp_file is not None else []

@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from io import BytesIO
 
-from pef.core.sidecar import GeoPoint
 from pef.metadata.plan import MetadataPlan
 from pef.metadata.timezone import WallClock
+from pef.model.photo import GeoPoint
 
 X = "adobe:ns:meta/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -267,6 +267,6 @@ def read_xmp(packet: bytes) -> dict[Property, tuple[str, ...]]:
     return found
 
 
-def sidecar_xmp(plan: MetadataPlan, when: WallClock | None) -> bytes:
+def xmp_file_packet(plan: MetadataPlan, when: WallClock | None) -> bytes:
     """A stand-alone .xmp file for a format pef does not write into."""
     return merge_xmp(None, xmp_properties(plan, when))[0]

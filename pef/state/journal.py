@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pef.core.records import FileRecord
+from pef.model.records import FileRecord
 
 
 def _load_syncfs():

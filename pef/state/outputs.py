@@ -66,6 +66,27 @@ def is_inside(path: Path, folder: Path) -> bool:
     return True
 
 
+def in_use_message(folder: Path, holder: str) -> str:
+    return f"{folder} is in use by another pef run (pid {holder}); wait for it or stop it first"
+
+
+def lock_holder(folder: Path) -> str | None:
+    """The pid of the run holding this folder, or None when no run holds it (asked without taking it)."""
+    import fcntl
+
+    try:
+        fd = os.open(folder / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
+    finally:
+        os.close(fd)  # closing drops a shared lock taken only to ask
+    return None
+
+
 class OutputLocked(Exception):
     """Another pef run is using this output folder."""
 
@@ -86,9 +107,7 @@ class OutputLock:
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
             os.close(fd)
-            raise OutputLocked(
-                f"{self.path.parent} is in use by another pef run (pid {holder}); wait for it or stop it first"
-            ) from None
+            raise OutputLocked(in_use_message(self.path.parent, holder)) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._fd = fd

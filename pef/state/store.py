@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pef.core.outcomes import FileStatus
-from pef.core.records import FileRecord, RunSettings, now_iso
+from pef.model.outcomes import FileStatus
+from pef.model.records import FileRecord, RunSettings, now_iso
 from pef.state.journal import Journal
 from pef.state.layout import JOURNAL_NAME, STATE_NAME, temporary_name
 

@@ -163,15 +163,15 @@ def test_corrupt_and_broken_jpegs_are_copied_and_reported(tmp_path: Path) -> Non
 
 
 def test_vanished_source_file_is_reported(tmp_path: Path) -> None:
-    from pef.core.outcomes import FileStatus, Reason
-    from pef.core.process import FileProcessor
-    from pef.core.records import FileTask, RunSettings
-    from pef.core.source import FolderSource
+    from pef.model.outcomes import FileStatus, Reason
+    from pef.model.records import FileTask, RunSettings
+    from pef.run.copy_file import FileCopier
+    from pef.takeout.source import FolderSource
 
     tree = small_takeout(tmp_path)
     source = FolderSource(tree.root)
     list(source.entries())
-    processor = FileProcessor(source, tmp_path / "out", RunSettings(), None)
+    processor = FileCopier(source, tmp_path / "out", RunSettings(), None)
     (tree.photos / "Photos from 2019" / "c.jpg").unlink()
     record = processor.process(FileTask("Google Photos/Photos from 2019/c.jpg", 10, "c.jpg", None, None, None))
     assert (record.status, record.reason) == (FileStatus.FAILED, Reason.SOURCE_VANISHED)

@@ -208,10 +208,10 @@ def test_every_media_file_appears_exactly_once(processed) -> None:
     outputs = {str(p.relative_to(output)) for p in output.rglob("*") if p.is_file()}
     expected_media = set(tree.expected)
     state_files = {"processing_state.json", "pef-report.csv", "pef.log"}
-    xmp_sidecars = {name for name in outputs if name.endswith(".xmp")}
-    assert outputs - state_files - xmp_sidecars == expected_media
+    xmp_files = {name for name in outputs if name.endswith(".xmp")}
+    assert outputs - state_files - xmp_files == expected_media
     unwritable = {f"{Y}/CLIP0001(10).AVI", f"{Y}/IMG_4573.HEIC", f"{Y}/anim.gif"}
-    assert xmp_sidecars == {f"Google Photos/{name}.xmp" for name in unwritable}, "only where pef cannot write into"
+    assert xmp_files == {f"Google Photos/{name}.xmp" for name in unwritable}, "only where pef cannot write into"
     assert not any(name.endswith(".json") for name in outputs - state_files), "sidecars are never copied"
     assert not (output / "Google Photos" / Y / "link-out.jpg").exists(), "symlinks are not followed"
 

@@ -89,8 +89,8 @@ def test_full_disk_pauses_then_resumes_after_it_grows(tmp_path: Path, small_disk
 
 def test_the_save_at_a_pause_uses_the_reserved_room_on_a_disk_with_no_byte_free(small_disk: Path) -> None:
     """Whatever else took the free space (files still in hand), the reserve's own blocks hold the state."""
-    from pef.core.outcomes import FileStatus
-    from pef.core.records import FileRecord, RunSettings
+    from pef.model.outcomes import FileStatus
+    from pef.model.records import FileRecord, RunSettings
     from pef.state.reserve import SpaceReserve
     from pef.state.store import RunState, RunStatus, StateStore
 

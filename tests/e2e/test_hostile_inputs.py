@@ -217,9 +217,10 @@ def test_long_names_deep_paths_and_bytes_that_are_not_utf8(tmp_path: Path) -> No
 
 
 def test_fifos_devices_and_a_file_swapped_for_a_fifo_never_hang(tmp_path: Path) -> None:
-    from pef.core.engine import Engine, Job
-    from pef.core.events import ScanFinished
-    from pef.core.records import RunSettings
+    from pef.model.events import ScanFinished
+    from pef.model.records import RunSettings
+    from pef.run.engine import Engine
+    from pef.run.job import Job
 
     source, output = takeout(tmp_path)
     write_file(source, b"a.jpg", unique_jpeg(300))
@@ -287,10 +288,13 @@ def test_an_unreadable_folder_is_reported_and_the_rest_is_processed(tmp_path: Pa
 
 
 def test_a_bug_in_pef_costs_no_photo_and_does_not_pause_the_run(tmp_path: Path, monkeypatch) -> None:
-    from pef.core import process
-    from pef.core.engine import Engine, Job
-    from pef.core.events import Message
-    from pef.core.records import RunSettings
+    from pef.metadata.registry import FormatHandler
+    from pef.metadata.verify import check_image
+    from pef.model.events import Message
+    from pef.model.records import RunSettings
+    from pef.run import copy_file
+    from pef.run.engine import Engine
+    from pef.run.job import Job
 
     source, output = takeout(tmp_path)
     promises = Promises(tmp_path, source, output)
@@ -299,13 +303,10 @@ def test_a_bug_in_pef_costs_no_photo_and_does_not_pause_the_run(tmp_path: Path, 
             sidecar_bytes(f"IMG_{index}.jpg"))  # fmt: skip
     promises.seal()
 
-    def broken_writer(_format):
-        def write(*_args):
-            raise KeyError("a bug in a writer")
+    def write(*_args):
+        raise KeyError("a bug in a writer")
 
-        return write
-
-    monkeypatch.setattr(process, "metadata_writer", broken_writer)
+    monkeypatch.setattr(copy_file, "handler_for", lambda _format: FormatHandler(write, check_image, True))
     heard: list = []
     summary = Engine(Job(source, output, RunSettings()), heard.append).run()
     assert summary.status == "completed" and summary.failed == {"internal_error": 8}

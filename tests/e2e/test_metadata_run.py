@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from pef.core.engine import Engine, Job
-from pef.core.outcomes import FileStatus, Reason
-from pef.core.records import RunSettings
 from pef.metadata import registry
 from pef.metadata.formats import MediaFormat
 from pef.metadata.plan import WriteResult
 from pef.metadata.splice import whole_file
+from pef.model.outcomes import FileStatus, Reason
+from pef.model.records import RunSettings
+from pef.run.engine import Engine
+from pef.run.job import Job
 from tests.builders import FIXTURES, SAMPLES, TakeoutTree, heic_bytes, jpeg_bytes, sidecar
 from tests.conftest import exiftool_json, run_pef
 
@@ -137,7 +138,8 @@ def test_metadata_that_does_not_read_back_fails_the_file_and_keeps_it(tmp_path: 
         when, source = plan.dated()
         return WriteResult(whole_file(size), when, source)
 
-    monkeypatch.setitem(registry._IN_FILE_WRITERS, MediaFormat.JPEG, forgetful)
+    jpeg = registry.HANDLERS[MediaFormat.JPEG]
+    monkeypatch.setitem(registry.HANDLERS, MediaFormat.JPEG, registry.FormatHandler(forgetful, jpeg.check, True))
     tree = TakeoutTree(tmp_path / "Takeout")
     data = jpeg_bytes()
     tree.media("a.jpg", data, "a.jpg.json", sidecar("a.jpg", INSTANT, geo=TOKYO))

@@ -39,10 +39,10 @@ def test_many_cross_thread_emissions(qtbot) -> None:
 
 
 def test_many_engine_events_through_the_bridge(qtbot, tmp_path) -> None:
-    from pef.core.events import FileFinished
-    from pef.core.outcomes import FileStatus
-    from pef.core.records import FileRecord
     from pef.gui.job import EngineWorker
+    from pef.model.events import FileFinished
+    from pef.model.outcomes import FileStatus
+    from pef.model.records import FileRecord
 
     worker = EngineWorker.__new__(EngineWorker)
     EngineWorker.__init__(worker, job=None, control=None)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
@@ -64,16 +68,16 @@ def test_run_to_completion(qtbot, window: MainWindow, tmp_path: Path) -> None:
     assert not window.start_button.isEnabled()
     choose(qtbot, window, tree.root)
     assert window.found_label.text() == "Takeout with 31 media files and 30 sidecars."
-    assert window.output_label.text().endswith("Takeout_pefProcessed")
+    assert window.output_options.output_label.text().endswith("Takeout_pefProcessed")
     with qtbot.waitSignal(window.run_finished, timeout=60_000) as finished:
         qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
     summary = finished.args[0]
     assert (summary.total, summary.done, sum(summary.unmatched.values())) == (31, 30, 1)
-    assert window.progress.value() == window.progress.maximum() == 31
-    assert window.counts_label.text() == "Done 30 · Unmatched 1 · Failed 0"
+    assert window.run_view.progress.value() == window.run_view.progress.maximum() == 31
+    assert window.run_view.counts_label.text() == "Done 30 · Unmatched 1 · Failed 0"
     assert "Run completed." in window.summary_view.toPlainText()
     assert window.open_button.isEnabled() and window.start_button.isEnabled()
-    assert window.output_label.text().endswith("Takeout_pefProcessed"), "names the folder this run wrote"
+    assert window.output_options.output_label.text().endswith("Takeout_pefProcessed"), "names the folder this run wrote"
     output = tmp_path / "Takeout_pefProcessed"
     assert state_of(output)["status"] == "completed"
     assert exiftool_json(output / "Google Photos/Photos from 2020/IMG_0007.jpg")["ExifIFD:DateTimeOriginal"]
@@ -93,18 +97,18 @@ def test_pause_and_resume(qtbot, window: MainWindow, tmp_path: Path) -> None:
     tree = make_takeout(tmp_path, 1500)
     choose(qtbot, window, tree.root)
     window.start()
-    qtbot.waitUntil(lambda: window.progress.value() > 0, timeout=60_000)
+    qtbot.waitUntil(lambda: window.run_view.progress.value() > 0, timeout=60_000)
     qtbot.mouseClick(window.pause_button, Qt.MouseButton.LeftButton)
     output = tmp_path / "Takeout_pefProcessed"
     qtbot.waitUntil(lambda: state_of(output)["status"] == "paused", timeout=30_000)
-    assert window.pause_banner.isVisible() and window.status_label.text() == "Paused."
+    assert window.run_view.pause_banner.isVisible() and window.run_view.status_label.text() == "Paused."
     assert window.pause_button.text() == "&Resume"
-    held = window.progress.value()
+    held = window.run_view.progress.value()
     qtbot.wait(300)
-    assert window.progress.value() == held, "nothing moves while paused"
+    assert window.run_view.progress.value() == held, "nothing moves while paused"
     with qtbot.waitSignal(window.run_finished, timeout=120_000) as finished:
         qtbot.mouseClick(window.pause_button, Qt.MouseButton.LeftButton)
-    assert finished.args[0].status == "completed" and not window.pause_banner.isVisible()
+    assert finished.args[0].status == "completed" and not window.run_view.pause_banner.isVisible()
 
 
 def test_stop_reopen_see_the_unfinished_run_and_resume(qtbot, settings: QSettings, tmp_path: Path) -> None:
@@ -113,7 +117,7 @@ def test_stop_reopen_see_the_unfinished_run_and_resume(qtbot, settings: QSetting
     qtbot.addWidget(first)
     choose(qtbot, first, tree.root)
     first.start()
-    qtbot.waitUntil(lambda: first.progress.value() >= 50, timeout=60_000)
+    qtbot.waitUntil(lambda: first.run_view.progress.value() >= 50, timeout=60_000)
     with qtbot.waitSignal(first.run_finished, timeout=60_000) as stopped:
         qtbot.mouseClick(first.stop_button, Qt.MouseButton.LeftButton)
     assert stopped.args[0].status == "stopped"
@@ -123,14 +127,14 @@ def test_stop_reopen_see_the_unfinished_run_and_resume(qtbot, settings: QSetting
     second = MainWindow(settings)
     qtbot.addWidget(second)
     second.show()
-    assert second.recent_folders() == [str(tree.root)]
-    choose(qtbot, second, Path(second.recent_folders()[0]))
+    assert second.recent.folders() == [str(tree.root)]
+    choose(qtbot, second, Path(second.recent.folders()[0]))
     assert second.resume_banner.isVisible()
     assert f"{finished_before:,} of 1,501 done" in second.resume_label.text()
-    assert second.mode_resume.isChecked()
+    assert second.output_options.mode_resume.isChecked()
     with qtbot.waitSignal(second.run_finished, timeout=120_000) as finished:
         qtbot.mouseClick(second.resume_button, Qt.MouseButton.LeftButton)
-    assert second.first_progress == finished_before, "the bar starts at the prior count"
+    assert second.run_view.first_progress == finished_before, "the bar starts at the prior count"
     assert finished.args[0].status == "completed"
     assert not (tmp_path / "Takeout_pefProcessed(1)").exists()
     assert not second.resume_banner.isVisible()
@@ -206,8 +210,8 @@ def test_recent_folders_drop_missing_ones(settings: QSettings, qtbot, tmp_path: 
     settings.setValue("recent", [str(tmp_path / "gone"), str(keep)])
     window = MainWindow(settings)
     qtbot.addWidget(window)
-    assert window.recent_folders() == [str(keep)]
-    assert [a.text() for a in window.recent_menu.actions()] == [str(keep)]
+    assert window.recent.folders() == [str(keep)]
+    assert [a.text() for a in window.recent.menu_.actions()] == [str(keep)]
     assert settings.value("recent", type=list) == [str(keep)]
 
 
@@ -224,7 +228,7 @@ def test_window_geometry_is_remembered(settings: QSettings, qtbot) -> None:
 
 
 def test_icon_buttons_have_accessible_names(window: MainWindow) -> None:
-    assert window.recent_button.accessibleName() == "Recent Takeout folders"
+    assert window.recent.accessibleName() == "Recent Takeout folders"
     for button in (window.start_button, window.pause_button, window.stop_button, window.preview_button):
         assert "&" in button.text(), f"{button.text()} has a mnemonic"
 
@@ -233,8 +237,8 @@ def test_auto_pause_banner_and_its_resume_button(qtbot, window: MainWindow, tmp_
     import errno
     import os
 
-    import pef.core.engine as engine_module
-    from pef.core.output_files import OutputFiles
+    import pef.run.engine as engine_module
+    from pef.run.output_files import OutputFiles
 
     disk = {"full": True}  # full until the banner shows, then space is freed
 
@@ -248,12 +252,12 @@ def test_auto_pause_banner_and_its_resume_button(qtbot, window: MainWindow, tmp_
     tree = make_takeout(tmp_path, 40)
     choose(qtbot, window, tree.root)
     window.start()
-    qtbot.waitUntil(window.pause_banner.isVisible, timeout=60_000)
-    assert window.pause_label.text().startswith("Paused: The output disk is full")
-    assert window.status_label.text() == "Paused by pef."
+    qtbot.waitUntil(window.run_view.pause_banner.isVisible, timeout=60_000)
+    assert window.run_view.pause_label.text().startswith("Paused: The output disk is full")
+    assert window.run_view.status_label.text() == "Paused by pef."
     disk["full"] = False
     with qtbot.waitSignal(window.run_finished, timeout=60_000) as finished:
-        qtbot.mouseClick(window.pause_resume_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.run_view.pause_resume_button, Qt.MouseButton.LeftButton)
     assert finished.args[0].status == "completed" and finished.args[0].done == 40
 
 
@@ -276,8 +280,8 @@ def test_double_click_opens_and_show_in_folder(qtbot, window: MainWindow, tmp_pa
 
 
 def test_the_zone_starts_at_auto_and_a_run_records_it(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    assert window.zone_box.currentText() == "Where each photo was taken (auto)", "the default"
-    assert "where each photo was taken" in window.zone_box.toolTip()
+    assert window.metadata.zone_box.currentText() == "Where each photo was taken (auto)", "the default"
+    assert "where each photo was taken" in window.metadata.zone_box.toolTip()
     tree = make_takeout(tmp_path, 1)
     choose(qtbot, window, tree.root)
     with qtbot.waitSignal(window.run_finished, timeout=60_000):
@@ -297,7 +301,11 @@ def test_resume_continues_with_the_runs_own_settings(qtbot, window: MainWindow, 
     (output / "processing_state.json").write_text(json.dumps(saved))
     choose(qtbot, window, tree.root)
     assert window.resume_banner.isVisible()
-    assert (window._zone(), window.suffix_edit.text(), window.exif_box.isChecked()) == ("local", "-mine", False)
+    assert (window.metadata.zone(), window.metadata.suffix_edit.text(), window.metadata.exif_box.isChecked()) == (
+        "local",
+        "-mine",
+        False,
+    )
     with qtbot.waitSignal(window.run_finished, timeout=60_000) as finished:
         qtbot.mouseClick(window.resume_button, Qt.MouseButton.LeftButton)
     assert finished.args[0].status == "completed", "not refused for other settings"
@@ -309,9 +317,9 @@ def test_metadata_options_reach_the_run_and_are_remembered(
 ) -> None:
     tree = make_takeout(tmp_path, 3)
     choose(qtbot, window, tree.root)
-    window.exif_box.setChecked(False)
-    window.zone_box.setCurrentText("UTC")
-    window.suffix_edit.setText("-retouche, -mine")
+    window.metadata.exif_box.setChecked(False)
+    window.metadata.zone_box.setCurrentText("UTC")
+    window.metadata.suffix_edit.setText("-retouche, -mine")
     with qtbot.waitSignal(window.run_finished, timeout=60_000):
         window.start()
     output = tmp_path / "Takeout_pefProcessed"
@@ -320,7 +328,7 @@ def test_metadata_options_reach_the_run_and_are_remembered(
     assert (output / name).read_bytes() == (tree.root / name).read_bytes()
     again = MainWindow(settings)
     qtbot.addWidget(again)
-    assert (again.exif_box.isChecked(), again._zone(), again.suffix_edit.text()) == (
+    assert (again.metadata.exif_box.isChecked(), again.metadata.zone(), again.metadata.suffix_edit.text()) == (
         False,
         "UTC",
         "-retouche, -mine",
@@ -336,7 +344,7 @@ def test_an_unknown_zone_is_refused_before_anything_runs(
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
     tree = make_takeout(tmp_path, 1)
     choose(qtbot, window, tree.root)
-    window.zone_box.setCurrentText("Mars/Olympus")
+    window.metadata.zone_box.setCurrentText("Mars/Olympus")
     window.start()
     assert warned and "Mars/Olympus" in warned[0]
     assert window.job is None and not (tmp_path / "Takeout_pefProcessed").exists()
@@ -383,19 +391,19 @@ def test_files_finishing_after_a_pause_or_stop_leave_the_status_alone(
     """The files in hand still finish after a pause or stop; their progress must not hide that state."""
     from collections import Counter
 
-    from pef.core.events import ControlChanged, FileFinished, RunStarted
-    from pef.core.outcomes import FileStatus
-    from pef.core.records import FileRecord
+    from pef.model.events import ControlChanged, FileFinished, RunStarted
+    from pef.model.outcomes import FileStatus
+    from pef.model.records import FileRecord
 
     window._on_event(RunStarted(tmp_path, 10, 0, 1000, 0))
     window._on_event(ControlChanged(state, reason))
     late = FileRecord("a.jpg", FileStatus.DONE, "a.jpg", size=100)
     window._on_event(FileFinished(late, 3, 10, 300, Counter(done=3)))
-    assert window.status_label.text().startswith(shown)
-    assert window.progress.value() == 3, "the bar still counts the file"
+    assert window.run_view.status_label.text().startswith(shown)
+    assert window.run_view.progress.value() == 3, "the bar still counts the file"
     window._on_event(ControlChanged("running"))
     window._on_event(FileFinished(late, 4, 10, 400, Counter(done=4)))
-    assert window.status_label.text().startswith("4 of 10 files")
+    assert window.run_view.status_label.text().startswith("4 of 10 files")
 
 
 @pytest.mark.parametrize("where", ["inside the Takeout", "a folder with the user's own files"])
@@ -414,10 +422,10 @@ def test_the_window_refuses_the_output_folders_the_command_line_refuses(
     with qtbot.waitSignal(window.preview_ready, timeout=60_000):
         qtbot.keyClicks(window.source_edit, str(tree.root))
         qtbot.keyClick(window.source_edit, Qt.Key.Key_Return)
-    qtbot.keyClicks(window.output_edit, str(target))  # typing a folder chooses "Use this output folder"
-    assert window.mode_choose.isChecked()
+    qtbot.keyClicks(window.output_options.output_edit, str(target))  # typing a folder chooses "Use this output folder"
+    assert window.output_options.mode_choose.isChecked()
     expected = "must not contain each other" if where == "inside the Takeout" else "pef did not write"
-    assert expected in window.output_label.text()
+    assert expected in window.output_options.output_label.text()
     qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
     assert warned and expected in warned[0], "the same words as the command line"
     cli = run_pef("--path", tree.root, "--output", target, check_code=2)
@@ -425,3 +433,38 @@ def test_the_window_refuses_the_output_folders_the_command_line_refuses(
     assert window.job is None and not (target / "processing_state.json").exists()
     if where != "inside the Takeout":
         assert [p.name for p in target.iterdir()] == ["IMG_0000.jpg"]
+
+
+def test_free_space_is_measured_on_the_chosen_folders_drive(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    small = tmp_path / "small drive"
+    small.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(small)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        assert os.statvfs(small).f_bavail * os.statvfs(small).f_frsize <= 1 << 20
+        asked = []
+        monkeypatch.setattr(
+            QMessageBox, "question", lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.No
+        )
+        tree = TakeoutTree(tmp_path / "Takeout")
+        for index in range(8):  # 8 × ~270 KB of noise: more than the small drive, far less than the big one
+            buffer = io.BytesIO()
+            Image.frombytes("RGB", (480, 480), os.urandom(480 * 480 * 3)).save(buffer, "JPEG", quality=95)
+            tree.media(f"IMG_{index}.jpg", buffer.getvalue(), None)
+        with qtbot.waitSignal(window.preview_ready, timeout=60_000):
+            qtbot.keyClicks(window.source_edit, str(tree.root))
+            qtbot.keyClick(window.source_edit, Qt.Key.Key_Return)
+        qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)  # the default folder: room enough
+        assert asked == []
+        qtbot.waitUntil(lambda: window.job is not None and not window.job.running, timeout=60_000)
+        qtbot.keyClicks(window.output_options.output_edit, str(small / "out"))
+        qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
+        assert len(asked) == 1 and "free" in asked[0], asked
+        assert not (small / "out").exists(), "answered No: nothing written"
+    finally:
+        subprocess.run(["umount", str(small)], check=True)

@@ -1,0 +1,62 @@
+"""The options that change what a run writes: metadata on or off, the time zone, more edit suffixes."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLineEdit
+
+from pef.model.records import RunSettings
+
+ZONE_CHOICES = (
+    ("Where each photo was taken (auto)", "auto"),
+    ("This computer's zone (local)", "local"),
+    ("UTC", "UTC"),
+    ("Europe/London", "Europe/London"),
+    ("Europe/Paris", "Europe/Paris"),
+    ("America/New_York", "America/New_York"),
+    ("Asia/Tokyo", "Asia/Tokyo"),
+)
+
+
+class MetadataOptions(QGroupBox):
+    def __init__(self) -> None:
+        super().__init__("Metadata")
+        self.exif_box = QCheckBox("Write date, place, caption and people into the &files (otherwise only copy)")
+        self.exif_box.setChecked(True)
+        self.zone_box = QComboBox()
+        self.zone_box.setEditable(True)
+        for label, zone in ZONE_CHOICES:
+            self.zone_box.addItem(label, zone)
+        self.zone_box.setAccessibleName("Time zone for dates")
+        self.zone_box.setToolTip(
+            "auto = the zone where each photo was taken (from its place), else this computer's zone; "
+            "local = always this computer's zone; or an Area/City name"
+        )
+        self.suffix_edit = QLineEdit()
+        self.suffix_edit.setPlaceholderText("e.g. -retouche, -mine")
+        self.suffix_edit.setAccessibleName("More suffixes of edited copies")
+        layout = QFormLayout(self)
+        layout.addRow(self.exif_box)
+        layout.addRow("Time &zone:", self.zone_box)
+        layout.addRow("More edit s&uffixes:", self.suffix_edit)
+
+    def settings(self) -> RunSettings:
+        suffixes = tuple(part.strip() for part in self.suffix_edit.text().split(",") if part.strip())
+        return RunSettings(suffixes, self.exif_box.isChecked(), self.zone())
+
+    def show_settings(self, settings: RunSettings) -> None:
+        self.exif_box.setChecked(settings.write_exif)
+        self.set_zone(settings.timezone)
+        self.suffix_edit.setText(", ".join(settings.suffixes))
+
+    def zone(self) -> str:
+        """The zone setting: a listed choice's value, or the Area/City name typed in."""
+        text = self.zone_box.currentText().strip()
+        listed = self.zone_box.findText(text)
+        return (self.zone_box.itemData(listed) if listed >= 0 else text) or "auto"
+
+    def set_zone(self, zone: str) -> None:
+        listed = self.zone_box.findData(zone)
+        if listed >= 0:
+            self.zone_box.setCurrentIndex(listed)
+        else:
+            self.zone_box.setCurrentText(zone)

@@ -1,0 +1,96 @@
+"""Values that travel from the planner to the workers and from the workers to the state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pef.model.outcomes import DateSource, FileStatus, MatchKind, Reason
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Settings that change what a run writes; a state file made with others is refused."""
+
+    suffixes: tuple[str, ...] = ()
+    write_exif: bool = True
+    timezone: str = "auto"
+
+    def as_json(self) -> dict:
+        return {"suffixes": list(self.suffixes), "write_exif": self.write_exif, "timezone": self.timezone}
+
+    @classmethod
+    def from_json(cls, data: dict) -> RunSettings:
+        return cls(
+            tuple(data.get("suffixes", ())), bool(data.get("write_exif", True)), str(data.get("timezone", "auto"))
+        )
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """One source media file and what the plan says to do with it."""
+
+    key: str
+    size: int
+    output: str  # path relative to the output folder
+    sidecar: str | None
+    match: MatchKind | None
+    reason: Reason | None  # why there is no sidecar
+    album: str = ""  # the album whose folder holds it
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What happened to one source media file (one line of the journal, one entry of the state)."""
+
+    key: str
+    status: FileStatus
+    output: str | None
+    sidecar: str | None = None
+    reason: Reason | None = None
+    size: int = 0  # bytes of the output
+    attempts: int = 1
+    at: str = ""
+    error: str | None = None
+    match: MatchKind | None = None
+    note: str = ""
+    date_source: DateSource | None = None
+    mtime_ns: int = 0  # the output's modification time when pef finished it (0: not recorded, pef 0.1)
+
+    def as_json(self) -> dict:
+        return {
+            "status": self.status.value,
+            "output": self.output,
+            "sidecar": self.sidecar,
+            "reason": self.reason.value if self.reason else None,
+            "size": self.size,
+            "attempts": self.attempts,
+            "at": self.at,
+            "error": self.error,
+            "match": self.match.value if self.match else None,
+            "note": self.note,
+            "date_source": self.date_source.value if self.date_source else None,
+            "mtime_ns": self.mtime_ns,
+        }
+
+    @classmethod
+    def from_json(cls, key: str, data: dict) -> FileRecord:
+        return cls(
+            key=key,
+            status=FileStatus(data["status"]),
+            output=data.get("output"),
+            sidecar=data.get("sidecar"),
+            reason=Reason(data["reason"]) if data.get("reason") else None,
+            size=int(data.get("size", 0)),
+            attempts=int(data.get("attempts", 1)),
+            at=str(data.get("at", "")),
+            error=data.get("error"),
+            match=MatchKind(data["match"]) if data.get("match") else None,
+            note=str(data.get("note", "")),
+            date_source=DateSource(data["date_source"]) if data.get("date_source") else None,
+            mtime_ns=int(data.get("mtime_ns") or 0),
+        )
+
+
+def now_iso() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")

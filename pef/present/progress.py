@@ -1,0 +1,38 @@
+"""What `pef progress` prints about a saved run."""
+
+from __future__ import annotations
+
+from pef.model.outcomes import FileStatus
+from pef.state.store import RunState
+
+
+def _share(count: int, total: int) -> str:
+    return f"{count:>9,}  {100 * count / total:5.1f}%" if total else f"{count:>9,}"
+
+
+def describe_progress(state: RunState) -> list[str]:
+    counts = state.counts()
+    total = counts["total"]
+    finished = total - counts["pending"]
+    lines = [
+        f"Source:       {state.source_path}",
+        f"Status:       {state.status}",
+        f"Started:      {state.started}",
+        f"Last update:  {state.last_updated}",
+        f"Media files:  {total:>9,}",
+        f"  done        {_share(counts['done'], total)}",
+        f"  unmatched   {_share(counts['unmatched'], total)}",
+        f"  failed      {_share(counts['failed'], total)}",
+        f"  pending     {_share(counts['pending'], total)}",
+    ]
+    if finished:
+        succeeded = counts["done"] + counts["unmatched"]
+        lines.append(
+            f"Success rate: {100 * succeeded / finished:.1f}% of the {finished:,} files finished "
+            "(unmatched files count as copied)"
+        )
+    failed = sorted((r for r in state.files.values() if r.status is FileStatus.FAILED), key=lambda r: r.key)
+    if failed:
+        lines.append("Failed files:")
+        lines += [f"  {record.key}: {record.error or record.reason}" for record in failed]
+    return lines

@@ -1,0 +1,102 @@
+"""Plain words for counts, sizes and durations: shared by the terminal and the window."""
+
+from __future__ import annotations
+
+import re
+
+from pef.model.events import RunSummary
+from pef.model.outcomes import DateSource, Reason
+
+EXPLANATIONS: dict[Reason, str] = {  # one sentence for people, and what they can do; both faces and the report
+    Reason.NO_SIDECAR: "No sidecar belongs to this file, so it was copied as it is with its own date.",
+    Reason.BAD_SIDECAR: "Its sidecar could not be used (see the details), so it was copied as it is.",
+    Reason.AMBIGUOUS: "Two files could both own the same sidecar; pef does not guess, so both were copied as they are.",
+    Reason.NO_MEDIA: "No photo or video in its folder has this sidecar's name; nothing was written from it.",
+    Reason.ALBUM_METADATA: "An album's description, not a photo's; its title is written into the album's photos.",
+    Reason.NOT_MEDIA: "Not a photo or a video, so it was not copied.",
+    Reason.SYMLINK: "A link to somewhere else; pef never follows links out of the Takeout, so it was not copied.",
+    Reason.SPECIAL_FILE: "A pipe, socket or device rather than a file, so it was not copied.",
+    Reason.CORRUPT_MEDIA: "The file is damaged or not what its name says, so it was copied as it is, without metadata.",
+    Reason.METADATA_TOO_LARGE: "Its metadata does not fit into this kind of file, so it was copied as it is.",
+    Reason.SOURCE_VANISHED: "The file disappeared from the Takeout while pef ran; put it back and resume.",
+    Reason.SOURCE_UNREACHABLE: "The Takeout's drive or folder could not be reached; reconnect it and resume.",
+    Reason.READ_ERROR: "pef could not read it from the Takeout (see the details); fix that and resume.",
+    Reason.WRITE_ERROR: "pef could not write it into the output folder (see the details); fix that and resume.",
+    Reason.DISK_FULL: "The output drive was full; free some space and resume.",
+    Reason.PERMISSION_DENIED: "pef was not allowed to write into the output folder; fix that and resume.",
+    Reason.VERIFY_MISMATCH: "The metadata did not read back as written, so the file was copied as it is instead.",
+    Reason.INTERNAL_ERROR: "An error in pef; the file was copied as it is, and pef.log has the details for a report.",
+}
+
+# What a terminal would act on instead of showing: control characters (escape sequences, carriage
+# returns), direction overrides that reorder what follows, and lone surrogates from non-UTF-8 names.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text a terminal shows as it is: what it would act on is written as an escape (\\x1b, \\n, \\u202e)."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
+
+
+def headline(summary: RunSummary) -> str:
+    """The run's outcome in one line; never a plain "completed" when files failed."""
+    if summary.dry_run:
+        return "Dry run — nothing was written. A run would process:"
+    problems = sum(summary.failed.values())
+    if summary.status == "completed" and problems:
+        return f"Completed with {problems:,} problem{'s' if problems != 1 else ''} (see Failed files)."
+    return f"Run {summary.status}."
+
+
+def human_bytes(size: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} TB"
+
+
+def human_duration(seconds: float) -> str:
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+DATE_SOURCES = {  # the report's date_source column, in words
+    DateSource.SIDECAR: "sidecar date",
+    DateSource.CAMERA: "camera's time",
+    DateSource.SIDECAR_OVER_CAMERA: "date corrected",
+}
+
+
+def summary_lines(summary: RunSummary) -> list[str]:
+    unmatched, failed = sum(summary.unmatched.values()), sum(summary.failed.values())
+    lines = [headline(summary), f"  media files     {summary.total:>9,}"]
+    lines.append(f"  with metadata   {summary.done:>9,}")
+    lines += [f"    {DATE_SOURCES[DateSource(key)]:<14}{count:>9,}" for key, count in sorted(summary.dates.items())]
+    lines.append(f"  unmatched       {unmatched:>9,}  (copied unchanged)")
+    lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.unmatched.items())]
+    if not summary.dry_run:
+        lines.append(f"  failed          {failed:>9,}")
+        lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.failed.items())]
+    orphans = sum(summary.orphans.values())
+    if orphans:
+        lines.append(f"  orphan sidecars {orphans:>9,}  (no media file)")
+        lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.orphans.items())]
+    skipped = sum(summary.skipped.values())
+    if skipped:
+        lines.append(f"  other files     {skipped:>9,}  (not copied)")
+        lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.skipped.items())]
+    if summary.status != "completed" and not summary.dry_run:
+        pending = summary.total - summary.done - unmatched - failed
+        lines.append(f"  not yet done    {pending:>9,}")
+    if summary.failures:
+        lines.append("Failed files:")
+        lines += [f"  {record.error or record.key}" for record in summary.failures[:50]]
+        if len(summary.failures) > 50:
+            lines.append(f"  … and {len(summary.failures) - 50} more (see the report)")
+    if summary.output:
+        lines.append(f"Output: {summary.output}" if not summary.dry_run else f"Output would be: {summary.output}")
+    if summary.report and not summary.dry_run:
+        lines.append(f"Report: {summary.report}")
+    return lines

@@ -1,0 +1,248 @@
+"""Turn one source media file into its output: read, write under a temporary name, rename."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import itertools
+import os
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pef.metadata.exif import ExifTooLarge
+from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
+from pef.metadata.plan import MetadataPlan, WriteResult, join_notes
+from pef.metadata.registry import handler_for
+from pef.metadata.splice import CorruptMedia, Piece, SourceChanged, whole_file
+from pef.metadata.timezone import ZoneRule
+from pef.model.outcomes import DateSource, FileStatus, Reason
+from pef.model.photo import Metadata
+from pef.model.records import FileRecord, FileTask, RunSettings, now_iso
+from pef.run.failures import RETRIES, FileFailure, backoff, output_failure, source_failure
+from pef.run.output_files import OutputFiles
+from pef.state import deep_paths
+from pef.state.layout import WORK_DIR
+from pef.takeout.sidecar import MAX_SIDECAR_BYTES, SidecarProblem, parse_sidecar
+from pef.takeout.source import FolderSource
+
+EXIF_EXTENSIONS = (".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp")
+PARTIAL_NAME_CHARS = 40  # of the output's name, in its partial's name: short whatever the output is called
+RENAMED = "saved under another name: the source name clashes with another output or is not valid on every drive"
+
+
+def xmp_path(destination: Path) -> Path:
+    """The XMP file of an output pef cannot write into: IMG_1.HEIC → IMG_1.HEIC.xmp."""
+    return destination.with_name(f"{destination.name}.xmp")
+
+
+RetryNotice = Callable[[FileTask, int, float, str], None]  # task, retry number, delay, error
+
+
+@dataclass(frozen=True)
+class FileCopier:
+    """Everything a worker needs; shared read-only by all workers."""
+
+    source: FolderSource
+    output_root: Path
+    settings: RunSettings
+    zones: ZoneRule
+    files: OutputFiles = field(default_factory=OutputFiles)
+    sleep: Callable[[float], bool] = lambda _seconds: True  # waits out a backoff; False: stop instead
+    on_retry: RetryNotice = lambda *_: None
+    _numbers: Iterator[int] = field(default_factory=itertools.count)  # names in the work folder
+
+    @property
+    def work(self) -> Path:
+        return self.output_root / WORK_DIR
+
+    def _source_failure(self, key: str, error: OSError) -> FileFailure:
+        folder = self.source.path_of(key).parent
+        try:
+            folder_there = stat.S_ISDIR(deep_paths.stat(folder).st_mode)
+        except OSError:
+            folder_there = False
+        return source_failure(key, error, folder_there)
+
+    def read_sidecar(self, key: str) -> Metadata | SidecarProblem:
+        try:
+            with self.source.open(key) as handle:
+                return parse_sidecar(handle.read(MAX_SIDECAR_BYTES + 1))
+        except OSError as error:
+            return SidecarProblem(Reason.BAD_SIDECAR, f"cannot read it ({error.strerror or error})")
+
+    def process(self, task: FileTask) -> FileRecord:
+        """Process a file, retrying transient errors with backoff; permanent ones are recorded at once."""
+        retry = 0
+        while True:
+            record, transient = self._attempt(task, retry + 1)
+            if not transient or retry >= RETRIES:
+                return record
+            retry += 1
+            delay = backoff(retry)
+            self.on_retry(task, retry, delay, record.error or "")
+            if not self.sleep(delay):
+                return record
+
+    def copy_unchanged(self, task: FileTask, error: str) -> FileRecord:
+        """The last line of defence after a bug in pef: the file is copied as it is, and fails as internal_error."""
+        try:
+            written = self._write(task, None)
+        except FileFailure as failed:
+            return self._failed(task, failed, 1)
+        note = join_notes("copied unchanged after an error in pef", written.note)
+        return FileRecord(
+            task.key, FileStatus.FAILED, task.output, task.sidecar, Reason.INTERNAL_ERROR,
+            written.size, 1, now_iso(), error, task.match, note, None, written.mtime_ns,
+        )  # fmt: skip
+
+    def _failed(self, task: FileTask, failed: FileFailure, attempts: int) -> FileRecord:
+        return FileRecord(
+            task.key, FileStatus.FAILED, None, task.sidecar, failed.reason,
+            0, attempts, now_iso(), str(failed), task.match,
+        )  # fmt: skip
+
+    def _attempt(self, task: FileTask, attempts: int) -> tuple[FileRecord, bool]:
+        metadata: Metadata | None = None
+        status, reason, error = FileStatus.UNMATCHED, task.reason, None
+        if task.sidecar is not None:
+            parsed = self.read_sidecar(task.sidecar)
+            if isinstance(parsed, SidecarProblem):
+                reason, error = parsed.reason, f"{task.sidecar}: {parsed.detail}"
+            else:
+                metadata, status, reason = parsed, FileStatus.DONE, None
+        try:
+            written = self._write(task, metadata)
+        except FileFailure as failed:
+            return self._failed(task, failed, attempts), failed.transient
+        if written.failure is not None:
+            status, reason, error = FileStatus.FAILED, written.failure.reason, str(written.failure)
+        record = FileRecord(
+            task.key,
+            status,
+            task.output,
+            task.sidecar,
+            reason,
+            written.size,
+            attempts,
+            now_iso(),
+            error,
+            task.match,
+            written.note,
+            written.date_source,
+            written.mtime_ns,
+        )
+        return record, False
+
+    def _write(self, task: FileTask, metadata: Metadata | None) -> Written:
+        try:
+            source = self.source.open(task.key)
+        except OSError as error:
+            raise self._source_failure(task.key, error) from error
+        with source:
+            src_fd = source.fileno()
+            stat_ = os.fstat(src_fd)
+            media_format, plan, result, failure = self._plan(task, src_fd, stat_.st_size, metadata)
+            destination = self.output_root / task.output
+            partial = self.work / f"{next(self._numbers)}-{destination.name[:PARTIAL_NAME_CHARS]}.partial"
+            xmp = xmp_path(destination) if result.xmp_file is not None else None
+            xmp_partial = partial.with_name(f"{partial.stem}.xmp.partial")
+            notes = [result.note, RENAMED if task.output != task.key else ""]
+            try:
+                if not self.output_root.is_dir():  # never recreate it: an unplugged drive's mount point
+                    raise OSError(errno.ENOENT, "the output folder is no longer there", str(self.output_root))
+                self.files.make_folder(destination.parent)
+                size = self._write_file(src_fd, partial, result.pieces)
+                if xmp is not None:
+                    self._write_file(src_fd, xmp_partial, [result.xmp_file or b""])
+                if plan is not None:
+                    problems = handler_for(media_format).check(partial, plan, result, xmp and xmp_partial)
+                    if problems:
+                        size, failure = self._unchanged(task, src_fd, stat_.st_size, partial, xmp_partial, problems)
+                        xmp = None
+                taken = metadata.taken if metadata and metadata.taken else None
+                mtime_ns, time_note = self._set_time(partial, taken, stat_.st_mtime_ns)
+                notes.append(time_note)
+                if xmp is not None:
+                    self._set_time(xmp_partial, taken, stat_.st_mtime_ns)
+                    self.files.rename(xmp_partial, xmp)
+                self.files.rename(partial, destination)
+            except SourceChanged as error:
+                self._remove_quietly(partial, xmp_partial)
+                vanished = os.fstat(src_fd).st_nlink == 0
+                reason = Reason.SOURCE_VANISHED if vanished else Reason.READ_ERROR
+                raise FileFailure(reason, f"{task.key}: {error.strerror}") from error
+            except OSError as error:
+                self._remove_quietly(partial, xmp_partial)
+                raise output_failure(task.output, error) from error
+        date_source = result.date_source if failure is None else None
+        return Written(size, join_notes(*notes), failure, date_source, mtime_ns)
+
+    def _set_time(self, path: Path, taken: int | None, source_ns: int) -> tuple[int, str]:
+        """Give a written file its time: the photo's, else the source file's. Returns what it got, and a note."""
+        wanted = taken * 1_000_000_000 if taken is not None else source_ns
+        self.files.set_time(path, wanted)
+        got = self.files.time_of(path)
+        if taken is not None and got // 1_000_000_000 != taken:
+            return got, "the output drive cannot hold this date as a file time; the file's time differs"
+        return got, ""
+
+    def _write_file(self, src_fd: int, path: Path, pieces: list[Piece]) -> int:
+        dst_fd = self.files.create(path)
+        try:
+            return self.files.write(src_fd, dst_fd, pieces)
+        finally:
+            self.files.close(dst_fd)
+
+    def _unchanged(
+        self, task: FileTask, src_fd: int, size: int, partial: Path, xmp_partial: Path, problems: list[str]
+    ) -> tuple[int, FileFailure]:
+        """The metadata did not read back as written: the file is copied as it was, and fails."""
+        self.files.remove(xmp_partial)
+        written = self._write_file(src_fd, partial, whole_file(size))
+        message = f"{task.key}: the metadata did not read back as written ({'; '.join(problems)}); copied unchanged"
+        return written, FileFailure(Reason.VERIFY_MISMATCH, message)
+
+    def _remove_quietly(self, *paths: Path) -> None:
+        """Remove half-written files; if even that fails (drive gone), the next run's start removes them."""
+        for path in paths:
+            with contextlib.suppress(OSError):  # the error that got us here is raised, not this one
+                self.files.remove(path)
+
+    def _plan(
+        self, task: FileTask, src_fd: int, size: int, metadata: Metadata | None
+    ) -> tuple[MediaFormat, MetadataPlan | None, WriteResult, FileFailure | None]:
+        """The format, the plan (None: nothing to write), the writer's result and a failure to record."""
+        unchanged = WriteResult(whole_file(size), None, None)
+        if metadata is None or not self.settings.write_exif:
+            return MediaFormat.OTHER, None, unchanged, None
+        try:
+            media_format = sniff(os.pread(src_fd, SNIFF_BYTES, 0))
+            plan = MetadataPlan.of(metadata, self.zones, (task.album,) if task.album else ())
+            if size == 0:
+                raise CorruptMedia("the file is empty")
+            if media_format is MediaFormat.OTHER and task.key.lower().endswith(EXIF_EXTENSIONS):
+                raise CorruptMedia("its content is not the image its name says")
+            if plan.is_empty:
+                return media_format, None, unchanged, None
+            return media_format, plan, handler_for(media_format).write(src_fd, size, plan), None
+        except CorruptMedia as error:
+            message = f"{task.key}: {error}; copied unchanged, without metadata"
+            return MediaFormat.OTHER, None, unchanged, FileFailure(Reason.CORRUPT_MEDIA, message)
+        except ExifTooLarge as error:
+            message = f"{task.key}: {error}; copied unchanged, without metadata"
+            return MediaFormat.OTHER, None, unchanged, FileFailure(Reason.METADATA_TOO_LARGE, message)
+        except OSError as error:
+            raise self._source_failure(task.key, error) from error
+
+
+@dataclass(frozen=True)
+class Written:
+    """What became of one output: its size, a note, a failure to record, the date's source, its file time."""
+
+    size: int
+    note: str
+    failure: FileFailure | None
+    date_source: DateSource | None
+    mtime_ns: int

@@ -1,0 +1,302 @@
+"""The run: survey → load or start the state → process files on a worker pool → record → report."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import shutil
+import threading
+import time
+import traceback
+from collections import Counter, deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from pathlib import Path
+
+from pef.metadata.timezone import ZoneRule, resolve_zone
+from pef.model.events import (
+    ControlChanged,
+    EventSink,
+    FileFinished,
+    FileRetrying,
+    Level,
+    Message,
+    RunFinished,
+    RunStarted,
+    RunSummary,
+    ScanFinished,
+    SpaceShortage,
+)
+from pef.model.outcomes import ENVIRONMENT_FAILURES, FileStatus, Reason
+from pef.model.records import FileRecord, FileTask, now_iso
+from pef.present.words import human_bytes
+from pef.run.autopause import STREAK_LIMIT, explain_streak
+from pef.run.control import ControlState, RunControl
+from pef.run.copy_file import FileCopier
+from pef.run.job import Confirm, Job, RunDeclined, RunRefused
+from pef.run.output_files import OutputFiles
+from pef.run.report import media_row, other_rows, write_report
+from pef.run.resume import needs_work, open_state
+from pef.run.runlog import RunLog
+from pef.run.summary import summarize
+from pef.state.layout import REPORT_NAME, WORK_DIR
+from pef.state.outputs import OutputChoiceError, OutputLock, OutputLocked, check_output_folder
+from pef.state.reserve import SpaceReserve
+from pef.state.store import RunState, RunStatus, StateStore
+from pef.takeout.source import FolderSource
+from pef.takeout.survey import Survey, survey_takeout
+
+
+class Engine:
+    def __init__(
+        self,
+        job: Job,
+        sink: EventSink,
+        control: RunControl | None = None,
+        *,
+        files: OutputFiles | None = None,
+        sleep: Callable[[float], bool] | None = None,
+        confirm: Confirm = lambda _question: True,
+        stop_on_auto_pause: bool = False,
+    ) -> None:
+        self.job = job
+        self.control = control or RunControl()
+        self.files = files or OutputFiles()
+        self.sleep = sleep or self.control.sleep  # tests inject a clock here: backoff without sleeping
+        self.confirm = confirm
+        self.stop_on_auto_pause = stop_on_auto_pause  # the CLI exits on an auto-pause; the window waits
+        self._sinks: list[EventSink] = [sink]
+        self._pause_reason = ""
+        self._reserve: SpaceReserve | None = None
+        self._tally: Counter = Counter()
+        # workers report retries while the engine reports the rest; a sink may pause the run from inside an event
+        self._emit_lock = threading.RLock()
+        self.control.subscribe(lambda state, reason: self._emit(ControlChanged(state.value, reason)))
+
+    def _emit(self, event) -> None:
+        with self._emit_lock:
+            for sink in self._sinks:
+                sink(event)
+
+    def survey(self) -> Survey:
+        survey = survey_takeout(FolderSource(self.job.source), self.job.settings)
+        self._emit(ScanFinished(len(survey.tasks), len(survey.scan.sidecars), survey.total_bytes))
+        return survey
+
+    def run(self) -> RunSummary:
+        """The whole run. An unexpected error ends it in the failed state (and is raised to the caller)."""
+        try:
+            return self._run()
+        except (RunDeclined, RunRefused, OutputLocked, OutputChoiceError):
+            raise  # the run never began: nothing failed
+        except Exception as error:
+            if self.control.state is ControlState.RUNNING:
+                self.control.fail(f"{error.__class__.__name__}: {error}")
+            raise
+
+    def _run(self) -> RunSummary:
+        job = self.job
+        zones = resolve_zone(job.settings.timezone)
+        check_output_folder(job.source, job.output)  # whichever face asked: never among the user's own files
+        survey = self.survey()
+        created = not job.output.exists()
+        job.output.mkdir(parents=True, exist_ok=True)
+        try:
+            with OutputLock(job.output):
+                return self._run_locked(survey, zones)
+        except RunDeclined:
+            if created:
+                shutil.rmtree(job.output, ignore_errors=True)
+            raise
+
+    def _run_locked(self, survey: Survey, zones: ZoneRule) -> RunSummary:
+        job = self.job
+        store = StateStore(job.output)
+        log = RunLog(job.output)
+        self._sinks.append(log)
+        try:
+            for key, trace in survey.problems:
+                self._emit(Message(Level.ERROR, f"{key}: an error in pef while reading it; it is left out", trace))
+            copier = FileCopier(
+                survey.source,
+                job.output,
+                job.settings,
+                zones,
+                self.files,
+                self.sleep,
+                lambda task, retry, delay, error: self._emit(FileRetrying(task.key, retry, delay, error)),
+            )
+            state = open_state(job, store, survey, copier, self._emit)
+            todo = [task for task in survey.tasks if needs_work(job, task, state.files.get(task.key))]
+            if not todo and state.status == RunStatus.COMPLETED:
+                self._emit(Message(Level.INFO, "Nothing to do: every file of this run is already finished."))
+            self._check_space(todo)
+            for task in todo:
+                state.files.pop(task.key, None)
+            store.begin(state)
+            self._reserve = SpaceReserve(job.output, len(survey.tasks))
+            if not self._reserve.hold():
+                self._emit(Message(Level.WARNING, "The output drive is almost full: progress may not be saved."))
+            done_bytes = sum(r.size for r in state.files.values())
+            self._tally = Counter(record.status.value for record in state.files.values())
+            self._emit(RunStarted(job.output, len(survey.tasks), len(state.files), survey.total_bytes, done_bytes))
+            started = time.monotonic()
+            status = self._execute(todo, copier, store, len(survey.tasks), done_bytes)
+            self._save(store, status, self._reserve.path)  # written into the reserve's room: a full disk cannot refuse
+            self.control.finish(status == RunStatus.COMPLETED)
+            if status == RunStatus.COMPLETED:
+                with contextlib.suppress(OSError):  # empty now: a finished library keeps no pef work folder
+                    (job.output / WORK_DIR).rmdir()
+            elapsed = time.monotonic() - started
+            share = 100 * store.seconds_spent / max(elapsed, 1e-9)
+            log(
+                Message(
+                    Level.INFO,
+                    f"saving progress took {store.seconds_spent:.2f} s of {elapsed:.2f} s "
+                    f"({share:.1f}%), {store.snapshots} snapshot(s)",
+                )
+            )
+            summary = summarize(state, survey, job.output, status, self._pause_reason)
+            self._write_report(survey, state)
+            self._emit(RunFinished(summary))
+            return summary
+        finally:
+            if self._reserve is not None:
+                self._reserve.release()
+            store.close()
+            self._sinks.remove(log)
+            log.close()
+            if log.failure is not None:
+                self._emit(Message(Level.WARNING, f"pef.log is incomplete: {log.failure.strerror or log.failure}."))
+
+    def _record(self, store: StateStore, record: FileRecord) -> None:
+        previous = store.state.files.get(record.key)
+        if previous is not None:  # a retried file replaces its earlier outcome
+            self._tally[previous.status.value] -= 1
+        self._tally[record.status.value] += 1
+        try:
+            store.record(record)
+        except OSError as error:  # the journal hit a full disk: the record is in memory, save it whole
+            try:
+                store.snapshot(RunStatus.RUNNING, room=self._reserve.path)
+            except OSError:
+                self._emit(Message(Level.ERROR, f"Progress cannot be saved ({error.strerror or error}); stopping."))
+                self.control.stop()
+            self._reserve.hold()  # the old snapshot's room, freed by the new one: kept for the save at the pause
+
+    def _save(self, store: StateStore, status: str, room: Path | None = None) -> None:
+        """Snapshot the state; when even that fails (a full disk), the journal still holds every finished file."""
+        try:
+            store.snapshot(status, room)
+        except OSError as error:
+            self._emit(
+                Message(
+                    Level.ERROR,
+                    f"Could not save {store.path.name} ({error.strerror or error}); the "
+                    f"journal beside it holds the progress, so the next run resumes.",
+                )
+            )
+
+    def _check_space(self, todo: list[FileTask]) -> None:
+        needed = sum(task.size for task in todo)
+        try:
+            free = self.files.free_space(self.job.output)
+        except OSError:
+            return
+        if needed <= free:
+            return
+        self._emit(SpaceShortage(needed, free))
+        question = (
+            f"The output drive has {human_bytes(free)} free, but about {human_bytes(needed)} are still "
+            "to be copied. Start anyway? (pef pauses by itself when the disk is full.)"
+        )
+        if not self.confirm(question):
+            raise RunDeclined(question.split(" Start anyway?", maxsplit=1)[0])
+
+    def _process(self, copier: FileCopier, task: FileTask) -> FileRecord:
+        try:
+            return copier.process(task)
+        except Exception as error:  # a bug must cost no file and not the run, and must be seen
+            trace = traceback.format_exc()
+            text = f"{task.key}: an error in pef ({error.__class__.__name__}); copied unchanged, see pef.log"
+            self._emit(Message(Level.ERROR, text, trace))
+        try:
+            return copier.copy_unchanged(task, text)
+        except Exception as again:
+            self._emit(Message(Level.ERROR, f"{task.key}: could not even be copied unchanged", traceback.format_exc()))
+            return FileRecord(
+                task.key, FileStatus.FAILED, None, task.sidecar, Reason.INTERNAL_ERROR, 0, 1, now_iso(),
+                f"{text} ({again.__class__.__name__})", task.match,
+            )  # fmt: skip
+
+    def _execute(self, todo: list[FileTask], copier: FileCopier, store: StateStore, total: int, bytes_done: int) -> str:
+        """Process the files; returns the run's status: completed, stopped, or paused (by itself)."""
+        control, limit = self.control, 2 * self.job.workers
+        queue = deque(todo)
+        pending: dict[Future[FileRecord], FileTask] = {}
+        streak: list[tuple[FileTask, FileRecord]] = []
+        order: dict[Future[FileRecord], int] = {}
+        handed_out = itertools.count()
+        self._pause_reason = ""
+        with ThreadPoolExecutor(max_workers=self.job.workers, thread_name_prefix="pef-worker") as pool:
+            while True:
+                if self._pause_reason and control.state is ControlState.RUNNING:  # resumed after pef paused
+                    self._reserve.hold()
+                    queue.extendleft(reversed([task for task, _ in streak]))  # retry that streak first
+                    streak.clear()
+                    self._pause_reason = ""
+                while queue and control.state is ControlState.RUNNING and len(pending) < limit:
+                    task = queue.popleft()
+                    future = pool.submit(self._process, copier, task)
+                    pending[future] = task
+                    order[future] = next(handed_out)
+                if not pending:
+                    if control.stopping or not queue:
+                        break
+                    room = self._reserve.path if self._pause_reason else None  # the disk may be full
+                    self._save(store, RunStatus.PAUSED, room)  # paused: nothing in hand, everything saved
+                    if self._pause_reason and self.stop_on_auto_pause:
+                        control.stop()
+                        continue
+                    control.wait_while_paused()
+                    continue
+                done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=order.__getitem__):  # record in the order handed out
+                    task, record = pending.pop(future), future.result()
+                    del order[future]
+                    self._record(store, record)
+                    bytes_done += record.size
+                    tally = Counter(self._tally)
+                    self._emit(FileFinished(record, len(store.state.files), total, bytes_done, tally))
+                    if record.status is FileStatus.FAILED and record.reason in ENVIRONMENT_FAILURES:
+                        streak.append((task, record))
+                        if len(streak) >= STREAK_LIMIT and control.state is ControlState.RUNNING:
+                            self._auto_pause(streak, queue, store)
+                    elif not self._pause_reason:
+                        streak.clear()
+                store.checkpoint_if_due()
+        if not queue:
+            return RunStatus.COMPLETED
+        return RunStatus.PAUSED if self._pause_reason else RunStatus.STOPPED
+
+    def _auto_pause(self, streak: list[tuple[FileTask, FileRecord]], queue: deque[FileTask], store: StateStore) -> None:
+        left = sum(task.size for task in queue) + sum(task.size for task, _ in streak)
+        try:
+            free = self.files.free_space(self.job.output)
+        except OSError:
+            free = None
+        records = [record for _, record in streak]
+        self._pause_reason = explain_streak(records, self.job.source, self.job.output, left, free)
+        self.control.pause(self._pause_reason)
+
+    def _write_report(self, survey: Survey, state: RunState) -> None:
+        rows = [media_row(task, state.files.get(task.key)) for task in survey.tasks]
+        try:
+            write_report(self.job.output / REPORT_NAME, [*rows, *other_rows(survey)])
+        except OSError as error:
+            self._emit(
+                Message(
+                    Level.ERROR,
+                    f"Could not write {REPORT_NAME} ({error.strerror or error}); the next run writes it again.",
+                )
+            )

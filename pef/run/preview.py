@@ -1,0 +1,92 @@
+"""What the window shows before a run: what the Takeout holds, what a run would do, an unfinished run."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from pef.model.events import RunSummary
+from pef.model.outcomes import FileStatus, Reason
+from pef.model.photo import Metadata
+from pef.model.records import FileRecord, RunSettings
+from pef.run.summary import summarize
+from pef.state.outputs import default_output, unfinished_run
+from pef.state.store import RunState, StateError, StateStore
+from pef.takeout.sidecar import parse_sidecar
+from pef.takeout.source import FolderSource
+from pef.takeout.survey import Survey, read_small, survey_takeout
+
+
+@dataclass(frozen=True)
+class UnfinishedRun:
+    folder: Path
+    started: str
+    finished: int
+    total: int
+    settings: RunSettings  # what it writes: continuing it needs the same
+
+
+@dataclass(frozen=True)
+class Preview:
+    source: Path
+    media: int
+    sidecars: int
+    total_bytes: int
+    forecast: RunSummary  # what a run would record, file by file
+    new_output: Path
+    free_bytes: int | None  # on the drive that would hold the new output
+    unfinished: UnfinishedRun | None
+
+    @property
+    def found_line(self) -> str:
+        return f"Takeout with {self.media:,} media files and {self.sidecars:,} sidecars"
+
+
+def forecast(survey: Survey) -> RunState:
+    """What a run would record for every file, reading each sidecar but writing nothing."""
+    source = survey.source
+    state = RunState(source_path=str(source.root), settings=RunSettings(), total=len(survey.tasks))
+    for task in survey.tasks:
+        status, reason = FileStatus.UNMATCHED, task.reason
+        if task.sidecar is not None:
+            data = read_small(source, task.sidecar)
+            parsed = parse_sidecar(data) if data is not None else None
+            if isinstance(parsed, Metadata):
+                status, reason = FileStatus.DONE, None
+            else:
+                reason = Reason.BAD_SIDECAR
+        state.files[task.key] = FileRecord(task.key, status, task.output, task.sidecar, reason, match=task.match)
+    return state
+
+
+def find_unfinished(source: Path) -> UnfinishedRun | None:
+    folder = unfinished_run(source)
+    if folder is None:
+        return None
+    try:
+        state = StateStore(folder).peek()
+    except (StateError, OSError, ValueError):
+        return None
+    return UnfinishedRun(folder, state.started, len(state.files), state.total, state.settings)
+
+
+def make_preview(source: Path, settings: RunSettings) -> Preview:
+    folder = FolderSource(source)
+    survey = survey_takeout(folder, settings)
+    summary = summarize(forecast(survey), survey, None, "completed")
+    new_output = default_output(source)
+    try:
+        free = shutil.disk_usage(new_output.parent).free
+    except OSError:
+        free = None
+    return Preview(
+        source,
+        len(survey.tasks),
+        len(survey.scan.sidecars),
+        survey.total_bytes,
+        summary,
+        new_output,
+        free,
+        find_unfinished(source),
+    )

@@ -1,0 +1,95 @@
+"""One run request, resolved once, by the same rules whichever face asked (command line or window).
+
+The resolver decides the output folder, refuses what must be refused (an output inside the Takeout
+or around it, a folder holding the person's own files, a run of another source or with other
+settings, a folder another run holds), lets a continued run keep its own time zone, and measures
+the free space on the folder actually chosen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from pef.metadata.timezone import AUTO, UnknownZone, resolve_zone
+from pef.model.records import RunSettings
+from pef.run.job import Job
+from pef.run.resume import conflict_message, state_conflict
+from pef.state.layout import STATE_NAME
+from pef.state.outputs import OutputChoiceError, choose_output, in_use_message, lock_holder
+from pef.state.store import RunState, StateError, StateStore
+
+DEFAULT_WORKERS = min(8, 2 * (os.cpu_count() or 2))
+
+
+class RequestRefused(ValueError):
+    """The run cannot begin as asked; the message says why, in words for people."""
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    source: Path
+    output: Path | None = None  # None: a new SRC_pefProcessed folder (or, with resume, the latest run)
+    resume: bool = False
+    force: bool = False  # a new folder ignoring progress; with a folder named: redo every file there
+    timezone: str | None = None  # None: auto, or the zone of the run being continued
+    write_exif: bool = True
+    suffixes: tuple[str, ...] = ()
+    workers: int = DEFAULT_WORKERS
+    retry_failed: bool = False  # also redo failures a retry cannot usually fix (the window's Retry failed)
+
+
+@dataclass(frozen=True)
+class ResolvedRun:
+    job: Job
+    note: str  # what to tell the person about the folder chosen ("" when nothing)
+    free_bytes: int | None  # on the drive that holds the folder chosen
+
+
+def _saved_state(folder: Path) -> RunState | None:
+    if not (folder / STATE_NAME).exists():
+        return None
+    with contextlib.suppress(StateError, OSError, ValueError):
+        return StateStore(folder).peek()
+    return None
+
+
+def free_space(folder: Path) -> int | None:
+    """Free bytes on the drive of `folder`, or of its nearest existing parent when it is still to be made."""
+    for candidate in (folder, *folder.parents):
+        with contextlib.suppress(OSError):
+            if candidate.is_dir():
+                return shutil.disk_usage(candidate).free
+    return None
+
+
+def resolve_run(request: RunRequest) -> ResolvedRun:
+    source = request.source.expanduser().resolve()
+    if not source.is_dir():
+        raise RequestRefused(f"{request.source} is not a folder")
+    if not os.access(source, os.R_OK | os.X_OK):
+        raise RequestRefused(f"cannot read the Takeout folder {source} (permission denied)")
+    if request.workers < 1:
+        raise RequestRefused("--workers must be at least 1")
+    try:
+        choice = choose_output(source, request.output, request.resume, request.force)
+    except OutputChoiceError as error:
+        raise RequestRefused(str(error)) from None
+    saved = None if choice.redo_all else _saved_state(choice.folder)
+    zone = request.timezone or (saved.settings.timezone if saved else AUTO)  # a continued run keeps its own zone
+    try:
+        resolve_zone(zone)
+    except UnknownZone as error:
+        raise RequestRefused(str(error)) from None
+    settings = RunSettings(request.suffixes, request.write_exif, zone)
+    conflict = state_conflict(saved, source, settings) if saved is not None else None
+    if conflict:
+        raise RequestRefused(conflict_message(choice.folder, conflict))
+    holder = lock_holder(choice.folder)
+    if holder is not None:
+        raise RequestRefused(in_use_message(choice.folder, holder))
+    job = Job(source, choice.folder, settings, request.workers, choice.redo_all, request.retry_failed)
+    return ResolvedRun(job, choice.note, free_space(choice.folder))

@@ -1,0 +1,44 @@
+"""A run's counts, from its state and its survey."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from pef.model.events import RunSummary
+from pef.model.outcomes import FileStatus
+from pef.state.layout import REPORT_NAME
+from pef.state.store import RunState
+from pef.takeout.survey import Survey
+
+
+def summarize(state: RunState, survey: Survey, output: Path | None, status: str, reason: str = "") -> RunSummary:
+    unmatched: Counter = Counter()
+    failed: Counter = Counter()
+    dates: Counter = Counter()
+    failures = []
+    done = 0
+    for record in state.files.values():
+        if record.date_source is not None:
+            dates[record.date_source.value] += 1
+        if record.status is FileStatus.DONE:
+            done += 1
+        elif record.status is FileStatus.UNMATCHED:
+            unmatched[record.reason.value if record.reason else "unknown"] += 1
+        else:
+            failed[record.reason.value if record.reason else "unknown"] += 1
+            failures.append(record)
+    return RunSummary(
+        output=output,
+        total=len(survey.tasks),
+        done=done,
+        unmatched=unmatched,
+        failed=failed,
+        dates=dates,
+        orphans=survey.orphan_counts(),
+        skipped=survey.skipped_counts(),
+        status=status,
+        reason=reason,
+        report=output / REPORT_NAME if output else None,
+        failures=tuple(sorted(failures, key=lambda r: r.key)),
+    )

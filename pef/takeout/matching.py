@@ -1,0 +1,243 @@
+"""Pair media files with their sidecars, folder by folder, by index (never a folder scan per file).
+
+1. Own sidecars: every media file proposes to the sidecars its name can come from, best rank
+   first; a sidecar keeps the best proposer (stable assignment). The sidecar's `title` breaks ties;
+   a tie it cannot break is reported as ambiguous, never guessed.
+2. Edited copies take their original's sidecar (shared).
+3. Videos of live and motion photos take their still's sidecar (shared).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from pef.model.outcomes import MatchKind, Reason
+from pef.takeout.naming import (
+    EDIT_SUFFIXES,
+    MEDIA_EXTENSIONS,
+    MediaKind,
+    TitleKey,
+    companion_stems,
+    media_kind,
+    media_readings,
+    nfc,
+    predicted_media_name,
+    reading_keys,
+    sidecar_keys,
+    split_extension,
+)
+
+TitleLookup = Callable[[str], str | None]
+_ALL_EXTENSIONS = tuple(sorted(MEDIA_EXTENSIONS))
+
+
+@dataclass(frozen=True)
+class MediaMatch:
+    media: str
+    sidecar: str | None
+    kind: MatchKind | None
+    reason: Reason | None = None
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    media: tuple[MediaMatch, ...]
+    orphans: tuple[str, ...]  # sidecars no media file uses
+
+    def by_media(self) -> dict[str, MediaMatch]:
+        return {match.media: match for match in self.media}
+
+
+def _folder(key: str) -> str:
+    return key.rpartition("/")[0]
+
+
+def _name(key: str) -> str:
+    return key.rpartition("/")[2]
+
+
+class SidecarIndex:
+    """The sidecars of one folder, by every title key their names can stand for."""
+
+    def __init__(self, sidecars: Iterable[str]) -> None:
+        self._by_key: dict[TitleKey, list[str]] = defaultdict(list)
+        for sidecar in sorted(sidecars):
+            for key in sidecar_keys(_name(sidecar)):
+                self._by_key[key].append(sidecar)
+
+    def candidates(self, keys: dict[TitleKey, int], rank_base: int = 0) -> dict[str, int]:
+        """Sidecars reachable from ranked keys, each with its best rank."""
+        found: dict[str, int] = {}
+        for key, rank in keys.items():
+            for sidecar in self._by_key.get(key, ()):
+                total = rank_base + rank
+                if total < found.get(sidecar, total + 1):
+                    found[sidecar] = total
+        return found
+
+
+def _title_score(media: str, sidecar: str, dup_of: dict[str, int], title_of: TitleLookup) -> int:
+    """0: the sidecar's title names this file exactly; 1: but for case; 2: no word from the title."""
+    title = title_of(sidecar)
+    if not title:
+        return 2
+    name = _name(media)
+    predicted = predicted_media_name(title, dup_of.get(sidecar, 0))
+    if predicted == name:
+        return 0
+    return 1 if predicted.casefold() == name.casefold() else 2
+
+
+class _FolderMatcher:
+    def __init__(self, media: list[str], sidecars: list[str], suffixes: tuple[str, ...], title_of: TitleLookup):
+        self.media = sorted(media)
+        self.sidecars = sorted(sidecars)
+        self.suffixes = suffixes
+        self.title_of = title_of
+        self.index = SidecarIndex(self.sidecars)
+        self.readings = {m: media_readings(_name(m), suffixes) for m in self.media}
+        self.dup_of = {
+            sidecar: min((key.dup for key in sidecar_keys(_name(sidecar))), default=0) for sidecar in self.sidecars
+        }
+        self.raw = {m: self._raw_candidates(m) for m in self.media}
+        self.reach = Counter(sidecar for found in self.raw.values() for sidecar in found)
+        self.assigned: dict[str, tuple[str, MatchKind]] = {}
+        self.ambiguous: set[str] = set()
+
+    def run(self) -> tuple[list[MediaMatch], list[str]]:
+        self._assign_own()
+        self._share_with_edits()
+        self._share_with_companions()
+        used = {sidecar for sidecar, _ in self.assigned.values()}
+        matches = []
+        for media in self.media:
+            if media in self.assigned:
+                sidecar, kind = self.assigned[media]
+                matches.append(MediaMatch(media, sidecar, kind))
+            else:
+                reason = Reason.AMBIGUOUS if media in self.ambiguous else Reason.NO_SIDECAR
+                matches.append(MediaMatch(media, None, None, reason))
+        return matches, [sidecar for sidecar in self.sidecars if sidecar not in used]
+
+    def _raw_candidates(self, media: str) -> dict[str, int]:
+        found: dict[str, int] = {}
+        own = [r for r in self.readings[media] if not r.edited]
+        for order, reading in enumerate(own):
+            for sidecar, rank in self.index.candidates(reading_keys(reading), rank_base=order * 3).items():
+                found[sidecar] = min(rank, found.get(sidecar, rank))
+        return found
+
+    def _own_candidates(self, media: str) -> list[tuple[tuple[int, int, str], str]]:
+        raw = self.raw[media]
+        # the title is read only where two files or two sidecars compete
+        scored = [
+            (
+                (
+                    rank,
+                    _title_score(media, sidecar, self.dup_of, self.title_of)
+                    if len(raw) > 1 or self.reach[sidecar] > 1
+                    else 0,
+                    sidecar,
+                ),
+                sidecar,
+            )
+            for sidecar, rank in raw.items()
+        ]
+        return sorted(scored)
+
+    def _assign_own(self) -> None:
+        choices = {m: self._own_candidates(m) for m in self.media}
+        next_choice = dict.fromkeys(self.media, 0)
+        holder: dict[str, tuple[tuple[int, int], str]] = {}
+        tied: dict[str, set[str]] = defaultdict(set)
+        free = deque(m for m in self.media if choices[m])
+        while free:
+            media = free.popleft()
+            if next_choice[media] >= len(choices[media]):
+                continue
+            (rank, score, _), sidecar = choices[media][next_choice[media]]
+            next_choice[media] += 1
+            current = holder.get(sidecar)
+            if current is None or (rank, score) < current[0]:
+                holder[sidecar] = ((rank, score), media)
+                if current is not None:
+                    free.append(current[1])
+            else:
+                if (rank, score) == current[0]:
+                    tied[sidecar].update({media, current[1]})
+                free.append(media)
+        winners = {media: sidecar for sidecar, (_, media) in holder.items()}
+        for sidecar, contenders in tied.items():
+            score, media = holder[sidecar]
+            losers = {m for m in contenders if m not in winners and m != media}
+            if losers and all(self._best_score(m, sidecar) == score for m in losers):
+                self.ambiguous.update(losers | {media})
+                winners.pop(media, None)
+        for media, sidecar in winners.items():
+            self.assigned[media] = (sidecar, MatchKind.OWN)
+
+    def _best_score(self, media: str, sidecar: str) -> tuple[int, int] | None:
+        for (rank, score, _), candidate in self._own_candidates(media):
+            if candidate == sidecar:
+                return rank, score
+        return None
+
+    def _share_with_edits(self) -> None:
+        for media in self.media:
+            if media in self.assigned or media in self.ambiguous:
+                continue
+            best: tuple[int, int, str] | None = None
+            for reading in self.readings[media]:
+                if not reading.edited:
+                    continue
+                for sidecar, rank in self.index.candidates(reading_keys(reading, _ALL_EXTENSIONS)).items():
+                    unclaimed = int(all(s != sidecar for s, _ in self.assigned.values()))
+                    candidate = (rank, unclaimed, sidecar)
+                    best = candidate if best is None or candidate < best else best
+            if best is not None:
+                self.assigned[media] = (best[2], MatchKind.EDITED)
+
+    def _share_with_companions(self) -> None:
+        stills: dict[str, str] = {}
+        for media, (sidecar, _) in sorted(self.assigned.items()):
+            if media_kind(_name(media)) is MediaKind.IMAGE:
+                stem = split_extension(_name(media))[0]
+                stills.setdefault(stem, sidecar)
+                stills.setdefault(stem.casefold(), sidecar)
+        for media in self.media:
+            if media in self.assigned or media in self.ambiguous:
+                continue
+            if media_kind(_name(media)) is MediaKind.IMAGE:
+                continue
+            for stem in companion_stems(_name(media)):
+                sidecar = stills.get(stem) or stills.get(stem.casefold())
+                if sidecar:
+                    self.assigned[media] = (sidecar, MatchKind.COMPANION)
+                    break
+
+
+def match_sidecars(
+    media: Iterable[str],
+    sidecars: Iterable[str],
+    title_of: TitleLookup = lambda _sidecar: None,
+    extra_suffixes: Iterable[str] = (),
+) -> MatchResult:
+    """Pair media keys with sidecar keys (`/`-separated paths inside the export)."""
+    suffixes = tuple(dict.fromkeys((*(nfc(s) for s in extra_suffixes if s), *EDIT_SUFFIXES)))
+    media_by_folder: dict[str, list[str]] = defaultdict(list)
+    sidecars_by_folder: dict[str, list[str]] = defaultdict(list)
+    for key in media:
+        media_by_folder[_folder(key)].append(key)
+    for key in sidecars:
+        sidecars_by_folder[_folder(key)].append(key)
+    matches: list[MediaMatch] = []
+    orphans: list[str] = []
+    for folder in sorted(media_by_folder.keys() | sidecars_by_folder.keys()):
+        folder_matches, folder_orphans = _FolderMatcher(
+            media_by_folder[folder], sidecars_by_folder[folder], suffixes, title_of
+        ).run()
+        matches.extend(folder_matches)
+        orphans.extend(folder_orphans)
+    return MatchResult(tuple(matches), tuple(orphans))

@@ -1,0 +1,300 @@
+"""Google Takeout's naming rules as pure functions (see docs/takeout-format.md).
+
+Both sides of a pair are reduced to *keys*: a sidecar name yields the keys of the titles it can
+stand for, a media name the keys of the titles that can have produced it. A pair is a shared key.
+Keys compare NFC text; only the extension part is case-folded (Google keeps the title's case there).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+SUPPLEMENTAL = ".supplemental-metadata"
+SIDECAR_HEAD_UNITS = 46
+MEDIA_STEM_UNITS = 47
+
+IMAGE_EXTENSIONS = frozenset(
+    ".jpg .jpeg .jpe .jfif .png .gif .webp .heic .heif .avif .bmp .tif .tiff .ico "
+    ".dng .cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .orf .rw2 .raf .srw .pef .raw .rwl .3fr .erf .kdc".split()
+)
+VIDEO_EXTENSIONS = frozenset(
+    ".mp4 .m4v .mov .qt .3gp .3g2 .avi .mkv .wmv .mpg .mpeg .mts .m2ts .webm .flv .asf .mp".split()
+)
+MEDIA_EXTENSIONS = IMAGE_EXTENSIONS | VIDEO_EXTENSIONS
+
+# Spellings of one format that Google may swap between a title, its sidecar and its file.
+_EXTENSION_FAMILIES = (
+    frozenset({".jpg", ".jpeg", ".jpe", ".jfif"}),
+    frozenset({".tif", ".tiff"}),
+    frozenset({".heic", ".heif"}),
+)
+
+EDIT_SUFFIXES: tuple[str, ...] = (
+    "-edited",
+    "-bearbeitet",
+    "-modifié",
+    "-modificato",
+    "-bewerkt",
+    "-edytowane",
+    "-編集済み",
+    "-ha editado",
+    "-editado",
+    "-editat",
+    "-muokattu",
+    "-düzenlendi",
+    "-已修改",
+    "-已編輯",
+    "-编辑",
+    "-измененный",
+    "-redigeret",
+    "-redigert",
+    "-redigerad",
+    "-upraveno",
+    "-upravené",
+    "-szerkesztett",
+    "-편집됨",
+    "-modificată",
+    "-diedit",
+    "-đã chỉnh sửa",
+    "-แก้ไข",
+    "-επεξεργασμένο",
+    "-відредаговано",
+)
+
+# Album description files and other JSON in a Takeout that never describe one photo.
+NON_SIDECAR_JSON = frozenset(
+    name.casefold()
+    for name in (
+        "metadata.json",
+        "métadonnées.json",
+        "metadaten.json",
+        "metadati.json",
+        "metadatos.json",
+        "metadados.json",
+        "metadane.json",
+        "metadata's.json",
+        "metagegevens.json",
+        "метаданные.json",
+        "метадані.json",
+        "メタデータ.json",
+        "元数据.json",
+        "中繼資料.json",
+        "메타데이터.json",
+        "metadatok.json",
+        "metadatové údaje.json",
+        "meta veriler.json",
+        "print-subscriptions.json",
+        "shared_album_comments.json",
+        "user-generated-memory-titles.json",
+    )
+)
+
+_DUP = re.compile(r"\((\d{1,6})\)$")
+_TILDE_COPY = re.compile(r"~\d+$")
+
+
+class MediaKind(Enum):
+    """What a file's extension says it is."""
+
+    IMAGE = "image"
+    VIDEO = "video"
+    UNKNOWN = "unknown"
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def utf16_len(text: str) -> int:
+    """Length as Google counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def cut_utf16(text: str, units: int) -> str:
+    """The longest prefix of at most `units` UTF-16 units; a pair split by the cut is dropped."""
+    if len(text) <= units // 2:
+        return text
+    count = 0
+    for index, char in enumerate(text):
+        count += 2 if ord(char) > 0xFFFF else 1
+        if count > units:
+            return text[:index]
+    return text
+
+
+def split_extension(name: str) -> tuple[str, str]:
+    """(stem, extension) where the extension is kept only if it is a known media extension."""
+    dot = name.rfind(".")
+    if dot > 0 and name[dot:].lower() in MEDIA_EXTENSIONS:
+        return name[:dot], name[dot:]
+    return name, ""
+
+
+def media_kind(name: str) -> MediaKind:
+    ext = split_extension(name)[1].lower()
+    if ext in IMAGE_EXTENSIONS:
+        return MediaKind.IMAGE
+    if ext in VIDEO_EXTENSIONS:
+        return MediaKind.VIDEO
+    return MediaKind.UNKNOWN
+
+
+def extension_variants(ext: str) -> tuple[str, ...]:
+    """The extension and the other spellings Google may have used for it."""
+    lowered = ext.lower()
+    for family in _EXTENSION_FAMILIES:
+        if lowered in family:
+            return (ext, *sorted(family - {lowered}))
+    return (ext,)
+
+
+def fold_key(text: str) -> str:
+    """Key form of a (possibly cut) title: NFC, with the part after the last dot lower-cased."""
+    text = nfc(text)
+    dot = text.rfind(".")
+    if dot < 0:
+        return text
+    return text[:dot] + text[dot:].lower()
+
+
+def is_sidecar_name(name: str) -> bool:
+    """A .json file that may describe one photo (not an album file or other export JSON)."""
+    return name.lower().endswith(".json") and nfc(name).casefold() not in NON_SIDECAR_JSON
+
+
+@dataclass(frozen=True)
+class TitleKey:
+    """What a sidecar or media name says about the photo's title.
+
+    `complete` keys hold the title as its media file would be named (stem cut to 47 units,
+    extension folded); cut keys hold the title's first 46 units. `dup` is Google's `(n)`, 0 if none.
+    """
+
+    text: str
+    complete: bool
+    dup: int
+
+
+def _complete_title_key(title: str, dup: int) -> TitleKey:
+    stem, ext = split_extension(title)
+    return TitleKey(fold_key(cut_utf16(stem, MEDIA_STEM_UNITS) + ext), True, dup)
+
+
+def sidecar_keys(name: str) -> frozenset[TitleKey]:
+    """Every title key a sidecar file name can stand for (old, new, cut and untruncated styles)."""
+    name = nfc(name)
+    if not name.lower().endswith(".json"):
+        return frozenset()
+    core = name[: -len(".json")]
+    readings = [(core, 0)]
+    dup = _DUP.search(core)
+    if dup:
+        readings.append((core[: dup.start()], int(dup.group(1))))
+    keys: set[TitleKey] = set()
+    for body, number in readings:
+        if not body:
+            continue
+        lowered = body.lower()
+        if lowered.endswith(SUPPLEMENTAL) and len(body) > len(SUPPLEMENTAL):
+            keys.add(_complete_title_key(body[: -len(SUPPLEMENTAL)], number))
+            continue
+        keys.add(_complete_title_key(body, number))
+        if utf16_len(body) >= SIDECAR_HEAD_UNITS - 1:
+            keys.add(TitleKey(fold_key(body), False, number))
+            for cut in range(len(SUPPLEMENTAL) - 1, 0, -1):
+                if lowered.endswith(SUPPLEMENTAL[:cut]) and len(body) > cut:
+                    keys.add(_complete_title_key(body[:-cut], number))
+                    break
+    return frozenset(keys)
+
+
+@dataclass(frozen=True)
+class MediaReading:
+    """One way to read a media file name: the title stem it came from, its extension and `(n)`."""
+
+    stem: str
+    ext: str
+    dup: int
+    edited: bool = False
+
+
+def _strip_edit_suffix(stem: str, was_cut: bool, suffixes: tuple[str, ...]) -> str | None:
+    folded = stem.casefold()
+    for suffix in suffixes:
+        if folded.endswith(suffix.casefold()) and len(stem) > len(suffix):
+            return stem[: -len(suffix)]
+    if was_cut:  # the suffix went in before the 47-unit cut, so only its start may be left
+        for suffix in suffixes:
+            for keep in range(len(suffix) - 1, 2, -1):
+                if folded.endswith(suffix[:keep].casefold()):
+                    return stem[:-keep]
+    return None
+
+
+def media_readings(name: str, edit_suffixes: tuple[str, ...] = EDIT_SUFFIXES) -> tuple[MediaReading, ...]:
+    """Ways to read a media name, most likely first: Google's `(n)`, a literal `(n)`, edited copies."""
+    stem, ext = split_extension(nfc(name))
+    readings: list[MediaReading] = []
+    dup = _DUP.search(stem)
+    literal = MediaReading(stem, ext, 0)
+    if dup and dup.start() > 0:
+        duplicate = MediaReading(stem[: dup.start()], ext, int(dup.group(1)))
+        # Google writes its own counter with no space before it; "skytree (2).jpg" is a title.
+        spaced = stem[dup.start() - 1] == " "
+        readings.extend([literal, duplicate] if spaced else [duplicate, literal])
+    else:
+        readings.append(literal)
+    for reading in list(readings):
+        was_cut = utf16_len(reading.stem) >= MEDIA_STEM_UNITS
+        original = _strip_edit_suffix(reading.stem, was_cut, edit_suffixes)
+        if original:
+            readings.append(MediaReading(original, ext, reading.dup, edited=True))
+        # "IMG_1(1)-edited.jpg": the counter of the original sits inside the edited name
+        if original and (inner := _DUP.search(original)) and inner.start() > 0:
+            readings.append(MediaReading(original[: inner.start()], ext, int(inner.group(1)), edited=True))
+    return tuple(readings)
+
+
+def reading_keys(reading: MediaReading, extensions: tuple[str, ...] = ()) -> dict[TitleKey, int]:
+    """Title keys of every title that could have been named like this reading, with a rank.
+
+    Rank 0: the title has the file's own extension; 1: another spelling of it (or one of
+    `extensions`, for edits saved in another format); 2: the title had no extension at all.
+    """
+    ranked = [(ext, 0 if index == 0 else 1) for index, ext in enumerate(extension_variants(reading.ext))]
+    ranked += [(ext, 1) for ext in extensions]
+    ranked.append(("", 2))
+    keys: dict[TitleKey, int] = {}
+    for ext, rank in ranked:
+        for key in (
+            TitleKey(fold_key(reading.stem + ext), True, reading.dup),
+            TitleKey(fold_key(cut_utf16(reading.stem + ext, SIDECAR_HEAD_UNITS)), False, reading.dup),
+        ):
+            if key.complete or utf16_len(key.text) >= SIDECAR_HEAD_UNITS - 1:
+                keys.setdefault(key, rank)
+    return keys
+
+
+def companion_stems(name: str) -> tuple[str, ...]:
+    """Stems of the still photo a video may belong to (live photos, motion photos)."""
+    name = nfc(name)
+    stem, ext = split_extension(name)
+    stems = [stem] if ext else []
+    whole = _TILDE_COPY.sub("", name)  # PXL_…MP~2 is a second copy of PXL_…MP
+    if not ext or ext.lower() == ".mp":
+        stems.append(whole)
+    return tuple(dict.fromkeys(stems))
+
+
+def predicted_media_name(title: str, dup: int) -> str:
+    """The file name Google gives a title (after its characters were made file-name safe)."""
+    stem, ext = split_extension(sanitize_title(nfc(title)))
+    counter = f"({dup})" if dup else ""
+    return cut_utf16(stem, MEDIA_STEM_UNITS) + counter + ext
+
+
+def sanitize_title(title: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", title)

@@ -1,0 +1,65 @@
+"""Walk a Takeout and sort its files into media, sidecars and the rest (each with a reason)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
+from pef.model.outcomes import Reason
+from pef.takeout.naming import MEDIA_EXTENSIONS, is_sidecar_name, split_extension
+from pef.takeout.source import EntryKind, SourceEntry, TakeoutSource
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    entry: SourceEntry
+    reason: Reason
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class TakeoutScan:
+    media: tuple[SourceEntry, ...]
+    sidecars: tuple[SourceEntry, ...]
+    skipped: tuple[SkippedFile, ...]
+
+    @property
+    def media_bytes(self) -> int:
+        return sum(entry.size for entry in self.media)
+
+
+def _file_name(key: str) -> str:
+    return key.rsplit("/", 1)[-1]
+
+
+def scan_takeout(source: TakeoutSource) -> TakeoutScan:
+    media: list[SourceEntry] = []
+    sidecars: list[SourceEntry] = []
+    skipped: list[SkippedFile] = []
+    for entry in source.entries():
+        name = _file_name(entry.key)
+        if entry.kind is EntryKind.SYMLINK:
+            skipped.append(SkippedFile(entry, Reason.SYMLINK))
+        elif entry.kind is EntryKind.SPECIAL:
+            skipped.append(SkippedFile(entry, Reason.SPECIAL_FILE, "a FIFO, socket or device, not a file"))
+        elif entry.kind is EntryKind.UNREADABLE:
+            skipped.append(SkippedFile(entry, Reason.READ_ERROR, entry.problem))
+        elif name.lower().endswith(".json"):
+            if is_sidecar_name(name):
+                sidecars.append(entry)
+            else:
+                skipped.append(SkippedFile(entry, Reason.ALBUM_METADATA))
+        elif split_extension(name)[1].lower() in MEDIA_EXTENSIONS:
+            media.append(entry)
+        else:
+            # motion-photo videos have no extension (MVIMG_…, PXL_….MP, PXL_….MP~2): look inside
+            try:
+                is_media = entry.size > 0 and sniff(source.read_head(entry.key, SNIFF_BYTES)) != MediaFormat.OTHER
+            except OSError as error:
+                skipped.append(SkippedFile(entry, Reason.READ_ERROR, f"cannot read it: {error.strerror or error}"))
+                continue
+            if is_media:
+                media.append(entry)
+            else:
+                skipped.append(SkippedFile(entry, Reason.NOT_MEDIA))
+    return TakeoutScan(tuple(media), tuple(sidecars), tuple(skipped))

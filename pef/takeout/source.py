@@ -1,0 +1,191 @@
+"""Where a Takeout's files come from: entries keyed by their path inside the export.
+
+A folder today; the numbered zip/tgz parts of a download later, behind the same interface.
+
+A key is text a person can read and every later step can store: the on-disk name in NFC, with
+bytes that are not UTF-8 shown as `%XX`. Two names that would give the same key in one folder (an
+NFC and an NFD `Café.jpg` side by side) keep apart: the one already in that form takes it, the other
+keeps its own form. The source remembers every on-disk name that differs from its key, so each
+file is opened by its real name.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from pef.state.deep_paths import FOLDER_FLAGS, NO_FOLLOW, open_folder, too_long
+from pef.takeout.file_names import numbered
+from pef.takeout.naming import nfc
+
+MAX_DEPTH = 128  # folders nested deeper are reported, not entered
+
+
+class EntryKind(StrEnum):
+    FILE = "file"
+    SYMLINK = "symlink"
+    SPECIAL = "special"  # a FIFO, socket or device: opening it could block or never end
+    UNREADABLE = "unreadable"  # a folder (or file) the scan could not look at; `problem` says why
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One item of the export: `key` is its `/`-separated path inside the export (see the module doc)."""
+
+    key: str
+    size: int
+    kind: EntryKind = EntryKind.FILE
+    problem: str = ""
+
+
+class TakeoutSource(Protocol):
+    root: Path
+
+    def entries(self) -> Iterator[SourceEntry]: ...
+
+    def open(self, key: str) -> BinaryIO: ...
+
+    def read_head(self, key: str, size: int) -> bytes: ...
+
+
+def readable_name(name: str) -> str:
+    """A file name as text: bytes that were not UTF-8 (kept by Python as lone surrogates) become %XX."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join(f"%{ord(c) - 0xDC00:02X}" if "\udc80" <= c <= "\udcff" else c for c in name)
+    return name
+
+
+def _keys_for(names: list[str]) -> dict[str, str]:
+    """Name → key for the names of one folder; no two keys alike."""
+    readable = {name: readable_name(name) for name in names}
+    # names already in key form first, so that they keep it whatever the listing order
+    ordered = sorted(names, key=lambda name: (nfc(readable[name]) != name, name))
+    keys: dict[str, str] = {}
+    used: set[str] = set()
+    for name in ordered:
+        preferred = nfc(readable[name])
+        others = (numbered(preferred, counter) for counter in itertools.count(2))
+        key = next(choice for choice in itertools.chain((preferred, readable[name]), others) if choice not in used)
+        used.add(key)
+        keys[name] = key
+    return keys
+
+
+@dataclass(frozen=True)
+class _Listed:
+    name: str  # as on disk
+    kind: EntryKind | None  # None: a folder
+    size: int = 0
+    problem: str = ""
+
+
+def _problem(error: OSError) -> str:
+    return error.strerror or str(error.__class__.__name__)
+
+
+class FolderSource:
+    """A Takeout extracted into a folder. Symlinks are reported, never followed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self._on_disk: dict[str, str] = {}  # key → relative on-disk path, where the two differ
+
+    def entries(self) -> Iterator[SourceEntry]:
+        stack: list[tuple[str, str, int]] = [("", "", 0)]  # (on-disk path, key, depth) of folders to list
+        while stack:
+            relative, key, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                yield SourceEntry(key, 0, EntryKind.UNREADABLE, f"folders nested more than {MAX_DEPTH} deep")
+                continue
+            try:
+                listing = self._list(relative)
+            except OSError as error:
+                yield SourceEntry(key, 0, EntryKind.UNREADABLE, f"cannot look inside this folder: {_problem(error)}")
+                continue
+            keys = _keys_for([item.name for item in listing])
+            folders = []
+            for item in sorted(listing, key=lambda item: keys[item.name]):
+                name, kind = item.name, item.kind
+                child = f"{relative}/{name}" if relative else name
+                child_key = f"{key}/{keys[name]}" if key else keys[name]
+                if child_key != child:
+                    self._on_disk[child_key] = child
+                if kind is None:
+                    folders.append((child, child_key, depth + 1))
+                else:
+                    yield SourceEntry(child_key, item.size, kind, item.problem)
+            stack.extend(reversed(folders))
+
+    def _list(self, relative: str) -> list[_Listed]:
+        """Every item of one folder, read through a descriptor."""
+        fd = self._open_folder(relative)
+        try:
+            found: list[_Listed] = []
+            with os.scandir(fd) as listing:
+                for item in listing:
+                    try:
+                        if item.is_symlink():
+                            found.append(_Listed(item.name, EntryKind.SYMLINK))
+                        elif item.is_dir(follow_symlinks=False):
+                            found.append(_Listed(item.name, None))
+                        elif item.is_file(follow_symlinks=False):
+                            found.append(_Listed(item.name, EntryKind.FILE, item.stat(follow_symlinks=False).st_size))
+                        else:
+                            found.append(_Listed(item.name, EntryKind.SPECIAL))
+                    except OSError as error:  # gone or unreadable between the listing and the look
+                        found.append(_Listed(item.name, EntryKind.UNREADABLE, problem=_problem(error)))
+            return found
+        finally:
+            os.close(fd)
+
+    def _open_folder(self, relative: str) -> int:
+        if not relative:
+            return os.open(self.root, FOLDER_FLAGS)
+        try:
+            return os.open(os.path.join(self.root, relative), FOLDER_FLAGS | NO_FOLLOW)
+        except OSError as error:
+            if not too_long(error):
+                raise
+            return open_folder(self.root, relative.split("/"), follow=False)
+
+    def on_disk(self, key: str) -> str:
+        """The relative on-disk path of an entry (its name may be NFD, or not UTF-8)."""
+        return self._on_disk.get(key, key)
+
+    def path_of(self, key: str) -> Path:
+        """The real path of an entry."""
+        return self.root / self.on_disk(key)
+
+    def open(self, key: str) -> BinaryIO:
+        # O_NOFOLLOW: a file swapped for a symlink after the scan must not lead out of the source;
+        # O_NONBLOCK: one swapped for a FIFO must not hang the run
+        flags = os.O_RDONLY | NO_FOLLOW | getattr(os, "O_NONBLOCK", 0)
+        relative = self.on_disk(key)
+        try:
+            fd = os.open(os.path.join(self.root, relative), flags)
+        except OSError as error:
+            if not too_long(error):
+                raise
+            folder, _, name = relative.rpartition("/")
+            parent = open_folder(self.root, folder.split("/"), follow=False)
+            try:
+                fd = os.open(name, flags, dir_fd=parent)
+            finally:
+                os.close(parent)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise IsADirectoryError(f"{key} is not a regular file")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+
+    def read_head(self, key: str, size: int) -> bytes:
+        with self.open(key) as handle:
+            return handle.read(size)

@@ -1,0 +1,117 @@
+"""What a Takeout holds and what a run will do with it: scan → match → plan, writing nothing."""
+
+from __future__ import annotations
+
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import TypeVar
+
+from pef.model.outcomes import Reason
+from pef.model.records import FileTask, RunSettings
+from pef.takeout.destinations import plan_tasks
+from pef.takeout.matching import match_sidecars
+from pef.takeout.scan import SkippedFile, TakeoutScan, scan_takeout
+from pef.takeout.sidecar import MAX_SIDECAR_BYTES, SidecarProblem, album_title, parse_sidecar, sidecar_title
+from pef.takeout.source import FolderSource
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Survey:
+    source: FolderSource  # the one source of the run: it knows every file's name on disk
+    scan: TakeoutScan
+    tasks: tuple[FileTask, ...]
+    used_sidecars: frozenset[str]
+    orphans: dict[str, tuple[Reason, str]]  # sidecar → (no_media | bad_sidecar, detail)
+    skipped: tuple[SkippedFile, ...]
+    problems: tuple[tuple[str, str], ...] = ()  # (key, traceback) of files whose reading met a bug in pef
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(task.size for task in self.tasks)
+
+    def skipped_counts(self) -> Counter:
+        return Counter(item.reason.value for item in self.skipped)
+
+    def orphan_counts(self) -> Counter:
+        return Counter(reason.value for reason, _ in self.orphans.values())
+
+
+def read_small(source: FolderSource, key: str) -> bytes | None:
+    try:
+        with source.open(key) as handle:
+            return handle.read(MAX_SIDECAR_BYTES + 1)
+    except OSError:
+        return None
+
+
+def _orphan(source: FolderSource, key: str) -> tuple[Reason, str] | None:
+    """Why a sidecar no media file uses is an orphan; None when it is an album file after all."""
+    data = read_small(source, key)
+    if data is None:
+        return Reason.BAD_SIDECAR, "cannot read it"
+    if album_title(data) is not None:
+        return None
+    if isinstance(problem := parse_sidecar(data), SidecarProblem):
+        return Reason.BAD_SIDECAR, problem.detail
+    return Reason.NO_MEDIA, "no media file in its folder has this name"
+
+
+class _Guard:
+    """A bug met while reading one file of the export costs that file, never the run; its traceback is kept."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []  # (key, traceback)
+
+    def __call__(self, what: Callable[[], T], key: str, fallback: T) -> T:
+        try:
+            return what()
+        except Exception:
+            self.problems.append((key, traceback.format_exc()))
+            return fallback
+
+
+UNREADABLE_ORPHAN = (Reason.INTERNAL_ERROR, "pef could not read it (an error in pef; pef.log has the details)")
+
+
+def survey_takeout(source: FolderSource, settings: RunSettings) -> Survey:
+    scan = scan_takeout(source)
+    guarded = _Guard()
+
+    @cache
+    def title_of(key: str) -> str | None:
+        data = read_small(source, key)
+        return guarded(lambda: sidecar_title(data), key, None) if data is not None else None
+
+    matches = match_sidecars((e.key for e in scan.media), (e.key for e in scan.sidecars), title_of, settings.suffixes)
+    skipped = list(scan.skipped)
+    orphans: dict[str, tuple[Reason, str]] = {}
+    entries = {entry.key: entry for entry in scan.sidecars}
+    for key in matches.orphans:
+        orphan = guarded(lambda key=key: _orphan(source, key), key, UNREADABLE_ORPHAN)
+        if orphan is None:
+            skipped.append(SkippedFile(entries[key], Reason.ALBUM_METADATA))
+        else:
+            orphans[key] = orphan
+    used = frozenset(m.sidecar for m in matches.media if m.sidecar)
+    albums = album_names(source, skipped, guarded)
+    tasks = tuple(plan_tasks(scan.media, matches, albums))
+    return Survey(source, scan, tasks, used, orphans, tuple(skipped), tuple(guarded.problems))
+
+
+def album_names(source: FolderSource, skipped: list[SkippedFile], guarded: _Guard) -> dict[str, str]:
+    """Album folder → album name: the title in its album file, else the folder's own name."""
+    names = {}
+    for item in skipped:
+        if item.reason is not Reason.ALBUM_METADATA or "/" not in item.entry.key:
+            continue
+        data = read_small(source, item.entry.key)
+        title = guarded(lambda data=data: album_title(data), item.entry.key, None) if data is not None else None
+        if title is not None:
+            folder = item.entry.key.rsplit("/", 1)[0]
+            names[folder] = title or folder.rsplit("/", 1)[-1]
+    return names

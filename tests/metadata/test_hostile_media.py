@@ -1,0 +1,113 @@
+"""Damaged or hostile files: every parser says CorruptMedia (or reads nothing); none crashes or hangs."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pef.metadata.exif import ExifTooLarge
+from pef.metadata.formats import sniff
+from pef.metadata.heif import heif_exif_block
+from pef.metadata.plan import MetadataPlan
+from pef.metadata.registry import metadata_writer
+from pef.metadata.splice import CorruptMedia, SourceReader
+from pef.metadata.xmp import merge_xmp, xmp_properties
+from pef.model.photo import GeoPoint
+from tests.builders import FIXTURES, SAMPLES, jpeg_bytes, movie_nested_deep, mp4_bytes
+
+PLAN = MetadataPlan(1_700_000_000, None, GeoPoint(35.0, 139.0, 5.0), "words", ("Ann",), True, ("Album",))
+SEEDS = [
+    (FIXTURES / "phone_faststart.mp4").read_bytes(),
+    (FIXTURES / "clip_moov_last.mov").read_bytes(),
+    (FIXTURES / "iphone_keys.mov").read_bytes(),
+    (SAMPLES / "heic_IMG_5195.HEIC").read_bytes()[:4000],
+    (SAMPLES / "invalid_image00971.jpg").read_bytes()[:40000],
+    jpeg_bytes(),
+]
+
+
+def _mutate(data: bytes, edits: list[tuple[int, int]], cut: int) -> bytes:
+    buffer = bytearray(data)
+    for position, value in edits:
+        buffer[position % len(buffer)] = value
+    return bytes(buffer[: max(8, len(buffer) - cut)])
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.sampled_from(range(len(SEEDS))),
+    edits=st.lists(st.tuples(st.integers(0, 4000), st.integers(0, 255)), max_size=6),  # where the headers are
+    cut=st.integers(0, 3000),
+)
+def test_damaged_files_are_corrupt_media_never_a_crash(seed: int, edits: list[tuple[int, int]], cut: int) -> None:
+    data = _mutate(SEEDS[seed], edits, cut)
+    with tempfile.NamedTemporaryFile() as handle:
+        handle.write(data)
+        handle.flush()
+        fd = handle.fileno()
+        with contextlib.suppress(CorruptMedia, ExifTooLarge):
+            metadata_writer(sniff(data[:32]))(fd, len(data), PLAN)
+        heif_exif_block(SourceReader(fd), len(data))  # returns None for what it cannot read
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400) | st.text(max_size=300).map(lambda t: t.encode("utf-8")))
+def test_any_existing_xmp_is_merged_or_replaced(packet: bytes) -> None:
+    merged, note = merge_xmp(packet, xmp_properties(PLAN, None))
+    assert b"Album" in merged
+    assert note == "" or "unreadable" in note
+
+
+def test_a_box_claiming_to_be_huge_is_refused(tmp_path: Path) -> None:
+    data = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isommp41" + b"\x00\x00\x00\x01moov" + (2**62).to_bytes(8, "big")
+    path = tmp_path / "huge.mp4"
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        metadata_writer(sniff(data[:32]))(fd, len(data), PLAN)
+        raise AssertionError("a box larger than its file was accepted")
+    except CorruptMedia as error:
+        assert "past the end" in str(error)
+    finally:
+        os.close(fd)
+
+
+def _written(tmp_path: Path, data: bytes) -> str:
+    """What the writer for `data` does with it: "written", or the CorruptMedia message."""
+    path = tmp_path / "file"
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        metadata_writer(sniff(data[:32]))(fd, len(data), PLAN)
+        return "written"
+    except CorruptMedia as error:
+        return str(error)
+    finally:
+        os.close(fd)
+
+
+def test_boxes_nested_thousands_deep_are_corrupt_media_not_a_recursion_error(tmp_path: Path) -> None:
+
+    assert "nested more than" in _written(tmp_path, movie_nested_deep(mp4_bytes()))
+
+
+def test_exif_blocks_shorter_than_their_header_are_replaced_and_said(tmp_path: Path) -> None:
+    from pef.metadata.exif import build_exif
+
+    for block in (b"", b"I", b"II*\x00", b"MM\x00*\x00\x00"):
+        built = build_exif(block, PLAN)
+        assert built.block.startswith((b"II*\x00", b"MM\x00*"))
+        assert block == b"" or "unreadable" in built.note
+    jpeg = jpeg_bytes()
+    assert _written(tmp_path, jpeg[:2] + b"\xff\xe1\x00\x0aExif\x00\x00II" + jpeg[2:]) == "written"
+
+
+def test_xmp_nested_thousands_deep_is_replaced_not_a_recursion_error() -> None:
+    deep = b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>" + b"<a>" * 5000 + b"</a>" * 5000 + b"</x:xmpmeta>"
+    merged, note = merge_xmp(deep, xmp_properties(PLAN, None))
+    assert b"Album" in merged and "nest more than" in note

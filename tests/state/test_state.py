@@ -1,0 +1,138 @@
+"""The state survives torn journals and state files cut at any byte."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pef.model.outcomes import FileStatus, MatchKind, Reason
+from pef.model.records import FileRecord, RunSettings
+from pef.state.journal import Journal, replay_lines
+from pef.state.layout import JOURNAL_NAME, STATE_NAME
+from pef.state.store import RunState, RunStatus, StateStore
+
+
+def record(index: int) -> FileRecord:
+    status = [FileStatus.DONE, FileStatus.UNMATCHED, FileStatus.FAILED][index % 3]
+    reason = {FileStatus.UNMATCHED: Reason.NO_SIDECAR, FileStatus.FAILED: Reason.DISK_FULL}.get(status)
+    return FileRecord(
+        f"Google Photos/Été/IMG_{index}.jpg",
+        status,
+        f"Google Photos/Été/IMG_{index}.jpg",
+        f"Google Photos/Été/IMG_{index}.jpg.json",
+        reason,
+        1000 + index,
+        1,
+        "2026-01-01T00:00:00+00:00",
+        "boom" if reason is Reason.DISK_FULL else None,
+        MatchKind.OWN,
+    )
+
+
+def journal_bytes(records: list[FileRecord], tmp: Path) -> bytes:
+    journal = Journal(tmp / JOURNAL_NAME)
+    for item in records:
+        journal.append(item)
+    journal.close()
+    return (tmp / JOURNAL_NAME).read_bytes()
+
+
+def test_records_round_trip(tmp_path: Path) -> None:
+    records = [record(i) for i in range(9)]
+    replay = replay_lines(iter(journal_bytes(records, tmp_path).splitlines(keepends=True)))
+    assert list(replay.records.values()) == records and replay.damaged_lines == 0
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(min_value=0, max_value=10_000))
+def test_a_torn_journal_loses_at_most_the_torn_line(tmp_path: Path, cut: int) -> None:
+    records = [record(i) for i in range(6)]
+    data = journal_bytes(records, tmp_path)
+    torn = data[: cut % (len(data) + 1)]
+    replay = replay_lines(iter(torn.splitlines(keepends=True)))
+    whole_lines = torn.count(b"\n")
+    tail = torn.rsplit(b"\n", 1)[-1]
+    complete_tail = bool(tail) and data.startswith(torn + b"\n")  # cut just before a newline: nothing lost
+    kept = whole_lines + (1 if complete_tail else 0)
+    assert list(replay.records.values()) == records[:kept]
+    assert replay.damaged_lines == (1 if tail and not complete_tail else 0)
+
+
+def test_appending_after_a_torn_line_keeps_the_new_record(tmp_path: Path) -> None:
+    data = journal_bytes([record(0), record(1)], tmp_path)
+    (tmp_path / JOURNAL_NAME).write_bytes(data[:-7])
+    journal = Journal(tmp_path / JOURNAL_NAME)
+    journal.append(record(2))
+    journal.close()
+    replay = journal.replay()
+    assert list(replay.records) == [record(0).key, record(2).key] and replay.damaged_lines == 1
+
+
+def saved_state(folder: Path, records: list[FileRecord]) -> bytes:
+    store = StateStore(folder)
+    store.begin(RunState(source_path="/src", settings=RunSettings(("-x",), True, "UTC"), total=len(records) + 2))
+    for item in records:
+        store.record(item)
+    store.snapshot(RunStatus.STOPPED)
+    store.close()
+    return (folder / STATE_NAME).read_bytes()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.floats(min_value=0, max_value=1))
+def test_a_state_file_cut_at_any_byte_is_set_aside_and_the_journal_still_counts(tmp_path: Path, where: float) -> None:
+    folder = tmp_path / f"out-{where}"
+    folder.mkdir()
+    snapshot = saved_state(folder, [record(i) for i in range(5)])
+    cut = int(where * len(snapshot))
+    (folder / STATE_NAME).write_bytes(snapshot[:cut])
+    journal = Journal(folder / JOURNAL_NAME)
+    journal.append(record(7))  # a file finished after the snapshot
+    journal.close()
+    loaded = StateStore(folder).load()
+    assert record(7).key in loaded.state.files
+    if cut < len(snapshot):
+        assert loaded.rebuilt and loaded.notes
+        assert len(list(folder.glob(f"{STATE_NAME}.corrupt-*"))) == 1
+    else:
+        assert not loaded.rebuilt and len(loaded.state.files) == 6
+
+
+def test_snapshot_folds_the_journal_and_empties_it(tmp_path: Path) -> None:
+    saved_state(tmp_path, [record(i) for i in range(4)])
+    assert (tmp_path / JOURNAL_NAME).stat().st_size == 0
+    data = json.loads((tmp_path / STATE_NAME).read_text())
+    assert data["stats"] == {"total": 6, "done": 2, "unmatched": 1, "failed": 1, "pending": 2}
+    assert data["settings"] == {"suffixes": ["-x"], "write_exif": True, "timezone": "UTC"}
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_peek_changes_nothing(tmp_path: Path) -> None:
+    saved_state(tmp_path, [record(1)])
+    (tmp_path / STATE_NAME).write_text("{")
+    from pef.state.store import StateError
+
+    with pytest.raises(StateError):
+        StateStore(tmp_path).peek()
+    assert (tmp_path / STATE_NAME).read_text() == "{"
+
+
+def test_every_reason_has_a_sentence_for_people_in_the_report(tmp_path: Path) -> None:
+    import csv
+
+    from pef.model.outcomes import Reason
+    from pef.present.words import EXPLANATIONS
+    from pef.run.report import ReportRow, write_report
+
+    assert set(EXPLANATIONS) == set(Reason)
+    assert all(text.endswith(".") and "_" not in text for text in EXPLANATIONS.values())
+    write_report(
+        tmp_path / "r.csv", [ReportRow("a.jpg", "media", "unmatched", "no_sidecar"), ReportRow("b", "media", "done")]
+    )
+    with open(tmp_path / "r.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["why"] == EXPLANATIONS[Reason.NO_SIDECAR] and rows[1]["why"] == ""
