@@ -38,6 +38,14 @@ def terminal_safe(text: str) -> str:
     return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
+def space_question(free: int, needed: int) -> str:
+    """What both faces ask when the output drive looks too small; everything before "Start anyway?" is the fact."""
+    return (
+        f"The output drive has {human_bytes(free)} free, but about {human_bytes(needed)} are still "
+        "to be copied. Start anyway? (pef pauses by itself when the disk is full.)"
+    )
+
+
 def headline(summary: RunSummary) -> str:
     """The run's outcome in one line; never a plain "completed" when files failed."""
     if summary.dry_run:

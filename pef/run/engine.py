@@ -29,7 +29,7 @@ from pef.model.events import (
 )
 from pef.model.outcomes import ENVIRONMENT_FAILURES, FileStatus, Reason
 from pef.model.records import FileRecord, FileTask, now_iso
-from pef.present.words import human_bytes
+from pef.present.words import space_question
 from pef.run.autopause import STREAK_LIMIT, explain_streak
 from pef.run.control import ControlState, RunControl
 from pef.run.copy_file import FileCopier
@@ -206,10 +206,7 @@ class Engine:
         if needed <= free:
             return
         self._emit(SpaceShortage(needed, free))
-        question = (
-            f"The output drive has {human_bytes(free)} free, but about {human_bytes(needed)} are still "
-            "to be copied. Start anyway? (pef pauses by itself when the disk is full.)"
-        )
+        question = space_question(free, needed)
         if not self.confirm(question):
             raise RunDeclined(question.split(" Start anyway?", maxsplit=1)[0])
 

@@ -66,6 +66,11 @@ def is_inside(path: Path, folder: Path) -> bool:
     return True
 
 
+def _holder_of(lock_fd: int) -> str:
+    """The pid a run wrote into the lock file it holds."""
+    return os.pread(lock_fd, 32, 0).decode(errors="replace").strip() or "another process"
+
+
 def in_use_message(folder: Path, holder: str) -> str:
     return f"{folder} is in use by another pef run (pid {holder}); wait for it or stop it first"
 
@@ -81,7 +86,7 @@ def lock_holder(folder: Path) -> str | None:
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
-        return os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
+        return _holder_of(fd)
     finally:
         os.close(fd)  # closing drops a shared lock taken only to ask
     return None
@@ -105,7 +110,7 @@ class OutputLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
+            holder = _holder_of(fd)
             os.close(fd)
             raise OutputLocked(in_use_message(self.path.parent, holder)) from None
         os.ftruncate(fd, 0)
