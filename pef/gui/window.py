@@ -42,9 +42,10 @@ from pef.model.events import (
     RunStarted,
     RunSummary,
 )
-from pef.present.words import human_bytes, summary_lines
+from pef.present.words import human_bytes, space_question, summary_lines
 from pef.run.preview import Preview, find_unfinished
-from pef.run.request import RequestRefused, RunRequest, resolve_run
+from pef.run.request import RequestRefused, RunRequest, free_space, resolve_run
+from pef.state.outputs import OutputChoiceError
 
 
 class MainWindow(QMainWindow):
@@ -235,16 +236,20 @@ class MainWindow(QMainWindow):
         self._set_running(False)
         self.preview_ready.emit(preview)
 
-    # output -----------------------------------------------------------------------------------
     # actions ----------------------------------------------------------------------------------
     def show_preview(self) -> None:
         preview = self.preview
         if preview is None:
             return
         lines = summary_lines(preview.forecast.__class__(**{**preview.forecast.__dict__, "dry_run": True}))
-        free = human_bytes(preview.free_bytes) if preview.free_bytes is not None else "unknown"
+        try:
+            choice = self.output_options.choice()
+        except OutputChoiceError:
+            choice = None
+        free_bytes = free_space(choice[0]) if choice else preview.free_bytes  # the drive of the folder chosen
+        free = human_bytes(free_bytes) if free_bytes is not None else "unknown"
         lines.append(f"To copy: {human_bytes(preview.total_bytes)}; free on the output drive: {free}.")
-        if preview.free_bytes is not None and preview.free_bytes < preview.total_bytes:
+        if free_bytes is not None and free_bytes < preview.total_bytes:
             lines.append("Warning: not enough free space. pef pauses by itself when the disk is full.")
         self.summary_view.setPlainText("\n".join(lines))
         self.tabs.setCurrentWidget(self.summary_view)
@@ -296,13 +301,7 @@ class MainWindow(QMainWindow):
         preview = self.preview
         if preview is None or free is None or free >= preview.total_bytes:
             return True
-        answer = QMessageBox.question(
-            self,
-            "pef",
-            f"The output drive has {human_bytes(free)} free, but about "
-            f"{human_bytes(preview.total_bytes)} are to be copied. Start anyway? pef pauses by itself when the "
-            "disk is full.",
-        )
+        answer = QMessageBox.question(self, "pef", space_question(free, preview.total_bytes))
         return answer == QMessageBox.StandardButton.Yes
 
     def toggle_pause(self) -> None:

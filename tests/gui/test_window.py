@@ -462,7 +462,11 @@ def test_free_space_is_measured_on_the_chosen_folders_drive(
         qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)  # the default folder: room enough
         assert asked == []
         qtbot.waitUntil(lambda: window.job is not None and not window.job.running, timeout=60_000)
+        qtbot.mouseClick(window.preview_button, Qt.MouseButton.LeftButton)
+        assert "not enough free space" not in window.summary_view.toPlainText()
         qtbot.keyClicks(window.output_options.output_edit, str(small / "out"))
+        qtbot.mouseClick(window.preview_button, Qt.MouseButton.LeftButton)  # the preview measures that drive too
+        assert "not enough free space" in window.summary_view.toPlainText()
         qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
         assert len(asked) == 1 and "free" in asked[0], asked
         assert not (small / "out").exists(), "answered No: nothing written"
