@@ -45,6 +45,7 @@ class MatchKind(StrEnum):
     OWN = "own"  # the sidecar named after it
     EDITED = "edited"  # an edited copy using its original's sidecar
     COMPANION = "companion"  # the video half of a live or motion photo, using the still's sidecar
+    CHOSEN = "chosen"  # a sidecar the person chose in Review
 
 
 class DateSource(StrEnum):
@@ -53,6 +54,17 @@ class DateSource(StrEnum):
     SIDECAR = "sidecar"  # the sidecar's instant, as wall-clock time in the chosen zone
     CAMERA = "camera"  # the camera's own wall-clock time, which denotes the sidecar's instant; offset added
     SIDECAR_OVER_CAMERA = "sidecar_over_camera"  # the camera's date disagreed (corrected in Google Photos)
+    MANUAL_SIDECAR = "manual_sidecar"  # a sidecar the person chose in Review
+    FILENAME = "filename"  # the date in the file's name (IMG_20190512_123456)
+    MANUAL = "manual"  # a date the person typed in Review
+
+
+class DecisionKind(StrEnum):
+    """What the person decided in Review for a file pef could not match."""
+
+    SIDECAR = "sidecar"  # use this sidecar
+    FILENAME = "filename"  # use the date in the file's name
+    MANUAL = "manual"  # use this date
 
 
 # How a failure behaves (outcomes.py is the one place these classes are said):

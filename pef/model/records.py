@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from pef.model.outcomes import DateSource, FileStatus, MatchKind, Reason
+from pef.model.outcomes import DateSource, DecisionKind, FileStatus, MatchKind, Reason
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,36 @@ class RunSettings:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """What the person chose in Review for one media file; kept in the run's state for every later run."""
+
+    kind: DecisionKind
+    sidecar: str | None = None  # SIDECAR: the sidecar's key
+    taken: int | None = None  # FILENAME, MANUAL: the instant, Unix seconds
+
+    @property
+    def token(self) -> str:
+        """Says which decision an output was made with: another decision redoes the file."""
+        return f"{self.kind.value}:{self.sidecar if self.kind is DecisionKind.SIDECAR else self.taken}"
+
+    @property
+    def date_source(self) -> DateSource:
+        return {
+            DecisionKind.SIDECAR: DateSource.MANUAL_SIDECAR,
+            DecisionKind.FILENAME: DateSource.FILENAME,
+            DecisionKind.MANUAL: DateSource.MANUAL,
+        }[self.kind]
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind.value, "sidecar": self.sidecar, "taken": self.taken}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Decision:
+        taken = data.get("taken")
+        return cls(DecisionKind(data["kind"]), data.get("sidecar"), int(taken) if taken is not None else None)
+
+
+@dataclass(frozen=True)
 class FileTask:
     """One source media file and what the plan says to do with it."""
 
@@ -37,6 +67,7 @@ class FileTask:
     match: MatchKind | None
     reason: Reason | None  # why there is no sidecar
     album: str = ""  # the album whose folder holds it
+    decision: Decision | None = None  # what the person chose in Review
 
 
 @dataclass(frozen=True)
@@ -56,6 +87,7 @@ class FileRecord:
     note: str = ""
     date_source: DateSource | None = None
     mtime_ns: int = 0  # the output's modification time when pef finished it (0: not recorded, pef 0.1)
+    decided: str = ""  # the token of the Review decision it was made with
 
     def as_json(self) -> dict:
         return {
@@ -71,6 +103,7 @@ class FileRecord:
             "note": self.note,
             "date_source": self.date_source.value if self.date_source else None,
             "mtime_ns": self.mtime_ns,
+            **({"decided": self.decided} if self.decided else {}),
         }
 
     @classmethod
@@ -89,6 +122,7 @@ class FileRecord:
             note=str(data.get("note", "")),
             date_source=DateSource(data["date_source"]) if data.get("date_source") else None,
             mtime_ns=int(data.get("mtime_ns") or 0),
+            decided=str(data.get("decided", "")),
         )
 
 

@@ -37,6 +37,10 @@ def xmp_path(destination: Path) -> Path:
     return destination.with_name(f"{destination.name}.xmp")
 
 
+def _token(task: FileTask) -> str:
+    return task.decision.token if task.decision else ""
+
+
 RetryNotice = Callable[[FileTask, int, float, str], None]  # task, retry number, delay, error
 
 
@@ -94,19 +98,22 @@ class FileCopier:
         note = join_notes("copied unchanged after an error in pef", written.note)
         return FileRecord(
             task.key, FileStatus.FAILED, task.output, task.sidecar, Reason.INTERNAL_ERROR,
-            written.size, 1, now_iso(), error, task.match, note, None, written.mtime_ns,
+            written.size, 1, now_iso(), error, task.match, note, None, written.mtime_ns, _token(task),
         )  # fmt: skip
 
     def _failed(self, task: FileTask, failed: FileFailure, attempts: int) -> FileRecord:
         return FileRecord(
             task.key, FileStatus.FAILED, None, task.sidecar, failed.reason,
-            0, attempts, now_iso(), str(failed), task.match,
+            0, attempts, now_iso(), str(failed), task.match, decided=_token(task),
         )  # fmt: skip
 
     def _attempt(self, task: FileTask, attempts: int) -> tuple[FileRecord, bool]:
         metadata: Metadata | None = None
         status, reason, error = FileStatus.UNMATCHED, task.reason, None
-        if task.sidecar is not None:
+        decision = task.decision
+        if decision is not None and decision.taken is not None:  # a date from the name, or typed in Review
+            metadata, status, reason = Metadata("", decision.taken), FileStatus.DONE, None
+        elif task.sidecar is not None:
             parsed = self.read_sidecar(task.sidecar)
             if isinstance(parsed, SidecarProblem):
                 reason, error = parsed.reason, f"{task.sidecar}: {parsed.detail}"
@@ -130,8 +137,9 @@ class FileCopier:
             error,
             task.match,
             written.note,
-            written.date_source,
+            decision.date_source if decision and written.date_source else written.date_source,
             written.mtime_ns,
+            _token(task),
         )
         return record, False
 

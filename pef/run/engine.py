@@ -127,6 +127,9 @@ class Engine:
                 lambda task, retry, delay, error: self._emit(FileRetrying(task.key, retry, delay, error)),
             )
             state = open_state(job, store, survey, copier, self._emit)
+            state.decisions.update(job.decisions)
+            survey = survey.decided(state.decisions)
+            state.orphan_sidecars = sorted(survey.orphans)
             todo = [task for task in survey.tasks if needs_work(job, task, state.files.get(task.key))]
             if not todo and state.status == RunStatus.COMPLETED:
                 self._emit(Message(Level.INFO, "Nothing to do: every file of this run is already finished."))
@@ -224,6 +227,7 @@ class Engine:
             return FileRecord(
                 task.key, FileStatus.FAILED, None, task.sidecar, Reason.INTERNAL_ERROR, 0, 1, now_iso(),
                 f"{text} ({again.__class__.__name__})", task.match,
+                decided=task.decision.token if task.decision else "",
             )  # fmt: skip
 
     def _execute(self, todo: list[FileTask], copier: FileCopier, store: StateStore, total: int, bytes_done: int) -> str:

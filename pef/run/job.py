@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pef.model.records import RunSettings
+from pef.model.records import Decision, RunSettings
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Job:
     workers: int = 4
     redo_all: bool = False  # reprocess every file in place, ignoring the saved progress
     retry_failed: bool = False  # also retry failures that a retry cannot usually fix (the window's "Retry failed")
+    decisions: dict[str, Decision] = field(default_factory=dict)  # new Review decisions, kept in the state
 
 
 class RunRefused(Exception):

@@ -11,11 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pef.metadata.timezone import AUTO, UnknownZone, resolve_zone
-from pef.model.records import RunSettings
+from pef.model.records import Decision, RunSettings
 from pef.run.job import Job
 from pef.run.resume import conflict_message, state_conflict
 from pef.state.layout import STATE_NAME
@@ -40,6 +40,7 @@ class RunRequest:
     suffixes: tuple[str, ...] = ()
     workers: int = DEFAULT_WORKERS
     retry_failed: bool = False  # also redo failures a retry cannot usually fix (the window's Retry failed)
+    decisions: dict[str, Decision] = field(default_factory=dict)  # Review's choices for files it could not match
 
 
 @dataclass(frozen=True)
@@ -91,5 +92,7 @@ def resolve_run(request: RunRequest) -> ResolvedRun:
     holder = lock_holder(choice.folder)
     if holder is not None:
         raise RequestRefused(in_use_message(choice.folder, holder))
-    job = Job(source, choice.folder, settings, request.workers, choice.redo_all, request.retry_failed)
+    job = Job(
+        source, choice.folder, settings, request.workers, choice.redo_all, request.retry_failed, request.decisions
+    )
     return ResolvedRun(job, choice.note, free_space(choice.folder))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -69,6 +70,9 @@ def open_state(
     rebuilt = False
     if job.redo_all or not store.exists():
         state = fresh
+        if store.exists():  # every file is redone, with what the person decided in Review
+            with contextlib.suppress(StateError, OSError, ValueError):
+                state.decisions = store.peek().decisions
     else:
         try:
             loaded = store.load()
@@ -111,6 +115,8 @@ def needs_work(job: Job, task: FileTask, record: FileRecord | None) -> bool:
     """Whether a file must be (re)done: never finished, failed for a reason a retry may fix, or its output changed."""
     if record is None or job.redo_all:
         return True
+    if record.decided != (task.decision.token if task.decision else ""):
+        return True  # decided (or decided otherwise) in Review since
     if record.status is FileStatus.FAILED and (job.retry_failed or record.reason not in PERMANENT_FAILURES):
         return True
     if record.output:

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pef.model.outcomes import FileStatus
-from pef.model.records import FileRecord, RunSettings, now_iso
+from pef.model.records import Decision, FileRecord, RunSettings, now_iso
 from pef.state.journal import Journal
 from pef.state.layout import JOURNAL_NAME, STATE_NAME, temporary_name
 
@@ -44,6 +44,7 @@ class RunState:
     total: int = 0
     files: dict[str, FileRecord] = field(default_factory=dict)
     orphan_sidecars: list[str] = field(default_factory=list)
+    decisions: dict[str, Decision] = field(default_factory=dict)  # media key → what the person chose in Review
 
     def counts(self) -> dict[str, int]:
         counts = {status.value: 0 for status in FileStatus}
@@ -66,6 +67,7 @@ class RunState:
             "stats": self.counts(),
             "files": {key: record.as_json() for key, record in self.files.items()},
             "orphan_sidecars": self.orphan_sidecars,
+            "decisions": {key: decision.as_json() for key, decision in self.decisions.items()},
         }
 
     @classmethod
@@ -83,6 +85,7 @@ class RunState:
                 total=int(data.get("stats", {}).get("total", len(files))),
                 files=files,
                 orphan_sidecars=list(data.get("orphan_sidecars", [])),
+                decisions={key: Decision.from_json(value) for key, value in data.get("decisions", {}).items()},
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise StateError(f"state file is damaged ({error.__class__.__name__}: {error})") from error

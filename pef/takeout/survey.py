@@ -5,12 +5,12 @@ from __future__ import annotations
 import traceback
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TypeVar
 
-from pef.model.outcomes import Reason
-from pef.model.records import FileTask, RunSettings
+from pef.model.outcomes import DecisionKind, MatchKind, Reason
+from pef.model.records import Decision, FileTask, RunSettings
 from pef.takeout.destinations import plan_tasks
 from pef.takeout.matching import match_sidecars
 from pef.takeout.scan import SkippedFile, TakeoutScan, scan_takeout
@@ -34,11 +34,28 @@ class Survey:
     def total_bytes(self) -> int:
         return sum(task.size for task in self.tasks)
 
+    def decided(self, decisions: dict[str, Decision]) -> Survey:
+        """The survey with the person's Review decisions applied: a chosen sidecar is no orphan any more."""
+        if not decisions:
+            return self
+        tasks = tuple(_decide(task, decisions.get(task.key)) for task in self.tasks)
+        chosen = {t.sidecar for t in tasks if t.decision and t.decision.kind is DecisionKind.SIDECAR and t.sidecar}
+        orphans = {key: why for key, why in self.orphans.items() if key not in chosen}
+        return replace(self, tasks=tasks, orphans=orphans, used_sidecars=self.used_sidecars | chosen)
+
     def skipped_counts(self) -> Counter:
         return Counter(item.reason.value for item in self.skipped)
 
     def orphan_counts(self) -> Counter:
         return Counter(reason.value for reason, _ in self.orphans.values())
+
+
+def _decide(task: FileTask, decision: Decision | None) -> FileTask:
+    if decision is None:
+        return task
+    if decision.kind is DecisionKind.SIDECAR:
+        return replace(task, sidecar=decision.sidecar, match=MatchKind.CHOSEN, reason=None, decision=decision)
+    return replace(task, decision=decision)
 
 
 def read_small(source: FolderSource, key: str) -> bytes | None:
