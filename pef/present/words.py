@@ -74,30 +74,64 @@ DATE_SOURCES = {  # the report's date_source column, in words
     DateSource.SIDECAR: "sidecar date",
     DateSource.CAMERA: "camera's time",
     DateSource.SIDECAR_OVER_CAMERA: "date corrected",
+    DateSource.MANUAL_SIDECAR: "sidecar chosen",
+    DateSource.FILENAME: "date from name",
+    DateSource.MANUAL: "date typed in",
 }
+
+
+REASON_WORDS: dict[str, str] = {  # a reason in a few words: the summary's rows and Review's column
+    Reason.NO_SIDECAR: "no sidecar",
+    Reason.BAD_SIDECAR: "sidecar unusable",
+    Reason.AMBIGUOUS: "two owners",
+    Reason.NO_MEDIA: "no media file",
+    Reason.ALBUM_METADATA: "album files",
+    Reason.NOT_MEDIA: "not media",
+    Reason.SYMLINK: "links",
+    Reason.SPECIAL_FILE: "special files",
+    Reason.CORRUPT_MEDIA: "damaged",
+    Reason.METADATA_TOO_LARGE: "too much metadata",
+    Reason.SOURCE_VANISHED: "gone from Takeout",
+    Reason.SOURCE_UNREACHABLE: "Takeout unreachable",
+    Reason.READ_ERROR: "unreadable",
+    Reason.WRITE_ERROR: "could not write",
+    Reason.DISK_FULL: "disk full",
+    Reason.PERMISSION_DENIED: "not allowed",
+    Reason.VERIFY_MISMATCH: "did not read back",
+    Reason.INTERNAL_ERROR: "error in pef",
+}
+
+
+def reason_words(code: str) -> str:
+    return REASON_WORDS.get(code, code.replace("_", " "))  # type: ignore[call-overload]
 
 
 def summary_lines(summary: RunSummary) -> list[str]:
     unmatched, failed = sum(summary.unmatched.values()), sum(summary.failed.values())
-    lines = [headline(summary), f"  media files     {summary.total:>9,}"]
-    lines.append(f"  with metadata   {summary.done:>9,}")
-    lines += [f"    {DATE_SOURCES[DateSource(key)]:<14}{count:>9,}" for key, count in sorted(summary.dates.items())]
-    lines.append(f"  unmatched       {unmatched:>9,}  (copied unchanged)")
-    lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.unmatched.items())]
+    groups = [summary.unmatched, summary.failed, summary.orphans, summary.skipped]
+    labels = [reason_words(code) for group in groups for code in group]
+    labels += [DATE_SOURCES[DateSource(key)] for key in summary.dates]
+    width = max([16, *(4 + len(label) for label in labels)])
+
+    def row(label: str, count: int, note: str = "") -> str:
+        return f"  {label:<{width}}{count:>9,}" + (f"  {note}" if note else "")
+
+    def reasons(counts: dict[str, int]) -> list[str]:
+        return [row(f"  {reason_words(code)}", count) for code, count in sorted(counts.items())]
+
+    lines = [headline(summary), row("media files", summary.total), row("with metadata", summary.done)]
+    lines += [row(f"  {DATE_SOURCES[DateSource(key)]}", count) for key, count in sorted(summary.dates.items())]
+    lines += [row("unmatched", unmatched, "(copied unchanged)"), *reasons(summary.unmatched)]
     if not summary.dry_run:
-        lines.append(f"  failed          {failed:>9,}")
-        lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.failed.items())]
+        lines += [row("failed", failed), *reasons(summary.failed)]
     orphans = sum(summary.orphans.values())
     if orphans:
-        lines.append(f"  orphan sidecars {orphans:>9,}  (no media file)")
-        lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.orphans.items())]
+        lines += [row("orphan sidecars", orphans, "(no media file)"), *reasons(summary.orphans)]
     skipped = sum(summary.skipped.values())
     if skipped:
-        lines.append(f"  other files     {skipped:>9,}  (not copied)")
-        lines += [f"    {reason:<14}{count:>9,}" for reason, count in sorted(summary.skipped.items())]
+        lines += [row("other files", skipped, "(not copied)"), *reasons(summary.skipped)]
     if summary.status != "completed" and not summary.dry_run:
-        pending = summary.total - summary.done - unmatched - failed
-        lines.append(f"  not yet done    {pending:>9,}")
+        lines.append(row("not yet done", summary.total - summary.done - unmatched - failed))
     if summary.failures:
         lines.append("Failed files:")
         lines += [f"  {record.error or record.key}" for record in summary.failures[:50]]

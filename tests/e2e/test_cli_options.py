@@ -32,7 +32,7 @@ def test_dry_run_writes_nothing_and_counts(tmp_path: Path) -> None:
     assert not (tmp_path / "Takeout_pefProcessed").exists()
     assert "Dry run" in result.stdout + result.stderr
     out = result.stdout
-    assert "media files             3" in out and "with metadata           2" in out and "no_sidecar" in out
+    assert "media files             3" in out and "with metadata           2" in out and "no sidecar" in out
 
 
 def test_no_exif_copies_bytes_and_sets_file_time(tmp_path: Path) -> None:

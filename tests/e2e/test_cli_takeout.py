@@ -320,5 +320,5 @@ def test_summary_and_state(processed) -> None:
     assert state["stats"]["failed"] == 0
     assert state["orphan_sidecars"] == [f"Google Photos/{Y}/IMG_9999.jpg.json"]
     assert "Run completed." in result.stdout
-    assert "no_sidecar" in result.stdout and "bad_sidecar" in result.stdout
+    assert "no sidecar" in result.stdout and "sidecar unusable" in result.stdout
     assert "pef-report.csv" in result.stdout
