@@ -6,10 +6,22 @@ import os
 import sys
 from collections.abc import Sequence
 
+NO_DISPLAY = "pef: no display found, so the window cannot open. Use the command line: pef --path TAKEOUT (pef --help)"
+
+
+def display_missing() -> bool:
+    """On Linux and the BSDs a window needs X11 or Wayland; without either, Qt would abort the process."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
+        if display_missing():
+            print(NO_DISPLAY, file=sys.stderr)
+            return 2
         from pef.gui.app import run_app
 
         return run_app()

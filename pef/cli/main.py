@@ -22,7 +22,7 @@ from pef.run.job import RunDeclined, RunRefused
 from pef.run.preview import forecast
 from pef.run.request import DEFAULT_WORKERS, RequestRefused, RunRequest, resolve_run
 from pef.run.summary import summarize
-from pef.state.outputs import OutputChoiceError, OutputLocked, unfinished_run
+from pef.state.outputs import OutputChoiceError, OutputLocked, lock_holder, unfinished_run
 from pef.state.store import RunState, RunStatus, StateError, StateStore
 from pef.takeout.source import FolderSource
 from pef.takeout.survey import survey_takeout
@@ -33,8 +33,13 @@ EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pef",
+        usage="pef --path SRC [options]\n       pef progress OUTPUT [--clear]\n       pef   (no arguments: the window)",
         description="Copy a Google Photos Takeout into a clean library, with each sidecar's date, place and "
         "words written into its file. Run with no arguments to open the window.",
+        epilog="Other commands:\n  pef progress OUTPUT   how far the run in OUTPUT got, what failed and why; "
+        "--clear forgets it\n\nA plain re-run beside an unfinished run offers to continue it "
+        "(--yes: continue; --force: a new folder).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--path", required=True, type=Path, help="the Takeout folder (or its Google Photos folder)")
     parser.add_argument("--output", type=Path, help="output folder (continued if it holds a run of the same source)")
@@ -111,12 +116,34 @@ def _attach_suffix_values(argv: Sequence[str]) -> list[str]:
     return joined
 
 
+def _continue_unfinished(args: argparse.Namespace) -> bool | None:
+    """A plain re-run beside an unfinished run: continue it? True, False, or None when no one can say."""
+    source = args.path.expanduser().resolve()
+    if args.resume or args.output is not None or args.force or args.dry_run or not source.is_dir():
+        return False
+    unfinished = unfinished_run(source)
+    if unfinished is None:
+        return False
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        return None
+    answer = input(terminal_safe(f"An unfinished run of this Takeout is in {unfinished}. Continue it? [Y/n] "))
+    return answer.strip().lower() not in ("n", "no")
+
+
 def run(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(_attach_suffix_values(argv))
+    resume = _continue_unfinished(args)
+    if resume is None:
+        return _usage_error(
+            f"an unfinished run of this Takeout is in {unfinished_run(args.path.expanduser().resolve())}. "
+            f"Continue it with: {_resume_command(args.path)} — or start a new folder beside it with --force"
+        )
     request = RunRequest(
         args.path,
         args.output,
-        args.resume,
+        args.resume or resume,
         args.force,
         args.timezone,
         not args.no_exif,
@@ -133,13 +160,6 @@ def run(argv: Sequence[str]) -> int:
         return _dry_run(source, job.output, job.settings, console)
     if resolved.note:
         console(Message(Level.INFO, resolved.note))
-    if not args.resume and args.output is None and (unfinished := unfinished_run(source)):
-        console(
-            Message(
-                Level.INFO,
-                f"An unfinished run exists in {unfinished}. To continue it instead: {_resume_command(source)}",
-            )
-        )
     control = RunControl()
     interrupted = _install_signal_handlers(control)
     engine = Engine(job, console, control, confirm=_confirmer(args.yes, console), stop_on_auto_pause=True)
@@ -215,7 +235,7 @@ def progress(argv: Sequence[str]) -> int:
     except FileNotFoundError:
         return _usage_error(f"{folder} holds no pef progress")
     if not args.clear:
-        print("\n".join(map(terminal_safe, describe_progress(state))))
+        print("\n".join(map(terminal_safe, describe_progress(state, lock_holder(folder)))))
         return EXIT_OK
     if not args.yes:
         if not sys.stdin.isatty():

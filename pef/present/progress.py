@@ -10,13 +10,29 @@ def _share(count: int, total: int) -> str:
     return f"{count:>9,}  {100 * count / total:5.1f}%" if total else f"{count:>9,}"
 
 
-def describe_progress(state: RunState) -> list[str]:
+def status_words(status: str, holder: str | None) -> str:
+    """The saved status as it is now: a run no live process holds is not "running", whatever the file says."""
+    if holder is not None:
+        return (
+            f"{status} (pef process {holder} is working on it)"
+            if status != "paused"
+            else (f"paused (in pef process {holder}; resume it there)")
+        )
+    if status == "completed":
+        return "completed"
+    if status == "running":
+        return "interrupted (no pef process is running it now; run pef again to continue it)"
+    return f"{status} (no pef process is running it now; run pef again to continue it)"
+
+
+def describe_progress(state: RunState, holder: str | None = None) -> list[str]:
+    """`holder`: the pid of the live process holding the folder's lock, or None."""
     counts = state.counts()
     total = counts["total"]
     finished = total - counts["pending"]
     lines = [
         f"Source:       {state.source_path}",
-        f"Status:       {state.status}",
+        f"Status:       {status_words(state.status, holder)}",
         f"Started:      {state.started}",
         f"Last update:  {state.last_updated}",
         f"Media files:  {total:>9,}",

@@ -6,12 +6,13 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.builders import TakeoutTree, jpeg_bytes, mp4_bytes, sample, sidecar, tree_digest
-from tests.conftest import exiftool_json, run_pef
+from tests.conftest import REPO, exiftool_json, run_pef
 
 INSTANT = 1_561_975_200  # 2019-07-01 10:00:00 UTC
 
@@ -199,3 +200,14 @@ def test_a_closed_pipe_is_not_a_crash(tmp_path: Path) -> None:
     writer = subprocess.run(command, stdout=reader.stdin, stderr=subprocess.PIPE, text=True)
     reader.stdin.close()
     assert "Traceback" not in writer.stderr and "BrokenPipe" not in writer.stderr
+
+
+def test_no_display_says_so_and_points_to_the_command_line() -> None:
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "pef"], capture_output=True, text=True, env=env, cwd=REPO, timeout=60, check=False
+    )
+    assert result.returncode == 2 and "no display found" in result.stderr and "pef --path" in result.stderr
+    assert "Aborted" not in result.stderr and "qt.qpa" not in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -63,12 +64,42 @@ def test_resume_with_nothing_to_resume_starts_fresh_and_says_so(tmp_path: Path) 
     assert state(tmp_path / "Takeout_pefProcessed")["status"] == "completed"
 
 
-def test_plain_run_mentions_the_unfinished_one(tmp_path: Path) -> None:
+def test_a_plain_rerun_with_no_one_to_ask_says_which_flag_continues(tmp_path: Path) -> None:
     tree = takeout(tmp_path)
     stopped_run(tree, tmp_path / "Takeout_pefProcessed", keep=5)
-    result = run_pef("--path", tree.root)
-    assert "An unfinished run exists in" in result.stderr and "--resume" in result.stderr
-    assert (tmp_path / "Takeout_pefProcessed(1)" / "processing_state.json").exists()
+    result = run_pef("--path", tree.root, check_code=2)
+    assert "an unfinished run of this Takeout is in" in result.stderr
+    assert f"pef --path {tree.root} --resume" in result.stderr and "--force" in result.stderr
+    assert not (tmp_path / "Takeout_pefProcessed(1)").exists(), "nothing begun"
+    run_pef("--path", tree.root, "--yes")  # yes to every question: continue it
+    assert state(tmp_path / "Takeout_pefProcessed")["status"] == "completed"
+    assert not (tmp_path / "Takeout_pefProcessed(1)").exists()
+
+
+@pytest.mark.parametrize(("answer", "continued"), [(b"\r", True), (b"n\r", False)])
+def test_a_plain_rerun_at_a_terminal_asks_to_continue(tmp_path: Path, answer: bytes, continued: bool) -> None:
+    import pty
+
+    tree = takeout(tmp_path)
+    first = tmp_path / "Takeout_pefProcessed"
+    stopped_run(tree, first, keep=5)
+    leader, follower = pty.openpty()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pef", "--path", str(tree.root)],
+        stdin=follower, stdout=follower, stderr=follower, cwd=REPO, close_fds=True,
+    )  # fmt: skip
+    os.close(follower)
+    seen = b""
+    while b"Continue it? [Y/n]" not in seen:
+        seen += os.read(leader, 4096)
+    os.write(leader, answer)
+    with contextlib.suppress(OSError):  # the pty closes when pef exits
+        while chunk := os.read(leader, 4096):
+            seen += chunk
+    os.close(leader)
+    assert child.wait(timeout=120) == 0, seen.decode(errors="replace")
+    assert state(first)["status"] == ("completed" if continued else "stopped")
+    assert (tmp_path / "Takeout_pefProcessed(1)").exists() is not continued
 
 
 def test_output_folder_continues_its_own_state(tmp_path: Path) -> None:
@@ -239,11 +270,30 @@ def test_progress_command(tmp_path: Path) -> None:
     (output / "processing_state.json").write_text(json.dumps(data))
     result = run_pef("progress", output)
     out = result.stdout
-    assert "Status:       stopped" in out
+    assert "Status:       stopped (no pef process is running it now" in out
     assert "pending            21   51.2%" in out
     assert "failed              1    2.4%" in out
     assert f"{key}: the output disk is full" in out
     assert "Success rate: 95.0%" in out
+
+
+def test_progress_never_calls_a_dead_run_running(tmp_path: Path) -> None:
+    tree = takeout(tmp_path)
+    output = tmp_path / "Takeout_pefProcessed"
+    stopped_run(tree, output, keep=3)
+    data = state(output)
+    data["status"] = "running"  # as a run killed with -9 leaves it
+    (output / "processing_state.json").write_text(json.dumps(data))
+    assert "Status:       interrupted (no pef process is running it now" in run_pef("progress", output).stdout
+    with OutputLock(output):  # a live run holds the folder
+        assert (
+            f"Status:       running (pef process {os.getpid()} is working on it)" in run_pef("progress", output).stdout
+        )
+
+
+def test_help_lists_every_command() -> None:
+    out = run_pef("--help").stdout
+    assert "pef progress OUTPUT" in out and "--path SRC" in out and "no arguments" in out
 
 
 def test_progress_clear_asks_unless_yes(tmp_path: Path) -> None:
