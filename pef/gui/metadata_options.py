@@ -19,14 +19,19 @@ ZONE_CHOICES = (
 
 class MetadataOptions(QGroupBox):
     def __init__(self) -> None:
-        super().__init__("Metadata")
-        self.exif_box = QCheckBox("Write date, place, caption and people into the &files (otherwise only copy)")
+        super().__init__("What to write")
+        self.exif_box = QCheckBox("Write date, place and words into the files")
+        self.exif_box.setToolTip(
+            "Each photo's sidecar (the .json file Google puts beside it) holds its date, place, caption and "
+            "people: pef writes them into the copy. Unticked: files are only copied, with their dates as file times."
+        )
         self.exif_box.setChecked(True)
         self.zone_box = QComboBox()
         self.zone_box.setEditable(True)
         for label, zone in ZONE_CHOICES:
             self.zone_box.addItem(label, zone)
         self.zone_box.setAccessibleName("Time zone for dates")
+        self.zone_box.setMaximumWidth(320)
         self.zone_box.setToolTip(
             "auto = the zone where each photo was taken (from its place), else this computer's zone; "
             "local = always this computer's zone; or an Area/City name"
@@ -34,10 +39,15 @@ class MetadataOptions(QGroupBox):
         self.suffix_edit = QLineEdit()
         self.suffix_edit.setPlaceholderText("e.g. -retouche, -mine")
         self.suffix_edit.setAccessibleName("More suffixes of edited copies")
+        self.suffix_edit.setMaximumWidth(320)
+        self.suffix_edit.setToolTip(
+            "An edited copy (IMG_1-edited.jpg) shares its original's sidecar. Google's suffixes are known; "
+            "add those of your language here, separated by commas."
+        )
         layout = QFormLayout(self)
         layout.addRow(self.exif_box)
         layout.addRow("Time &zone:", self.zone_box)
-        layout.addRow("More edit s&uffixes:", self.suffix_edit)
+        layout.addRow("Edit suffi&xes:", self.suffix_edit)
 
     def settings(self) -> RunSettings:
         suffixes = tuple(part.strip() for part in self.suffix_edit.text().split(",") if part.strip())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -29,12 +30,18 @@ NEW, RESUME, CHOOSE = 0, 1, 2
 
 
 class OutputOptions(QGroupBox):
+    shown = Signal(str)  # the line saying where a run would write
+
     def __init__(self, source: Callable[[], Path | None]) -> None:
-        super().__init__("Output")
+        super().__init__("Where to write")
         self._source = source
-        self.mode_new = QRadioButton("&New output folder")
-        self.mode_resume = QRadioButton("Resume the &latest unfinished run")
-        self.mode_choose = QRadioButton("Use this output &folder:")
+        self.mode_new = QRadioButton("&New folder beside the Takeout")
+        self.mode_new.setToolTip("A new folder named after the Takeout, e.g. Takeout_pefProcessed")
+        self.mode_resume = QRadioButton("Resume the unfinished run")
+        self.mode_resume.setVisible(False)  # offered when there is an unfinished run
+        self.mode_resume.setToolTip("Go on with the run that was stopped or interrupted; nothing is done twice")
+        self.mode_choose = QRadioButton("Into this folder:")
+        self.mode_choose.setToolTip("An empty folder, or one pef wrote before (then its run is continued)")
         self.modes = QButtonGroup(self)
         for mode, button in ((NEW, self.mode_new), (RESUME, self.mode_resume), (CHOOSE, self.mode_choose)):
             self.modes.addButton(button, mode)
@@ -44,9 +51,12 @@ class OutputOptions(QGroupBox):
         self.output_edit.setAccessibleName("Output folder")
         self.output_edit.textEdited.connect(lambda _: self.mode_choose.setChecked(True))
         self.output_edit.textEdited.connect(lambda _: self.refresh())
-        self.output_button = QPushButton("C&hoose…")
+        self.output_edit.setMaximumWidth(560)
+        self.output_button = QPushButton("Choose…")
+        self.output_button.setAccessibleName("Choose the output folder")
         self.output_button.clicked.connect(self.choose_folder)
-        self.force_box = QCheckBox("Re&process every file (ignore earlier progress in that folder)")
+        self.force_box = QCheckBox("Re&do every file there")
+        self.force_box.setToolTip("Ignore the progress saved in that folder and write every file again")
         self.output_label = QLabel()
         self.output_label.setWordWrap(True)
         row = QHBoxLayout()
@@ -99,5 +109,8 @@ class OutputOptions(QGroupBox):
 
     def show_text(self, text: str) -> None:
         self.output_label.setText(text)
+        self.shown.emit(text)
         # a wrapped label's new height is not asked for by the layout on its own: a long refusal was cut off
-        self.output_label.setMinimumHeight(self.output_label.heightForWidth(max(self.output_label.width(), 200)))
+        self.output_label.setMinimumHeight(
+            max(0, self.output_label.heightForWidth(max(self.output_label.width(), 200)))
+        )

@@ -1,217 +1,134 @@
-"""Review what a run could not do fully: unmatched media, orphan sidecars, failed files.
-
-Rows come from the run's pef-report.csv (its own record of every source file). A table model behind a
-sort/filter proxy keeps 100k rows fast.
-"""
+"""Review what a run could not do fully, and resolve it: unmatched media, orphan sidecars, failed files."""
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QSize, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QLineEdit,
-    QPushButton,
-    QTableView,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from pef.state.layout import REPORT_NAME
+from pef.gui.resolve_view import Context, ResolveView
+from pef.gui.review_table import ROW_HEIGHT, ReviewRow, ReviewRows, ReviewTable, read_review
+from pef.gui.thumbnails import Thumbnails
+from pef.model.outcomes import DecisionKind
+from pef.model.records import Decision
+from pef.takeout.name_dates import date_from_name
 
-COLUMNS = ("File", "Reason", "Details")
-
-
-@dataclass(frozen=True)
-class ReviewRow:
-    source: str  # path inside the Takeout
-    reason: str
-    details: str
-    output: str  # path inside the output folder ("" when nothing was written)
-
-
-@dataclass(frozen=True)
-class ReviewRows:
-    unmatched: tuple[ReviewRow, ...] = ()
-    orphans: tuple[ReviewRow, ...] = ()
-    failed: tuple[ReviewRow, ...] = ()
-
-
-def read_review(output: Path) -> ReviewRows:
-    """The rows to review, from an output folder's report (empty when it has none yet)."""
-    groups: dict[str, list[ReviewRow]] = {"unmatched": [], "orphans": [], "failed": []}
-    try:
-        with open(output / REPORT_NAME, encoding="utf-8-sig", newline="") as handle:
-            for row in csv.DictReader(handle):
-                group = {"unmatched": "unmatched", "orphan": "orphans", "failed": "failed"}.get(row["status"])
-                if group:
-                    details = row["error"] or (f"sidecar: {row['sidecar']}" if row["sidecar"] else "")
-                    groups[group].append(ReviewRow(row["source"], row["reason"], details, row["output"]))
-    except FileNotFoundError:
-        pass
-    return ReviewRows(*(tuple(groups[name]) for name in ("unmatched", "orphans", "failed")))
-
-
-class ReviewModel(QAbstractTableModel):
-    def __init__(self, rows: tuple[ReviewRow, ...] = ()) -> None:
-        super().__init__()
-        self._rows = rows
-        self._text: list[str] = []
-
-    def set_rows(self, rows: tuple[ReviewRow, ...]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self._text = [f"{r.source}\t{r.reason}\t{r.details}".casefold() for r in rows]
-        self.endResetModel()
-
-    def matches(self, row: int, needle: str) -> bool:
-        return needle in self._text[row]
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sorted in Python in one pass: a proxy's sort would call data() a million times for 100k rows."""
-        self.layoutAboutToBeChanged.emit()
-        key = (lambda r: r.source, lambda r: r.reason, lambda r: r.details)[column] if column >= 0 else None
-        paired = sorted(
-            zip(self._rows, self._text, strict=True),
-            key=lambda p: key(p[0]) if key else 0,
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
-        self._rows, self._text = tuple(p[0] for p in paired), [p[1] for p in paired]
-        self.layoutChanged.emit()
-
-    def row_at(self, row: int) -> ReviewRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: QModelIndex | None = None) -> int:  # noqa: N802 (Qt's names)
-        return 0 if parent is not None and parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | None = None) -> int:  # noqa: N802
-        return len(COLUMNS)
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        row = self._rows[index.row()]
-        return (row.source, row.reason, row.details)[index.column()]
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-
-class ReviewProxy(QSortFilterProxyModel):
-    """Filters on one precomputed text per row and lets the model sort itself (both fast at 100k rows)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._needle = ""
-
-    def set_needle(self, text: str) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt 6.10 on; invalidateRowsFilter() before
-            self.beginFilterChange()
-            self._needle = text.casefold()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._needle = text.casefold()
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, source_row: int, _parent: QModelIndex) -> bool:  # noqa: N802 (Qt's name)
-        return not self._needle or self.sourceModel().matches(source_row, self._needle)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.sourceModel().sort(column, order)
-
-
-class ReviewTable(QWidget):
-    """One tab: a filter box and a sortable table."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.model = ReviewModel()
-        self.proxy = ReviewProxy()
-        self.proxy.setSourceModel(self.model)
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText(f"Filter {name}…")
-        self.filter.setAccessibleName(f"Filter {name}")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.set_needle)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setAccessibleName(name)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.filter)
-        layout.addWidget(self.view)
-
-    def selected(self) -> ReviewRow | None:
-        indexes = self.view.selectionModel().selectedRows()
-        if not indexes:
-            return None
-        return self.model.row_at(self.proxy.mapToSource(indexes[0]).row())
-
-    def visible_rows(self) -> list[ReviewRow]:
-        return [
-            self.model.row_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
-            for r in range(self.proxy.rowCount())
-        ]
+KINDS = ("unmatched", "orphans", "failed")
 
 
 class ReviewPanel(QWidget):
     retry_failed = Signal()
+    decide = Signal(object)  # dict[str, Decision]: the run continues with them
 
     def __init__(self) -> None:
         super().__init__()
         self.source: Path | None = None
         self.output: Path | None = None
+        self.rows = ReviewRows()
+        self.zone: tzinfo | None = None
+        self.thumbnails = Thumbnails(ROW_HEIGHT - 6, self)
         self.tabs = QTabWidget()
-        self.unmatched = ReviewTable("unmatched media")
+        self.unmatched = ReviewTable("unmatched media", self._picture)
         self.orphans = ReviewTable("orphan sidecars")
         self.failed = ReviewTable("failed files")
-        for table in (self.unmatched, self.orphans, self.failed):
-            self.tabs.addTab(table, "")
+        self.thumbnails.ready.connect(self._picture_arrived)
+        for table, tip in (
+            (self.unmatched, "Photos and videos copied without metadata: pef found no sidecar it could be sure of"),
+            (self.orphans, "Sidecars (the .json files with dates and places) that no photo or video uses"),
+            (self.failed, "Files pef could not copy, or copied without the metadata they should have"),
+        ):
+            self.tabs.setTabToolTip(self.tabs.addTab(table, ""), tip)
             table.view.doubleClicked.connect(lambda _index, t=table: self.open_file(t))
-        self.show_button = QPushButton("Show in &folder")
+            table.view.selectionModel().selectionChanged.connect(lambda *_: self._selected())
+        self.tabs.currentChanged.connect(lambda _index: self._selected())
+        self.resolve = ResolveView()
+        self.resolve.decide.connect(self.decide)
+        splitter = QSplitter()
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.resolve)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        self.show_button = QPushButton("Show in folder")
         self.show_button.clicked.connect(self.show_in_folder)
-        self.retry_button = QPushButton("&Retry failed")
+        self.all_dates_button = QPushButton("Dates from &names for all")
+        self.all_dates_button.setToolTip("Write the date each unmatched file's name carries (IMG_20190512_123456…)")
+        self.all_dates_button.clicked.connect(self._all_name_dates)
+        self.retry_button = QPushButton("Retr&y failed")
+        self.retry_button.setToolTip("Try every failed file again, also those a retry usually cannot fix")
         self.retry_button.clicked.connect(self.retry_failed)
-        self.export_button = QPushButton("&Export CSV…")
-        self.export_button.clicked.connect(self.export_csv)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip("Save the rows shown in this tab to a spreadsheet file")
+        self.export_button.clicked.connect(lambda _checked=False: self.export_csv())
         buttons = QHBoxLayout()
-        for button in (self.show_button, self.retry_button, self.export_button):
+        for button in (self.show_button, self.all_dates_button, self.retry_button, self.export_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
         self.load(None, None)
 
-    def load(self, source: Path | None, output: Path | None) -> None:
-        self.source, self.output = source, output
-        rows = read_review(output) if output else ReviewRows()
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name): a laptop screen has room for few rows
+        return QSize(super().minimumSizeHint().width(), 110)
+
+    def load(self, source: Path | None, output: Path | None, zone: tzinfo | None = None, zone_name: str = "") -> None:
+        self.source, self.output, self.zone = source, output, zone
+        self.rows = read_review(output) if output else ReviewRows()
         for index, (table, label, items) in enumerate(
             (
-                (self.unmatched, "&Unmatched", rows.unmatched),
-                (self.orphans, "&Orphan sidecars", rows.orphans),
-                (self.failed, "F&ailed", rows.failed),
+                (self.unmatched, "Un&matched", self.rows.unmatched),
+                (self.orphans, "Orphan s&idecars", self.rows.orphans),
+                (self.failed, "Fai&led", self.rows.failed),
             )
         ):
             table.model.set_rows(items)
-            table.view.resizeColumnToContents(0)
+            table.view.setColumnWidth(0, 260)
+            table.view.setColumnWidth(1, 130)
             self.tabs.setTabText(index, f"{label} ({len(items):,})")
-        self.retry_button.setEnabled(bool(rows.failed))
+        self.retry_button.setEnabled(bool(self.rows.failed))
+        named = self._name_dates()
+        self.all_dates_button.setText(f"Dates from &names for all ({len(named):,})")
+        self.all_dates_button.setEnabled(bool(named))
+        context = Context(source, output, zone, zone_name or "this computer's time zone", self.rows)
+        self.resolve.set_context(context if source and output else None)
+        self._selected()
 
     def current(self) -> ReviewTable:
         return self.tabs.currentWidget()
+
+    def _selected(self) -> None:
+        table = self.current()
+        self.resolve.show_row(KINDS[self.tabs.currentIndex()], table.selected())
+        self.show_button.setEnabled(table.selected() is not None)
+
+    def _picture(self, row: ReviewRow):
+        path = self._path_of(row)
+        return self.thumbnails.icon(path) if path is not None else None
+
+    def _picture_arrived(self, path: str) -> None:
+        for row in self.rows.unmatched:
+            if str(self._path_of(row)) == path:
+                self.unmatched.model.refresh_pictures(row.source)
+                return
+
+    def _name_dates(self) -> dict[str, Decision]:
+        decisions = {}
+        for row in self.rows.unmatched:
+            named = date_from_name(row.source.rpartition("/")[2])
+            if named is not None:
+                decisions[row.source] = Decision(DecisionKind.FILENAME, taken=named.instant(self.zone))
+        return decisions
+
+    def _all_name_dates(self) -> None:
+        decisions = self._name_dates()
+        if decisions:
+            self.decide.emit(decisions)
 
     def _path_of(self, row: ReviewRow) -> Path | None:
         if row.output and self.output:
@@ -228,13 +145,25 @@ class ReviewPanel(QWidget):
         if row and (path := self._path_of(row)):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
-    def export_csv(self, target: str | None = None) -> None:
-        if target is None:
-            target, _ = QFileDialog.getSaveFileName(self, "Export the rows shown", "pef-review.csv", "CSV (*.csv)")
+    def export_csv(self) -> None:
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Export the rows shown", str(Path.home() / "pef-review.csv"), "CSV (*.csv)"
+        )
         if not target:
             return
         with open(target, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["file", "reason", "details"])
+            writer.writerow(["file", "reason", "why", "details"])
             for row in self.current().visible_rows():
-                writer.writerow([row.source, row.reason, row.details])
+                writer.writerow([row.source, row.reason, row.sentence, row.details])
+
+    def select_first(self) -> None:
+        """Select the first row of the tab shown (after a load), so its details are there at once."""
+        view = self.current().view
+        if view.model().rowCount() and not view.selectionModel().hasSelection():
+            view.selectRow(0)
+            view.setCurrentIndex(view.model().index(0, 0, QModelIndex()))
+
+    def wait(self) -> None:
+        self.thumbnails.wait()
+        self.resolve.wait()

@@ -1,26 +1,19 @@
-"""The pef window: choose a Takeout, see what it holds, run or resume, watch, pause, review."""
+"""The pef window, in steps: the Takeout, the options (folded once chosen), the run, the results."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QUrl, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QDesktopServices,
-    QDragEnterEvent,
-    QDropEvent,
-    QFont,
-    QKeySequence,
-)
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
@@ -28,24 +21,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pef.gui.appearance import apply_appearance
 from pef.gui.banner import banner
+from pef.gui.desktop import LONG_RUN_SECONDS, KeepAwake, notify
+from pef.gui.dialogs import ask, tell
 from pef.gui.job import EngineJob
+from pef.gui.menus import build_menus
 from pef.gui.metadata_options import MetadataOptions
+from pef.gui.options_panel import OptionsPanel
 from pef.gui.output_options import OutputOptions
 from pef.gui.preview_job import PreviewJob
 from pef.gui.recent_folders import RecentFolders
 from pef.gui.review import ReviewPanel
 from pef.gui.run_view import RunView
-from pef.model.events import (
-    ControlChanged,
-    Message,
-    RunStarted,
-    RunSummary,
-)
-from pef.present.words import human_bytes, space_question, summary_lines
+from pef.metadata.timezone import resolve_zone
+from pef.model.events import ControlChanged, Message, RunStarted, RunSummary
+from pef.model.records import Decision
+from pef.present.words import headline, human_bytes, space_question, summary_lines
 from pef.run.preview import Preview, find_unfinished
-from pef.run.request import RequestRefused, RunRequest, free_space, resolve_run
+from pef.run.request import RequestRefused, RunRequest, free_space, resolve_run, source_problem
+from pef.state.layout import LOG_NAME, REPORT_NAME
 from pef.state.outputs import OutputChoiceError
+from pef.state.store import StateError, StateStore
+
+WELCOME = """How to start:
+
+1. Ask Google for your photos at takeout.google.com (choose Google Photos) and download the parts.
+2. Extract them: you get a folder called Takeout, holding "Google Photos".
+3. Choose that folder above, or drop it on this window. pef looks through it and says what it found.
+4. Click Start. Your Takeout is never changed; pef writes into a new folder beside it.
+
+You can pause, stop or close pef at any time: the next start offers to resume where it stopped."""
+MAX_CONTENT_WIDTH = 1180  # wider, lines get too long to read: the window's content stays centred
 
 
 class MainWindow(QMainWindow):
@@ -62,52 +69,58 @@ class MainWindow(QMainWindow):
         self.summary: RunSummary | None = None
         self.run_output: Path | None = None
         self._preview_job: PreviewJob | None = None
+        self._started_at = 0.0
+        self.keep_awake = KeepAwake()
         self._build()
         self.setCentralWidget(self._lay_out())
+        self.actions_ = build_menus(self, self._slots(), self.recent.menu_, self.set_appearance)
         self._restore()
 
     # building ---------------------------------------------------------------------------------
     def _build(self) -> None:
         self.source_edit = QLineEdit()
-        self.source_edit.setPlaceholderText("Your Takeout folder (or its Google Photos folder) — or drop it here")
+        self.source_edit.setPlaceholderText(
+            "The Takeout folder you extracted (it holds “Google Photos”) — or drop it here"
+        )
         self.source_edit.setAccessibleName("Takeout folder")
         self.source_edit.editingFinished.connect(self._source_changed)
         self.choose_button = QPushButton("&Choose Takeout folder…")
+        self.choose_button.setToolTip("The folder Google's download became once extracted")
         self.choose_button.clicked.connect(self.choose_source)
         self.recent = RecentFolders(self.settings)
-        self.recent.chosen.connect(self.set_source)
-        self.found_label = QLabel("Choose a Takeout folder to begin.")
-
-        self._build_output()
-        self._build_run()
-
-    def _build_output(self) -> None:
+        self.recent.chosen.connect(self._source_chosen)
+        self.found_label = QLabel()
+        self.found_label.setWordWrap(True)
         self.resume_label = QLabel()
-        self.resume_button = QPushButton("&Resume")
+        self.resume_button = QPushButton("Resum&e")
         self.resume_button.setAccessibleName("Resume the unfinished run")
+        self.resume_button.setToolTip("Go on where the run stopped; nothing is done twice")
         bold = self.resume_button.font()
         bold.setBold(True)
-        bold.setPointSizeF(bold.pointSizeF() * 1.2)
         self.resume_button.setFont(bold)
         self.resume_button.clicked.connect(self.resume_unfinished)
         self.resume_banner = banner(self.resume_label, self.resume_button)
         self.resume_banner.hide()
-
         self.output_options = OutputOptions(lambda: self.source)
         self.metadata = MetadataOptions()
+        self.options = OptionsPanel(self.output_options, self.metadata)
+        self._build_run()
 
     def _build_run(self) -> None:
-        self.preview_button = QPushButton("Pre&view")
+        self.preview_button = QPushButton("Previe&w")
+        self.preview_button.setToolTip("What a run would do, file by file counted; writes nothing")
         self.preview_button.clicked.connect(self.show_preview)
         self.start_button = QPushButton("&Start")
+        self.start_button.setToolTip("Copy every photo and video with its metadata (Enter)")
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(lambda: self.start())  # noqa: PLW0108 (clicked(bool) is no output)
         self.pause_button = QPushButton("&Pause")
-        self.pause_button.setShortcut(QKeySequence("Ctrl+P"))
+        self.pause_button.setToolTip("Pause after the files in hand; Resume goes on (Ctrl+P)")
         self.pause_button.clicked.connect(self.toggle_pause)
         self.stop_button = QPushButton("S&top")
+        self.stop_button.setToolTip("Stop after the files in hand; progress is saved and can be resumed")
         self.stop_button.clicked.connect(self.stop)
-        self.open_button = QPushButton("&Open output folder")
+        self.open_button = QPushButton("Open output folder")
         self.open_button.clicked.connect(self.open_output)
 
         self.run_view = RunView()
@@ -117,11 +130,12 @@ class MainWindow(QMainWindow):
         self.summary_view.setAccessibleName("Summary")
         self.summary_view.setFont(QFont("monospace"))
         self.review = ReviewPanel()
-        self.review.retry_failed.connect(self.retry_failed)
+        self.review.retry_failed.connect(lambda: self._continue(retry_failed=True))
+        self.review.decide.connect(lambda decisions: self._continue(decisions=decisions))
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.summary_view, "Summar&y")
-        self.tabs.addTab(self.review, "Re&view")
-        self._set_running(False)
+        self.tabs.addTab(self.summary_view, "Summary")
+        self.tabs.addTab(self.review, "Review")
+        self.tabs.setTabToolTip(1, "The files pef could not match or copy, and what you can do about each")
 
     def _lay_out(self) -> QWidget:
         source_row = QHBoxLayout()
@@ -137,26 +151,58 @@ class MainWindow(QMainWindow):
         layout.addLayout(source_row)
         layout.addWidget(self.found_label)
         layout.addWidget(self.resume_banner)
-        layout.addWidget(self.output_options)
-        layout.addWidget(self.metadata)
+        layout.addWidget(self.options)
         layout.addLayout(buttons)
         layout.addWidget(self.run_view)
         layout.addWidget(self.tabs, 1)
+        content = QWidget()
+        content.setLayout(layout)
+        content.setMaximumWidth(MAX_CONTENT_WIDTH)
+        centred = QHBoxLayout()
+        centred.setContentsMargins(0, 0, 0, 0)
+        centred.addWidget(content)
         central = QWidget()
-        central.setLayout(layout)
+        central.setLayout(centred)
         return central
+
+    def _slots(self) -> dict:
+        return {
+            "choose": self.choose_source,
+            "open_output": self.open_output,
+            "open_report": lambda: self._open_in_output(REPORT_NAME),
+            "open_log": lambda: self._open_in_output(LOG_NAME),
+            "export": self.review.export_csv,
+            "preview": self.show_preview,
+            "start": self.start,
+            "pause": self.toggle_pause,
+            "stop": self.stop,
+            "retry": lambda: self._continue(retry_failed=True),
+            "options": lambda: self.options.set_open(not self.options.toggle.isChecked()),
+            "summary": lambda: self.tabs.setCurrentWidget(self.summary_view),
+            "review": lambda: self.tabs.setCurrentWidget(self.review),
+        }
 
     # settings ---------------------------------------------------------------------------------
     def _restore(self) -> None:
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(860, 720)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1100, 700)
         self.output_options.force_box.setChecked(self.settings.value("options/force", False, type=bool))
         self.metadata.exif_box.setChecked(self.settings.value("options/writeExif", True, type=bool))
         self.metadata.set_zone(self.settings.value("options/timezone", "auto", type=str))
         self.metadata.suffix_edit.setText(self.settings.value("options/suffixes", "", type=str))
+        self.set_appearance(self.settings.value("view/appearance", "system", type=str))
+        last = self.recent.folders()
+        if last:  # the Takeout of last time, and with it any run left unfinished
+            self._source_chosen(last[0])
+        else:
+            self._source_changed()
+
+    def set_appearance(self, name: str) -> None:
+        apply_appearance(name)
+        self.settings.setValue("view/appearance", name)
+        for action in self.actions_.appearance.actions():
+            action.setChecked(action.data() == name)
 
     # source -----------------------------------------------------------------------------------
     @property
@@ -169,39 +215,43 @@ class MainWindow(QMainWindow):
         start = self.source_edit.text() or self.settings.value("lastFolder", "", type=str)
         folder = QFileDialog.getExistingDirectory(self, "Choose your Takeout folder", start)
         if folder:
-            self.set_source(folder)
+            self._source_chosen(folder)
 
-    def set_source(self, folder: str | Path) -> None:
-        self.source_edit.setText(str(folder))
+    def _source_chosen(self, folder: str) -> None:
+        self.source_edit.setText(folder)
         self._source_changed()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
         urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile() and Path(urls[0].toLocalFile()).is_dir():
-            event.acceptProposedAction()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()  # a file is taken too, to say why it cannot be used
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile() and Path(urls[0].toLocalFile()).is_dir():
-            self.set_source(urls[0].toLocalFile())
+        if urls and urls[0].isLocalFile() and not (self.job and self.job.running):
+            self._source_chosen(urls[0].toLocalFile())
             event.acceptProposedAction()
 
     def _source_changed(self) -> None:
         source = self.source
         if source is not None and self.preview is not None and source == self.preview.source:
             return  # the field only lost focus: the folder is the same
-        self.preview = None
+        self.preview, self.summary, self.run_output = None, None, None
         self.resume_banner.hide()
-        self._set_running(False)
-        if source is None:
-            self.found_label.setText(
-                "Choose a Takeout folder to begin." if not self.source_edit.text() else "That folder does not exist."
-            )
+        self.run_view.clear()
+        self.summary_view.setPlainText(WELCOME if source is None else "")
+        self.review.load(None, None)
+        self.tabs.setTabText(1, "Review")
+        self.output_options.refresh()
+        problem = source_problem(self.source_edit.text())
+        if problem is not None:
+            self.found_label.setText(problem)
+            self._set_running(False)
             return
         self.recent.remember(source)
         self.found_label.setText("Looking through the Takeout…")
         self._offer_unfinished(source)
-        self.output_options.refresh()
+        self._set_running(False)
         self._preview_job = PreviewJob(source, self.metadata.settings(), self)
         self._preview_job.ready.connect(self._on_preview)
         self._preview_job.failed.connect(self.found_label.setText)
@@ -209,7 +259,7 @@ class MainWindow(QMainWindow):
 
     def _offer_unfinished(self, source: Path) -> None:
         unfinished = find_unfinished(source)
-        self.output_options.mode_resume.setEnabled(unfinished is not None)
+        self.output_options.mode_resume.setVisible(unfinished is not None)
         if unfinished is None:
             self.resume_banner.hide()
             if self.output_options.mode_resume.isChecked():
@@ -220,8 +270,8 @@ class MainWindow(QMainWindow):
         except ValueError:
             when = "an earlier day"
         self.resume_label.setText(
-            f"Unfinished run from {when}: {unfinished.finished:,} of {unfinished.total:,} "
-            f"done, in {unfinished.folder.name}."
+            f"A run from {when} was not finished: {unfinished.finished:,} of {unfinished.total:,} files "
+            f"are done, in {unfinished.folder.name}. Resume it to do the rest."
         )
         self.resume_banner.show()
         self.output_options.mode_resume.setChecked(True)
@@ -232,7 +282,16 @@ class MainWindow(QMainWindow):
         if preview.source != self.source:
             return  # the user chose another folder meanwhile
         self.preview = preview
-        self.found_label.setText(preview.found_line + ".")
+        if preview.media == 0:
+            self.found_label.setText(
+                f"No photos or videos in {preview.source}. Is this the Takeout? It holds a folder "
+                "called “Google Photos” (or your language's name for it)."
+            )
+        else:
+            self.found_label.setText(
+                f"{preview.media:,} photos and videos ({human_bytes(preview.total_bytes)}) and "
+                f"{preview.sidecars:,} sidecars found. Start copies them with their dates, places and words."
+            )
         self._set_running(False)
         self.preview_ready.emit(preview)
 
@@ -259,41 +318,61 @@ class MainWindow(QMainWindow):
         self.output_options.force_box.setChecked(False)
         self.start()
 
-    def retry_failed(self) -> None:
-        if self.run_output is not None:
-            self.start(output=self.run_output, retry_failed=True)
-
-    def start(self, output: Path | None = None, retry_failed: bool = False) -> None:
-        """Start a run into `output` (None: the folder the options say), through the command line's resolver."""
-        source = self.source
-        if source is None or (self.job is not None and self.job.running):
+    def _continue(self, retry_failed: bool = False, decisions: dict[str, Decision] | None = None) -> None:
+        """Run again on the output just shown, with its own settings: Retry failed, and Review's decisions."""
+        output, source = self.run_output, self.source
+        if output is None or source is None:
             return
-        folder, force = (output, False) if output is not None else self.output_options.target()
+        try:
+            saved = StateStore(output).peek().settings
+        except (StateError, OSError, ValueError) as error:
+            tell(self, "Cannot continue that run", f"The progress saved in {output} cannot be read: {error}.")
+            return
+        request = RunRequest(
+            source, output, timezone=saved.timezone, write_exif=saved.write_exif, suffixes=saved.suffixes,
+            retry_failed=retry_failed, decisions=decisions or {},
+        )  # fmt: skip
+        self._launch(request)
+
+    def start(self) -> None:
+        """Start a run into the folder the options say, through the command line's resolver."""
+        source = self.source
+        if source is None or not self.start_button.isEnabled():
+            return
+        folder, force = self.output_options.target()
         settings = self.metadata.settings()
         request = RunRequest(
             source, folder, force=force, timezone=settings.timezone, write_exif=settings.write_exif,
-            suffixes=settings.suffixes, retry_failed=retry_failed,
+            suffixes=settings.suffixes,
         )  # fmt: skip
-        try:
-            resolved = resolve_run(request)
-        except RequestRefused as error:
-            QMessageBox.warning(self, "pef", f"Cannot start: {error}.")
-            return
-        if not self._enough_space(resolved.free_bytes):
-            return
         self.settings.setValue("options/force", self.output_options.force_box.isChecked())
         self.settings.setValue("options/writeExif", self.metadata.exif_box.isChecked())
         self.settings.setValue("options/timezone", self.metadata.zone())
         self.settings.setValue("options/suffixes", self.metadata.suffix_edit.text())
+        self._launch(request)
+
+    def _launch(self, request: RunRequest) -> None:
+        if self.job is not None and self.job.running:
+            return
+        try:
+            resolved = resolve_run(request)
+        except RequestRefused as error:
+            tell(self, "The run cannot start", f"{error}.")
+            return
+        if not self._enough_space(resolved.free_bytes):
+            return
         self.summary, self.run_output = None, resolved.job.output
         self.summary_view.clear()
         self.resume_banner.hide()
+        self.options.set_open(False)
         self.run_view.begin()
         self.job = EngineJob(resolved.job, self)
         self.job.event.connect(self._on_event)
         self.job.finished.connect(self._on_finished)
         self.job.failed.connect(self._on_failed)
         self._set_running(True)
+        self._started_at = time.monotonic()
+        self.keep_awake.hold("Copying photos from a Google Takeout")
         self.job.start()
 
     def _enough_space(self, free: int | None) -> bool:
@@ -301,8 +380,8 @@ class MainWindow(QMainWindow):
         preview = self.preview
         if preview is None or free is None or free >= preview.total_bytes:
             return True
-        answer = QMessageBox.question(self, "pef", space_question(free, preview.total_bytes))
-        return answer == QMessageBox.StandardButton.Yes
+        question = space_question(free, preview.total_bytes)
+        return ask(self, "Not enough free space", question, "Start anyway", "Cancel")
 
     def toggle_pause(self) -> None:
         if self.job is None or not self.job.running:
@@ -320,23 +399,36 @@ class MainWindow(QMainWindow):
         if self.run_output is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.run_output)))
 
+    def _open_in_output(self, name: str) -> None:
+        if self.run_output is not None and (self.run_output / name).exists():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.run_output / name)))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        """Enter starts, wherever the focus is, once the Takeout is looked through (a field passes Enter on)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.start_button.isEnabled():
+            self.start_button.click()
+            return
+        super().keyPressEvent(event)
+
     # what the run says ------------------------------------------------------------------------
     def _set_running(self, running: bool) -> None:
-        ready = self.source is not None and not running
-        for widget in (
-            self.source_edit,
-            self.choose_button,
-            self.recent,
-            self.output_options,
-            self.metadata,
-        ):
+        ready = self.preview is not None and self.preview.media > 0 and not running
+        for widget in (self.source_edit, self.choose_button, self.recent, self.options):
             widget.setEnabled(not running)
-        self.start_button.setEnabled(ready)
-        self.preview_button.setEnabled(ready and self.preview is not None)
-        self.resume_button.setEnabled(not running)
-        self.pause_button.setEnabled(running)
-        self.stop_button.setEnabled(running)
-        self.open_button.setEnabled(not running and self.run_output is not None and self.run_output.exists())
+        self.options.setVisible(not running)  # while a run goes, it owns the window
+        has_output = not running and self.run_output is not None and self.run_output.exists()
+        has_failed = bool(self.review.rows.failed) and not running
+        actions = self.actions_
+        for enabled, widgets in (
+            (ready, (self.start_button, actions.start, self.preview_button, actions.preview)),
+            (not running, (self.resume_button, self.review)),
+            (running, (self.pause_button, self.stop_button, actions.pause, actions.stop)),
+            (has_output, (self.open_button, actions.open_output, actions.open_report, actions.open_log)),
+            (has_failed, (actions.retry,)),
+        ):
+            for widget in widgets:
+                widget.setEnabled(enabled)
+        self.pause_button.setVisible(True)
         if not running:
             self.pause_button.setText("&Pause")
 
@@ -344,11 +436,15 @@ class MainWindow(QMainWindow):
         self.run_view.show_event(event)
         match event:
             case RunStarted(output=output):
-                self.output_options.show_text(f"Output: {output}")
-            case ControlChanged(state="paused"):
-                self.pause_button.setText("&Resume")
+                self.output_options.show_text(f"Writing into {output}")
+            case ControlChanged(state="paused", reason=reason):
+                self.pause_button.setText("Resume")
+                self.pause_button.setVisible(not reason)  # pef paused itself: its banner has the one Resume
+                self.keep_awake.release()
             case ControlChanged(state="running"):
                 self.pause_button.setText("&Pause")
+                self.pause_button.setVisible(True)
+                self.keep_awake.hold("Copying photos from a Google Takeout")
             case ControlChanged(state="stopping"):
                 self.pause_button.setEnabled(False)
                 self.stop_button.setEnabled(False)
@@ -356,38 +452,49 @@ class MainWindow(QMainWindow):
                 self.summary_view.appendPlainText(text)
 
     def _on_finished(self, summary: RunSummary) -> None:
+        self.keep_awake.release()
         self.summary = summary
         self.summary_view.appendPlainText("\n".join(summary_lines(summary)))
         self.run_view.finish(summary)
-        self.review.load(self.source, self.run_output)
+        self._load_review()
         self._set_running(False)
         if self.source is not None:
             self._offer_unfinished(self.source)
-            if summary.status == "completed":
-                self.output_options.mode_new.setChecked(True)
-        self.output_options.show_text(f"Output: {self.run_output}")
+        self.output_options.refresh()  # what Start would write to now
+        if time.monotonic() - self._started_at >= LONG_RUN_SECONDS:
+            notify(self, "pef: the run ended", headline(summary))
         self.run_finished.emit(summary)
 
+    def _load_review(self) -> None:
+        """Review the run just ended; dates it writes from names or typed in are in that run's zone."""
+        try:
+            zone = StateStore(self.run_output).peek().settings.timezone if self.run_output else "auto"
+            fixed = resolve_zone(zone).fixed
+        except (StateError, OSError, ValueError):
+            zone, fixed = "auto", None
+        self.review.load(self.source, self.run_output, fixed, zone if fixed is not None else "")
+        rows = self.review.rows
+        to_review = len(rows.unmatched) + len(rows.orphans) + len(rows.failed)
+        self.tabs.setTabText(1, f"Review ({to_review:,})" if to_review else "Review")
+
     def _on_failed(self, message: str) -> None:
-        self.run_view.fail()
+        self.keep_awake.release()
+        self.run_view.fail(message)
         self.summary_view.appendPlainText(message)
         self._set_running(False)
-        QMessageBox.warning(self, "pef", message)
+        tell(self, "The run stopped", message)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         if self.job is not None and self.job.running:
-            answer = QMessageBox.question(
-                self,
-                "pef",
-                "A run is in progress. Stop it (progress is saved) and close?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            question = "A run is going. Stop it and close? Its progress is saved: the next start offers to resume."
+            if not ask(self, "Stop the run and close?", question, "Stop and close", "Keep running"):
                 event.ignore()
                 return
             self.job.stop()
             self.job.wait()  # workers finish the file in hand; never QThread.terminate()
+        self.keep_awake.release()
         if self._preview_job is not None:
             self._preview_job.wait()
+        self.review.wait()
         self.settings.setValue("window/geometry", self.saveGeometry())
         event.accept()

@@ -142,3 +142,31 @@ def summary_lines(summary: RunSummary) -> list[str]:
     if summary.report and not summary.dry_run:
         lines.append(f"Report: {summary.report}")
     return lines
+
+
+_ERRNO_WORDS = {  # what an operating-system error means for the person, by its errno name
+    "EROFS": "the drive is read-only",
+    "EACCES": "pef is not allowed to write there",
+    "EPERM": "pef is not allowed to write there",
+    "ENOSPC": "the drive is full",
+    "EDQUOT": "your disk quota is used up",
+    "EEXIST": "something with that name is already there",
+    "ENOENT": "it is not there (any more)",
+    "ENOTDIR": "a part of that path is a file, not a folder",
+    "EIO": "the drive reported a read or write error",
+    "ENAMETOOLONG": "the name is too long for that drive",
+    "ENOTCONN": "the drive is disconnected",
+    "EISDIR": "it is a folder, not a file",
+}
+
+
+def describe_error(error: BaseException) -> str:
+    """An error that stopped a whole run, in words for people: what, where, and the system's own words."""
+    import errno as errno_names
+
+    if isinstance(error, OSError):
+        name = errno_names.errorcode.get(error.errno or 0, "")
+        meaning = _ERRNO_WORDS.get(name) or (error.strerror or str(error)).rstrip(".")
+        where = f" ({error.filename})" if error.filename else ""
+        return f"pef could not go on: {meaning}{where}."
+    return f"pef could not go on because of an error in pef ({error.__class__.__name__}: {error}); pef.log has details."

@@ -235,7 +235,8 @@ class Engine:
         control, limit = self.control, 2 * self.job.workers
         queue = deque(todo)
         pending: dict[Future[FileRecord], FileTask] = {}
-        streak: list[tuple[FileTask, FileRecord]] = []
+        streak: list[tuple[FileTask, FileRecord]] = []  # environmental failures in a row: five pause the run
+        blocked: list[FileTask] = []  # every environmental failure since the last resume: retried at the resume
         order: dict[Future[FileRecord], int] = {}
         handed_out = itertools.count()
         self._pause_reason = ""
@@ -243,8 +244,9 @@ class Engine:
             while True:
                 if self._pause_reason and control.state is ControlState.RUNNING:  # resumed after pef paused
                     self._reserve.hold()
-                    queue.extendleft(reversed([task for task, _ in streak]))  # retry that streak first
+                    queue.extendleft(reversed(blocked))  # retry what the drives refused first
                     streak.clear()
+                    blocked.clear()
                     self._pause_reason = ""
                 while queue and control.state is ControlState.RUNNING and len(pending) < limit:
                     task = queue.popleft()
@@ -271,6 +273,7 @@ class Engine:
                     self._emit(FileFinished(record, len(store.state.files), total, bytes_done, tally))
                     if record.status is FileStatus.FAILED and record.reason in ENVIRONMENT_FAILURES:
                         streak.append((task, record))
+                        blocked.append(task)
                         if len(streak) >= STREAK_LIMIT and control.state is ControlState.RUNNING:
                             self._auto_pause(streak, queue, store)
                     elif not self._pause_reason:

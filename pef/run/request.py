@@ -67,12 +67,30 @@ def free_space(folder: Path) -> int | None:
     return None
 
 
+ARCHIVE_SUFFIXES = (".zip", ".tgz", ".tar.gz", ".tar")
+
+
+def source_problem(text: str) -> str | None:
+    """Why `text` cannot be a Takeout to read (both faces say the same), or None."""
+    if not text.strip():
+        return "Choose your Takeout: the folder you extracted from Google's download (it holds “Google Photos”)."
+    path = Path(text.strip()).expanduser()
+    if path.is_dir():
+        if not os.access(path, os.R_OK | os.X_OK):
+            return f"pef is not allowed to read the folder {path}."
+        return None
+    if path.is_file():
+        if path.name.lower().endswith(ARCHIVE_SUFFIXES):
+            return f"{path.name} is a download still packed: extract it first, then choose the folder it makes."
+        return f"{path} is a file, not a folder: choose the Takeout folder that holds it."
+    return f"There is no folder at {path}."
+
+
 def resolve_run(request: RunRequest) -> ResolvedRun:
+    problem = source_problem(str(request.source))
+    if problem is not None:
+        raise RequestRefused(problem.rstrip("."))
     source = request.source.expanduser().resolve()
-    if not source.is_dir():
-        raise RequestRefused(f"{request.source} is not a folder")
-    if not os.access(source, os.R_OK | os.X_OK):
-        raise RequestRefused(f"cannot read the Takeout folder {source} (permission denied)")
     if request.workers < 1:
         raise RequestRefused("--workers must be at least 1")
     try:

@@ -72,3 +72,15 @@ def rank_candidates(
         ranked.append(Candidate(key, title, parsed.taken, key in orphans, score))
     ranked.sort(key=lambda c: (not c.orphan, -c.score, c.key))
     return ranked[:SHOWN]
+
+
+def rank_owners(sidecar_key: str, title: str, media: Iterable[str]) -> list[str]:
+    """The media files an orphan sidecar may belong to, best first: by name, then by folder."""
+    folder = sidecar_key.rpartition("/")[0]
+    wanted = _stem(title or sidecar_stem(sidecar_key.rpartition("/")[2]))
+
+    def score(key: str) -> float:
+        media_folder, _, name = key.rpartition("/")
+        return 2 * difflib.SequenceMatcher(None, wanted, _stem(name)).ratio() + (media_folder == folder)
+
+    return sorted(media, key=lambda key: (-score(key), key))[:SHOWN]

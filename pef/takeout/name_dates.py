@@ -19,14 +19,17 @@ class NameDate:
 
     def instant(self, zone: tzinfo | None) -> int:
         """Unix seconds: the wall time in `zone` (None: this computer's zone), or as UTC for Pixel names."""
-        if self.utc:
-            return int(self.wall.replace(tzinfo=UTC).timestamp())
-        return int((self.wall.replace(tzinfo=zone) if zone else self.wall.astimezone()).timestamp())
+        return wall_instant(self.wall, UTC if self.utc else zone)
 
     def words(self) -> str:
         if self.day_only:
             return f"{self.wall:%d %b %Y} (the name gives the day only: noon is written)"
         return f"{self.wall:%d %b %Y %H:%M:%S}" + (" UTC" if self.utc else "")
+
+
+def wall_instant(wall: datetime, zone: tzinfo | None) -> int:
+    """Unix seconds of a naive wall-clock time in `zone` (None: this computer's zone)."""
+    return int((wall.replace(tzinfo=zone) if zone else wall.astimezone()).timestamp())
 
 
 _D = r"(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})"

@@ -280,7 +280,7 @@ def test_an_unreadable_folder_is_reported_and_the_rest_is_processed(tmp_path: Pa
             cwd=REPO,
             stdin=subprocess.DEVNULL,
         )
-        assert whole.returncode == 2 and "cannot read the Takeout folder" in whole.stderr
+        assert whole.returncode == 2 and "not allowed to read the folder" in whole.stderr
         assert not (workspace / "out2").exists()
     finally:
         subprocess.run(["chmod", "-R", "u+rwx", str(workspace)], check=False)

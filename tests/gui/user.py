@@ -1,0 +1,135 @@
+"""A person at the window: typing, clicking, dropping, using menus and answering the real dialogs."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLineEdit, QMenu, QMessageBox, QWidget
+
+from pef.gui.window import MainWindow
+
+LEFT = Qt.MouseButton.LeftButton
+LONG = 120_000
+
+
+def click(qtbot, widget: QWidget) -> None:
+    assert widget.isVisible() and widget.isEnabled(), f"{widget.__class__.__name__} {getattr(widget, 'text', str)()}"
+    qtbot.mouseClick(widget, LEFT)
+
+
+def type_into(qtbot, edit: QLineEdit, text: str, enter: bool = True) -> None:
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(edit, text)
+    if enter:
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def type_takeout(qtbot, window: MainWindow, folder: Path) -> None:
+    """Type the Takeout's path and press Enter; wait until the window has looked through it."""
+    with qtbot.waitSignal(window.preview_ready, timeout=LONG):
+        type_into(qtbot, window.source_edit, str(folder))
+
+
+def run_with(qtbot, window: MainWindow, button: QAbstractButton):
+    """Click a button that starts a run; returns the run's summary."""
+    with qtbot.waitSignal(window.run_finished, timeout=LONG) as finished:
+        click(qtbot, button)
+    return finished.args[0]
+
+
+@contextlib.contextmanager
+def answering(qtbot, answer: Callable[[QWidget], None]) -> Iterator[list[QWidget]]:
+    """Answer the next modal dialog with `answer(dialog)`; yields the dialogs answered, to look at."""
+    seen: list[QWidget] = []
+    timer = QTimer()
+    timer.setInterval(30)
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None and dialog not in seen:
+            seen.append(dialog)
+            timer.stop()
+            answer(dialog)
+
+    timer.timeout.connect(look)
+    timer.start()
+    try:
+        yield seen
+    finally:
+        timer.stop()
+
+
+def press(text: str) -> Callable[[QWidget], None]:
+    """Answer a message box by clicking the button that says `text`."""
+
+    def answer(dialog: QWidget) -> None:
+        assert isinstance(dialog, QMessageBox), dialog
+        buttons = {button.text().replace("&", ""): button for button in dialog.buttons()}
+        assert text in buttons, f"{text!r} not among {list(buttons)}"
+        QTimer.singleShot(0, lambda: buttons[text].click())
+
+    return answer
+
+
+def pick_path(path: Path) -> Callable[[QWidget], None]:
+    """Answer a file dialog by typing a path into it and pressing Enter."""
+
+    def answer(dialog: QWidget) -> None:
+        assert isinstance(dialog, QFileDialog), dialog
+        edit = dialog.findChild(QLineEdit, "fileNameEdit")
+
+        def type_it() -> None:
+            edit.clear()
+            QTest.keyClicks(edit, str(path))
+            QTest.keyClick(edit, Qt.Key.Key_Return)
+
+        QTimer.singleShot(0, type_it)
+
+    return answer
+
+
+def dialog_text(dialog: QWidget) -> str:
+    return (
+        f"{dialog.windowTitle()}\n{dialog.text()}\n{dialog.informativeText()}"
+        if isinstance(dialog, QMessageBox)
+        else ""
+    )
+
+
+def menu_item(qtbot, window: MainWindow, menu_title: str, item: str) -> None:
+    """Open a menu of the menu bar with the mouse and click one of its items."""
+    bar = window.menuBar()
+    menu_action = next(a for a in bar.actions() if a.text().replace("&", "") == menu_title)
+    qtbot.mouseClick(bar, LEFT, pos=bar.actionGeometry(menu_action).center())
+    menu: QMenu = menu_action.menu()
+    qtbot.waitUntil(menu.isVisible, timeout=5_000)
+    action = next(a for a in menu.actions() if a.text().replace("&", "") == item)
+    assert action.isEnabled(), f"{menu_title} › {item} is disabled"
+    qtbot.mouseClick(menu, LEFT, pos=menu.actionGeometry(action).center())
+
+
+def drop(window: MainWindow, path: Path) -> bool:
+    """Drag a file or folder from the file manager onto the window; True when the window took it."""
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    centre = QPointF(window.rect().center())
+    actions, buttons, keys = Qt.DropAction.CopyAction, LEFT, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(centre.toPoint(), actions, data, buttons, keys)
+    QApplication.sendEvent(window, enter)
+    if not enter.isAccepted():
+        return False
+    dropped = QDropEvent(centre, actions, data, buttons, keys)
+    QApplication.sendEvent(window, dropped)
+    return dropped.isAccepted()
+
+
+def state_of(folder: Path) -> dict:
+    return json.loads((folder / "processing_state.json").read_text())
