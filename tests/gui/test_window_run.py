@@ -159,7 +159,7 @@ def test_keeps_the_computer_awake_and_notifies_at_the_end(
     tree = make_takeout(tmp_path, 1500)
     type_takeout(qtbot, window, tree.root)
     click(qtbot, window.start_button)
-    qtbot.waitUntil(lambda: (log / "pids").exists(), timeout=10_000)
+    qtbot.waitUntil((log / "pids").exists, timeout=10_000)
     first = int((log / "pids").read_text().split()[0])
     assert "--what=sleep:idle" in (log / "inhibit").read_text() and alive(first)
     click(qtbot, window.pause_button)
@@ -167,7 +167,7 @@ def test_keeps_the_computer_awake_and_notifies_at_the_end(
     summary = run_with(qtbot, window, window.pause_button)
     second = int((log / "pids").read_text().split()[1])  # held again on resume, released at the end
     assert not alive(second)
-    qtbot.waitUntil(lambda: (log / "notified").exists(), timeout=10_000)
+    qtbot.waitUntil((log / "notified").exists, timeout=10_000)
     assert (log / "notified").read_text().splitlines() == ["--app-name=pef", "pef: the run ended", "Run completed."]
     assert summary.status == "completed"
 

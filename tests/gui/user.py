@@ -74,7 +74,7 @@ def press(text: str) -> Callable[[QWidget], None]:
         assert isinstance(dialog, QMessageBox), dialog
         buttons = {button.text().replace("&", ""): button for button in dialog.buttons()}
         assert text in buttons, f"{text!r} not among {list(buttons)}"
-        QTimer.singleShot(0, lambda: buttons[text].click())
+        QTimer.singleShot(0, buttons[text].click)
 
     return answer
 
