@@ -1,92 +1,130 @@
-"""Screenshots of the real window for the README: `xvfb-run -a python resources/make_screenshots.py`."""
+"""Screenshots of the real window at 1280×720, one per state: `xvfb-run -a python resources/make_screenshots.py`.
+
+The window is driven as a person would drive it (clicks, the real dialogs); the full disk of the
+auto-pause is the one thing made up: the output drive refuses files for a while.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import pef.run.engine as engine_module  # noqa: E402
+from pef.gui.appearance import apply_appearance  # noqa: E402
 from pef.gui.window import MainWindow  # noqa: E402
-from tests.builders import TakeoutTree, jpeg_bytes, sidecar  # noqa: E402
+from pef.run.output_files import OutputFiles  # noqa: E402
+from tests.builders import TakeoutTree, jpeg_bytes, mp4_bytes, png_bytes, sidecar  # noqa: E402
 
 OUT = ROOT / "resources" / "screenshots"
+DRIVE = {"created": 0, "full_from": 700, "full_until": 10**9}
+
+
+class SometimesFull(OutputFiles):
+    """The output drive fills up after 700 files, until the script frees it."""
+
+    def create(self, path: Path) -> int:
+        DRIVE["created"] += 1
+        if DRIVE["full_from"] <= DRIVE["created"] < DRIVE["full_until"]:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return super().create(path)
 
 
 def takeout(root: Path) -> Path:
     tree = TakeoutTree(root / "Takeout")
-    for index in range(2500):
+    for index in range(3000):
         name = f"IMG_{index:05d}.jpg"
         tree.media(
             f"Photos from {2015 + index % 6}/{name}",
-            jpeg_bytes((320, 240), (index % 255, 80, 120)),
+            jpeg_bytes((160, 120), (index % 255, 80, 120)),
             f"{name}.supplemental-metadata.json",
             sidecar(name, 1_450_000_000 + index * 3600),
         )
-    for name in ("Screenshot_2019-05-12.png", "IMG_20190512_123456.jpg", "WhatsApp Image 2023-12-25.jpeg"):
-        tree.media(f"Photos from 2019/{name}", jpeg_bytes(), None)
-    tree.write_json("Photos from 2019/IMG_9999.jpg.json", sidecar("IMG_9999.jpg"))
-    tree.media("Photos from 2019/broken.jpg", b"\xff\xd8\xff\xe0\x00", "broken.jpg.json", sidecar("broken.jpg"))
+    trip = "Photos from 2019"
+    tree.media(f"{trip}/beach photo.jpg", jpeg_bytes((320, 240), (30, 140, 210)), None)
+    tree.write_json(f"{trip}/beach.jpg.json", sidecar("beach.jpg", 1_557_600_000, geo=(43.2965, 5.3698, 0.0)))
+    tree.media(f"{trip}/IMG_20190512_123456.jpg", jpeg_bytes((320, 240), (230, 190, 40)), None)
+    tree.media(f"{trip}/Screenshot_2019-05-12-12-34-56.png", png_bytes((240, 320)), None)
+    tree.media(f"{trip}/WhatsApp Image 2023-12-25 at 14.30.45.jpeg", jpeg_bytes((240, 320), (200, 40, 60)), None)
+    tree.media(f"{trip}/scan.jpg", jpeg_bytes((320, 240), (120, 120, 120)), None)
+    tree.media(f"{trip}/clip.mp4", mp4_bytes(), None)
+    tree.media(f"{trip}/broken.jpg", b"\xff\xd8\xff\xe0\x00", "broken.jpg.json", sidecar("broken.jpg"))
     return tree.root
 
 
-def leave_unfinished(source: Path) -> None:
-    """A run that stopped after 900 files, so the window offers to resume it."""
-    from pef.model.events import FileFinished
-    from pef.model.records import RunSettings
-    from pef.run.control import RunControl
-    from pef.run.engine import Engine
-    from pef.run.job import Job
-    from pef.state.outputs import default_output
+def wait_until(done: Callable[[], bool], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            raise TimeoutError(done)
+        QTest.qWait(20)
 
-    control = RunControl()
 
-    def sink(event) -> None:
-        if isinstance(event, FileFinished) and event.finished == 900:
-            control.stop()
-
-    Engine(Job(source, default_output(source), RunSettings()), sink, control).run()
+def click(widget) -> None:
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+    QTest.qWait(50)
 
 
 def main() -> int:
     app = QApplication(sys.argv)
     work = Path(tempfile.mkdtemp(prefix="pef-shots-"))
     window = MainWindow(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat))
-    window.resize(900, 760)
+    window.resize(1280, 720)
     window.show()
-    source = takeout(work)
-    leave_unfinished(source)
+    engine_module.OutputFiles = SometimesFull
 
     def shot(name: str) -> None:
+        QTest.qWait(300)
         window.grab().save(str(OUT / f"{name}.png"))
 
-    def on_preview(_preview) -> None:
-        window.preview_ready.disconnect(on_preview)
-        window.show_preview()
-        QTimer.singleShot(300, lambda: (shot("idle"), window.resume_unfinished(), QTimer.singleShot(500, running)))
-
-    def running() -> None:
-        shot("running")
-        window.toggle_pause()
-        QTimer.singleShot(1200, paused)
-
-    def paused() -> None:
-        shot("paused")
-        window.toggle_pause()
-
-    def finished(_summary) -> None:
-        window.tabs.setCurrentWidget(window.review)
-        QTimer.singleShot(300, lambda: (shot("review"), app.quit()))
-
-    window.preview_ready.connect(on_preview)
-    window.run_finished.connect(finished)
-    window.set_source(source)
-    return app.exec()
+    shot("start")
+    source = takeout(work)
+    QTest.keyClicks(window.source_edit, str(source))
+    QTest.keyClick(window.source_edit, Qt.Key.Key_Return)
+    wait_until(lambda: window.preview is not None)
+    click(window.preview_button)
+    shot("chosen")
+    click(window.start_button)
+    wait_until(lambda: window.run_view.progress.value() > 150)
+    shot("running")
+    click(window.pause_button)
+    wait_until(lambda: window.job.control.paused and window.run_view.status_label.text().startswith("Paused"))
+    shot("paused")
+    click(window.pause_button)
+    wait_until(window.run_view.pause_banner.isVisible)
+    shot("auto-pause")
+    DRIVE["full_until"] = 0  # space freed
+    click(window.run_view.pause_resume_button)
+    wait_until(lambda: window.summary is not None)
+    shot("finished")
+    bar = window.tabs.tabBar()
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    table = window.review.unmatched
+    wait_until(lambda: table.proxy.rowCount() > 0)
+    table.view.selectRow(0)
+    QTest.qWait(1500)  # the thumbnails
+    shot("review")
+    for row in range(table.proxy.rowCount()):
+        if table.proxy.index(row, 0).data() == "beach photo.jpg":
+            table.view.selectRow(row)
+    wait_until(lambda: window.review.resolve.candidates.count() > 0)
+    shot("resolve")
+    apply_appearance("dark")
+    shot("dark")
+    apply_appearance("system")
+    window.close()
+    return 0
 
 
 if __name__ == "__main__":

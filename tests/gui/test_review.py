@@ -109,7 +109,7 @@ def test_review_resolves_each_kind_of_file(qtbot, sized_window: MainWindow, tmp_
         click(qtbot, resolve.date_button)
     assert exiftool_json(output / TRIP / "scan.jpg")["ExifIFD:DateTimeOriginal"] == "2001:02:03 04:05:06"
 
-    assert review.all_dates_button.text() == "Dates from &names for all (1)"  # the screenshot is left
+    assert review.all_dates_button.text() == "Dates from names for &all (1)"  # the screenshot is left
     run_with(qtbot, window, review.all_dates_button)
     shot = exiftool_json(output / TRIP / "Screenshot_2019-05-13-08-09-10.png")
     assert "2019:05:13 08:09:10" in {str(v) for k, v in shot.items() if k.endswith("DateTimeOriginal")}

@@ -39,17 +39,19 @@ def test_many_cross_thread_emissions(qtbot) -> None:
 
 
 def test_many_engine_events_through_the_bridge(qtbot, tmp_path) -> None:
+    """Each message first sends the progress waiting before it: 24,000 emissions, in the engine's order."""
     from pef.gui.job import EngineWorker
-    from pef.model.events import FileFinished
+    from pef.model.events import FileFinished, Level, Message
     from pef.model.outcomes import FileStatus
     from pef.model.records import FileRecord
 
-    worker = EngineWorker.__new__(EngineWorker)
-    EngineWorker.__init__(worker, job=None, control=None)
+    worker = EngineWorker(job=None, control=None)
     seen = []
     worker.event.connect(seen.append)
     record = FileRecord("a.jpg", FileStatus.DONE, "a.jpg")
     for index in range(1, EMISSIONS + 1):
-        worker._last_progress = 0.0  # defeat the throttle: every event is emitted
         worker._sink(FileFinished(record, index, EMISSIONS, index))
-    assert len(seen) == EMISSIONS
+        worker._sink(Message(Level.INFO, f"after {index}"))
+    assert len(seen) == 2 * EMISSIONS
+    assert [event.finished for event in seen[::2]] == list(range(1, EMISSIONS + 1))
+    assert seen[-1].text == f"after {EMISSIONS}" and worker.take_progress() is None

@@ -56,6 +56,7 @@ def answering(qtbot, answer: Callable[[QWidget], None]) -> Iterator[list[QWidget
         dialog = QApplication.activeModalWidget()
         if dialog is not None and dialog not in seen:
             seen.append(dialog)
+            _SAID[id(dialog)] = _words_of(dialog)  # a static QMessageBox is deleted once answered
             timer.stop()
             answer(dialog)
 
@@ -96,12 +97,18 @@ def pick_path(path: Path) -> Callable[[QWidget], None]:
     return answer
 
 
+_SAID: dict[int, str] = {}
+
+
+def _words_of(dialog: QWidget) -> str:
+    if not isinstance(dialog, QMessageBox):
+        return dialog.windowTitle()
+    return f"{dialog.windowTitle()}\n{dialog.text()}\n{dialog.informativeText()}"
+
+
 def dialog_text(dialog: QWidget) -> str:
-    return (
-        f"{dialog.windowTitle()}\n{dialog.text()}\n{dialog.informativeText()}"
-        if isinstance(dialog, QMessageBox)
-        else ""
-    )
+    """What a dialog answered through `answering` said (its title, text and more)."""
+    return _SAID[id(dialog)]
 
 
 def menu_item(qtbot, window: MainWindow, menu_title: str, item: str) -> None:
