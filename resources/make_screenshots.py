@@ -77,7 +77,7 @@ def click(widget) -> None:
 
 
 def main() -> int:
-    app = QApplication(sys.argv)
+    app = QApplication(sys.argv)  # noqa: F841 (kept alive until the end)
     work = Path(tempfile.mkdtemp(prefix="pef-shots-"))
     window = MainWindow(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat))
     window.resize(1280, 720)

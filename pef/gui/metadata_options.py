@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLineEdit
 
 from pef.model.records import RunSettings
@@ -48,6 +49,16 @@ class MetadataOptions(QGroupBox):
         layout.addRow(self.exif_box)
         layout.addRow("Time &zone:", self.zone_box)
         layout.addRow("Edit suffi&xes:", self.suffix_edit)
+
+    def restore(self, settings: QSettings) -> None:
+        self.exif_box.setChecked(settings.value("options/writeExif", True, type=bool))
+        self.set_zone(settings.value("options/timezone", "auto", type=str))
+        self.suffix_edit.setText(settings.value("options/suffixes", "", type=str))
+
+    def remember(self, settings: QSettings) -> None:
+        settings.setValue("options/writeExif", self.exif_box.isChecked())
+        settings.setValue("options/timezone", self.zone())
+        settings.setValue("options/suffixes", self.suffix_edit.text())
 
     def settings(self) -> RunSettings:
         suffixes = tuple(part.strip() for part in self.suffix_edit.text().split(",") if part.strip())

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QFont, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QMainWindow,
-    QPlainTextEdit,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from pef.gui.appearance import apply_appearance
-from pef.gui.banner import banner
 from pef.gui.desktop import LONG_RUN_SECONDS, KeepAwake, notify
 from pef.gui.dialogs import ask, tell
 from pef.gui.job import EngineJob
@@ -31,27 +24,19 @@ from pef.gui.metadata_options import MetadataOptions
 from pef.gui.options_panel import OptionsPanel
 from pef.gui.output_options import OutputOptions
 from pef.gui.preview_job import PreviewJob
-from pef.gui.recent_folders import RecentFolders
-from pef.gui.review import ReviewPanel
+from pef.gui.results import Results
 from pef.gui.run_view import RunView
+from pef.gui.source_panel import SourcePanel
 from pef.metadata.timezone import resolve_zone
 from pef.model.events import ControlChanged, Message, RunStarted, RunSummary
 from pef.model.records import Decision
-from pef.present.words import headline, human_bytes, space_question, summary_lines
-from pef.run.preview import Preview, find_unfinished
+from pef.present.words import headline, space_question, summary_lines
+from pef.run.preview import Preview, find_unfinished, preview_lines
 from pef.run.request import RequestRefused, RunRequest, free_space, resolve_run, source_problem
 from pef.state.layout import LOG_NAME, REPORT_NAME
 from pef.state.outputs import OutputChoiceError
 from pef.state.store import StateError, StateStore
 
-WELCOME = """How to start:
-
-1. Ask Google for your photos at takeout.google.com (choose Google Photos) and download the parts.
-2. Extract them: you get a folder called Takeout, holding "Google Photos".
-3. Choose that folder above, or drop it on this window. pef looks through it and says what it found.
-4. Click Start. Your Takeout is never changed; pef writes into a new folder beside it.
-
-You can pause, stop or close pef at any time: the next start offers to resume where it stopped."""
 MAX_CONTENT_WIDTH = 1180  # wider, lines get too long to read: the window's content stays centred
 
 
@@ -76,31 +61,14 @@ class MainWindow(QMainWindow):
         self.actions_ = build_menus(self, self._slots(), self.recent.menu_, self.set_appearance)
         self._restore()
 
-    # building ---------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.source_edit = QLineEdit()
-        self.source_edit.setPlaceholderText(
-            "The Takeout folder you extracted (it holds “Google Photos”) — or drop it here"
-        )
-        self.source_edit.setAccessibleName("Takeout folder")
-        self.source_edit.editingFinished.connect(self._source_changed)
-        self.choose_button = QPushButton("&Choose Takeout folder…")
-        self.choose_button.setToolTip("The folder Google's download became once extracted")
-        self.choose_button.clicked.connect(self.choose_source)
-        self.recent = RecentFolders(self.settings)
-        self.recent.chosen.connect(self._source_chosen)
-        self.found_label = QLabel()
-        self.found_label.setWordWrap(True)
-        self.resume_label = QLabel()
-        self.resume_button = QPushButton("Resum&e")
-        self.resume_button.setAccessibleName("Resume the unfinished run")
-        self.resume_button.setToolTip("Go on where the run stopped; nothing is done twice")
-        bold = self.resume_button.font()
-        bold.setBold(True)
-        self.resume_button.setFont(bold)
-        self.resume_button.clicked.connect(self.resume_unfinished)
-        self.resume_banner = banner(self.resume_label, self.resume_button)
-        self.resume_banner.hide()
+        self.source_panel = SourcePanel(self.settings)
+        self.source_panel.changed.connect(self._source_changed)
+        self.source_panel.resume_button.clicked.connect(self.resume_unfinished)
+        panel = self.source_panel  # the names tests and menus know them by
+        self.source_edit, self.choose_button, self.recent = panel.edit, panel.choose_button, panel.recent
+        self.found_label, self.resume_banner = panel.found_label, panel.resume_banner
+        self.resume_label, self.resume_button = panel.resume_label, panel.resume_button
         self.output_options = OutputOptions(lambda: self.source)
         self.metadata = MetadataOptions()
         self.options = OptionsPanel(self.output_options, self.metadata)
@@ -121,56 +89,38 @@ class MainWindow(QMainWindow):
         self.stop_button.setToolTip("Stop after the files in hand; progress is saved and can be resumed")
         self.stop_button.clicked.connect(self.stop)
         self.open_button = QPushButton("Open output folder")
-        self.open_button.clicked.connect(self.open_output)
+        self.open_button.clicked.connect(lambda _checked=False: self.open_output())
 
         self.run_view = RunView()
         self.run_view.pause_resume_button.clicked.connect(self.toggle_pause)
-        self.summary_view = QPlainTextEdit()
-        self.summary_view.setReadOnly(True)
-        self.summary_view.setAccessibleName("Summary")
-        self.summary_view.setFont(QFont("monospace"))
-        self.review = ReviewPanel()
+        self.tabs = Results()
+        self.summary_view, self.review = self.tabs.summary_view, self.tabs.review
         self.review.retry_failed.connect(lambda: self._continue(retry_failed=True))
         self.review.decide.connect(lambda decisions: self._continue(decisions=decisions))
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.summary_view, "Summary")
-        self.tabs.addTab(self.review, "Review")
-        self.tabs.setTabToolTip(1, "The files pef could not match or copy, and what you can do about each")
 
     def _lay_out(self) -> QWidget:
-        source_row = QHBoxLayout()
-        source_row.addWidget(self.source_edit, 1)
-        source_row.addWidget(self.choose_button)
-        source_row.addWidget(self.recent)
         buttons = QHBoxLayout()
         for button in (self.preview_button, self.start_button, self.pause_button, self.stop_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)
-        layout = QVBoxLayout()
-        layout.addLayout(source_row)
-        layout.addWidget(self.found_label)
-        layout.addWidget(self.resume_banner)
-        layout.addWidget(self.options)
-        layout.addLayout(buttons)
-        layout.addWidget(self.run_view)
-        layout.addWidget(self.tabs, 1)
         content = QWidget()
-        content.setLayout(layout)
         content.setMaximumWidth(MAX_CONTENT_WIDTH)
-        centred = QHBoxLayout()
-        centred.setContentsMargins(0, 0, 0, 0)
-        centred.addWidget(content)
+        layout = QVBoxLayout(content)
+        for step in (self.source_panel, self.options, buttons, self.run_view):
+            layout.addLayout(step) if isinstance(step, QHBoxLayout) else layout.addWidget(step)
+        layout.addWidget(self.tabs, 1)
         central = QWidget()
-        central.setLayout(centred)
+        QHBoxLayout(central).addWidget(content)
+        central.layout().setContentsMargins(0, 0, 0, 0)
         return central
 
     def _slots(self) -> dict:
         return {
-            "choose": self.choose_source,
+            "choose": self.source_panel.choose,
             "open_output": self.open_output,
-            "open_report": lambda: self._open_in_output(REPORT_NAME),
-            "open_log": lambda: self._open_in_output(LOG_NAME),
+            "open_report": lambda: self.open_output(REPORT_NAME),
+            "open_log": lambda: self.open_output(LOG_NAME),
             "export": self.review.export_csv,
             "preview": self.show_preview,
             "start": self.start,
@@ -182,19 +132,16 @@ class MainWindow(QMainWindow):
             "review": lambda: self.tabs.setCurrentWidget(self.review),
         }
 
-    # settings ---------------------------------------------------------------------------------
     def _restore(self) -> None:
         geometry = self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1100, 700)
         self.output_options.force_box.setChecked(self.settings.value("options/force", False, type=bool))
-        self.metadata.exif_box.setChecked(self.settings.value("options/writeExif", True, type=bool))
-        self.metadata.set_zone(self.settings.value("options/timezone", "auto", type=str))
-        self.metadata.suffix_edit.setText(self.settings.value("options/suffixes", "", type=str))
+        self.metadata.restore(self.settings)
         self.set_appearance(self.settings.value("view/appearance", "system", type=str))
         last = self.recent.folders()
         if last:  # the Takeout of last time, and with it any run left unfinished
-            self._source_chosen(last[0])
+            self.source_panel.set_folder(last[0])
         else:
             self._source_changed()
 
@@ -204,22 +151,9 @@ class MainWindow(QMainWindow):
         for action in self.actions_.appearance.actions():
             action.setChecked(action.data() == name)
 
-    # source -----------------------------------------------------------------------------------
     @property
     def source(self) -> Path | None:
-        text = self.source_edit.text().strip()
-        path = Path(text).expanduser() if text else None
-        return path.resolve() if path and path.is_dir() else None
-
-    def choose_source(self) -> None:
-        start = self.source_edit.text() or self.settings.value("lastFolder", "", type=str)
-        folder = QFileDialog.getExistingDirectory(self, "Choose your Takeout folder", start)
-        if folder:
-            self._source_chosen(folder)
-
-    def _source_chosen(self, folder: str) -> None:
-        self.source_edit.setText(folder)
-        self._source_changed()
+        return self.source_panel.source
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
         urls = event.mimeData().urls()
@@ -229,7 +163,7 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         urls = event.mimeData().urls()
         if urls and urls[0].isLocalFile() and not (self.job and self.job.running):
-            self._source_chosen(urls[0].toLocalFile())
+            self.source_panel.set_folder(urls[0].toLocalFile())
             event.acceptProposedAction()
 
     def _source_changed(self) -> None:
@@ -239,9 +173,7 @@ class MainWindow(QMainWindow):
         self.preview, self.summary, self.run_output = None, None, None
         self.resume_banner.hide()
         self.run_view.clear()
-        self.summary_view.setPlainText(WELCOME if source is None else "")
-        self.review.load(None, None)
-        self.tabs.setTabText(1, "Review")
+        self.tabs.clear(welcome=source is None)
         self.output_options.refresh()
         problem = source_problem(self.source_edit.text())
         if problem is not None:
@@ -259,58 +191,32 @@ class MainWindow(QMainWindow):
 
     def _offer_unfinished(self, source: Path) -> None:
         unfinished = find_unfinished(source)
+        self.source_panel.offer(unfinished)
         self.output_options.mode_resume.setVisible(unfinished is not None)
-        if unfinished is None:
-            self.resume_banner.hide()
-            if self.output_options.mode_resume.isChecked():
-                self.output_options.mode_new.setChecked(True)
-            return
-        try:
-            when = datetime.fromisoformat(unfinished.started).strftime("%d %b %Y")
-        except ValueError:
-            when = "an earlier day"
-        self.resume_label.setText(
-            f"A run from {when} was not finished: {unfinished.finished:,} of {unfinished.total:,} files "
-            f"are done, in {unfinished.folder.name}. Resume it to do the rest."
-        )
-        self.resume_banner.show()
-        self.output_options.mode_resume.setChecked(True)
-        self.metadata.show_settings(unfinished.settings)  # Resume continues the run as it was begun
-        self.resume_button.setFocus()
+        if unfinished is not None:
+            self.output_options.mode_resume.setChecked(True)
+            self.metadata.show_settings(unfinished.settings)  # Resume continues the run as it was begun
+        elif self.output_options.mode_resume.isChecked():
+            self.output_options.mode_new.setChecked(True)
 
     def _on_preview(self, preview: Preview) -> None:
         if preview.source != self.source:
             return  # the user chose another folder meanwhile
         self.preview = preview
-        if preview.media == 0:
-            self.found_label.setText(
-                f"No photos or videos in {preview.source}. Is this the Takeout? It holds a folder "
-                "called “Google Photos” (or your language's name for it)."
-            )
-        else:
-            self.found_label.setText(
-                f"{preview.media:,} photos and videos ({human_bytes(preview.total_bytes)}) and "
-                f"{preview.sidecars:,} sidecars found. Start copies them with their dates, places and words."
-            )
+        self.source_panel.show_found(preview)
         self._set_running(False)
         self.preview_ready.emit(preview)
 
-    # actions ----------------------------------------------------------------------------------
     def show_preview(self) -> None:
         preview = self.preview
         if preview is None:
             return
-        lines = summary_lines(preview.forecast.__class__(**{**preview.forecast.__dict__, "dry_run": True}))
         try:
             choice = self.output_options.choice()
         except OutputChoiceError:
             choice = None
         free_bytes = free_space(choice[0]) if choice else preview.free_bytes  # the drive of the folder chosen
-        free = human_bytes(free_bytes) if free_bytes is not None else "unknown"
-        lines.append(f"To copy: {human_bytes(preview.total_bytes)}; free on the output drive: {free}.")
-        if free_bytes is not None and free_bytes < preview.total_bytes:
-            lines.append("Warning: not enough free space. pef pauses by itself when the disk is full.")
-        self.summary_view.setPlainText("\n".join(lines))
+        self.summary_view.setPlainText("\n".join(preview_lines(preview, free_bytes)))
         self.tabs.setCurrentWidget(self.summary_view)
 
     def resume_unfinished(self) -> None:
@@ -346,9 +252,7 @@ class MainWindow(QMainWindow):
             suffixes=settings.suffixes,
         )  # fmt: skip
         self.settings.setValue("options/force", self.output_options.force_box.isChecked())
-        self.settings.setValue("options/writeExif", self.metadata.exif_box.isChecked())
-        self.settings.setValue("options/timezone", self.metadata.zone())
-        self.settings.setValue("options/suffixes", self.metadata.suffix_edit.text())
+        self.metadata.remember(self.settings)
         self._launch(request)
 
     def _launch(self, request: RunRequest) -> None:
@@ -395,11 +299,8 @@ class MainWindow(QMainWindow):
         if self.job is not None and self.job.running:
             self.job.stop()
 
-    def open_output(self) -> None:
-        if self.run_output is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.run_output)))
-
-    def _open_in_output(self, name: str) -> None:
+    def open_output(self, name: str = "") -> None:
+        """Open the output folder, or a file of pef's in it, with the desktop's own application."""
         if self.run_output is not None and (self.run_output / name).exists():
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.run_output / name)))
 
@@ -410,18 +311,16 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
-    # what the run says ------------------------------------------------------------------------
     def _set_running(self, running: bool) -> None:
         ready = self.preview is not None and self.preview.media > 0 and not running
-        for widget in (self.source_edit, self.choose_button, self.recent, self.options):
-            widget.setEnabled(not running)
+        self.source_panel.setEnabled(not running)
         self.options.setVisible(not running)  # while a run goes, it owns the window
         has_output = not running and self.run_output is not None and self.run_output.exists()
         has_failed = bool(self.review.rows.failed) and not running
         actions = self.actions_
         for enabled, widgets in (
             (ready, (self.start_button, actions.start, self.preview_button, actions.preview)),
-            (not running, (self.resume_button, self.review)),
+            (not running, (self.resume_button, self.review, self.options)),
             (running, (self.pause_button, self.stop_button, actions.pause, actions.stop)),
             (has_output, (self.open_button, actions.open_output, actions.open_report, actions.open_log)),
             (has_failed, (actions.retry,)),
@@ -472,10 +371,7 @@ class MainWindow(QMainWindow):
             fixed = resolve_zone(zone).fixed
         except (StateError, OSError, ValueError):
             zone, fixed = "auto", None
-        self.review.load(self.source, self.run_output, fixed, zone if fixed is not None else "")
-        rows = self.review.rows
-        to_review = len(rows.unmatched) + len(rows.orphans) + len(rows.failed)
-        self.tabs.setTabText(1, f"Review ({to_review:,})" if to_review else "Review")
+        self.tabs.review_run(self.source, self.run_output, fixed, zone if fixed is not None else "")
 
     def _on_failed(self, message: str) -> None:
         self.keep_awake.release()

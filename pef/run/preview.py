@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pef.model.events import RunSummary
 from pef.model.outcomes import FileStatus, Reason
 from pef.model.photo import Metadata
 from pef.model.records import FileRecord, RunSettings
+from pef.present.words import human_bytes, summary_lines
 from pef.run.summary import summarize
 from pef.state.outputs import default_output, unfinished_run
 from pef.state.store import RunState, StateError, StateStore
@@ -90,3 +91,13 @@ def make_preview(source: Path, settings: RunSettings) -> Preview:
         free,
         find_unfinished(source),
     )
+
+
+def preview_lines(preview: Preview, free_bytes: int | None) -> list[str]:
+    """What a run would do, and whether the drive of the folder chosen (`free_bytes` free) holds it."""
+    lines = summary_lines(replace(preview.forecast, dry_run=True))
+    free = human_bytes(free_bytes) if free_bytes is not None else "unknown"
+    lines.append(f"To copy: {human_bytes(preview.total_bytes)}; free on the output drive: {free}.")
+    if free_bytes is not None and free_bytes < preview.total_bytes:
+        lines.append("Warning: not enough free space. pef pauses by itself when the disk is full.")
+    return lines
