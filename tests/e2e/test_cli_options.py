@@ -77,7 +77,7 @@ def test_unknown_timezone_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_missing_source_is_a_usage_error(tmp_path: Path) -> None:
     result = run_pef("--path", tmp_path / "nope", check_code=2)
-    assert "nope" in result.stderr and "not a folder" in result.stderr
+    assert "nope" in result.stderr and "There is no folder at" in result.stderr
 
 
 def test_output_inside_source_is_refused(tmp_path: Path) -> None:

@@ -362,8 +362,8 @@ def test_the_terminal_shows_names_and_commands_safely(tmp_path: Path) -> None:
     state = json.loads((interrupted / "processing_state.json").read_text())
     state["status"] = "stopped"
     (interrupted / "processing_state.json").write_text(json.dumps(state))
-    line = next(line for line in run_pef("--path", source, check_code=1).stderr.splitlines() if "--resume" in line)
-    command = shlex.split(line.split("instead: ", 1)[1])
+    line = next(line for line in run_pef("--path", source, check_code=2).stderr.splitlines() if "--resume" in line)
+    command = shlex.split(line.split("Continue it with: ", 1)[1].split(" — or ", 1)[0])
     assert command[:2] == ["pef", "--path"] and Path(command[2]) == source
 
 
