@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,3 +59,16 @@ def make_takeout(root: Path, count: int) -> TakeoutTree:
         )
     tree.media("Photos from 2020/lonely.jpg", jpeg_bytes(), None)
     return tree
+
+
+@contextlib.contextmanager
+def tmpfs_drive(folder: Path, options: str) -> Iterator[Path]:
+    """A small drive of its own at `folder` (tmpfs with `options`, e.g. "ro,size=1m"); skips where none can be made."""
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)

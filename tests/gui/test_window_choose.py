@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from PySide6.QtCore import QSettings, Qt
 from pef.gui.window import MainWindow
 from tests.builders import TakeoutTree
 from tests.conftest import run_pef
-from tests.gui.conftest import make_takeout, open_window
+from tests.gui.conftest import make_takeout, open_window, tmpfs_drive
 from tests.gui.user import (
     LONG,
     answering,
@@ -165,12 +164,7 @@ def test_resume_continues_with_the_runs_own_settings(qtbot, window: MainWindow, 
 
 
 def test_free_space_is_measured_on_the_chosen_folders_drive(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    small = tmp_path / "small drive"
-    small.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(small)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
+    with tmpfs_drive(tmp_path / "small drive", "size=1m") as small:
         tree = TakeoutTree(tmp_path / "Takeout")
         for index in range(8):  # 8 × ~270 KB of noise: more than the small drive, far less than the big one
             buffer = io.BytesIO()
@@ -188,8 +182,6 @@ def test_free_space_is_measured_on_the_chosen_folders_drive(qtbot, window: MainW
             b.text() for b in seen[0].buttons()
         ]
         assert not (small / "out").exists(), "cancelled: nothing written"
-    finally:
-        subprocess.run(["umount", str(small)], check=True)
 
 
 def test_recent_takeouts_are_in_the_file_menu(qtbot, settings: QSettings, tmp_path: Path) -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import errno
 import os
 import re
-import subprocess
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QPushButton
 
@@ -17,7 +15,7 @@ import pef.run.engine as engine_module
 from pef.gui.window import MainWindow
 from pef.run.output_files import OutputFiles
 from tests.conftest import exiftool_json
-from tests.gui.conftest import make_takeout, open_window
+from tests.gui.conftest import make_takeout, open_window, tmpfs_drive
 from tests.gui.user import LONG, answering, click, dialog_text, press, run_with, state_of, type_into, type_takeout
 
 
@@ -182,12 +180,7 @@ def alive(pid: int) -> bool:
 
 
 def test_an_error_that_stops_a_run_is_told_in_words(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    drive = tmp_path / "read-only drive"
-    drive.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(drive)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a read-only tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
+    with tmpfs_drive(tmp_path / "read-only drive", "ro,size=1m") as drive:
         tree = make_takeout(tmp_path, 3)
         type_takeout(qtbot, window, tree.root)
         click(qtbot, window.options.toggle)
@@ -197,5 +190,3 @@ def test_an_error_that_stops_a_run_is_told_in_words(qtbot, window: MainWindow, t
             qtbot.waitUntil(lambda: bool(seen), timeout=LONG)
         text = dialog_text(seen[0])
         assert "the drive is read-only" in text and str(drive / "Library") in text and "Errno" not in text
-    finally:
-        subprocess.run(["umount", str(drive)], check=True)
