@@ -113,7 +113,8 @@ def main() -> int:
     table = window.review.unmatched
     wait_until(lambda: table.proxy.rowCount() > 0)
     table.view.selectRow(0)
-    QTest.qWait(1500)  # the thumbnails
+    wait_until(lambda: not window.review.resolve.candidates_label.text().startswith("Looking"))
+    QTest.qWait(1000)  # the thumbnails
     shot("review")
     for row in range(table.proxy.rowCount()):
         if table.proxy.index(row, 0).data() == "beach photo.jpg":

@@ -6,6 +6,7 @@ import contextlib
 import os
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -34,6 +35,11 @@ from pef.takeout.source import FolderSource
 from pef.takeout.survey import read_small
 
 PICTURE = 160
+WHAT_TO_DO = {
+    "unmatched": "\nGive it one of the sidecars below, the date in its name, or a date by hand: pef writes it in.",
+    "orphans": "\nIf one of the photos below is its own, give it to that photo: pef writes its metadata in.",
+    "failed": "\nRetry failed tries it again once the cause is fixed.",
+}
 
 
 def _when(taken: int | None) -> str:
@@ -88,6 +94,7 @@ class ResolveView(QWidget):
         self.picture.setFixedSize(PICTURE, PICTURE)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.name_label = QLabel()
+        self.name_label.setTextFormat(Qt.TextFormat.RichText)
         self.name_label.setWordWrap(True)
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.why_label = QLabel()
@@ -142,13 +149,12 @@ class ResolveView(QWidget):
         self.kind, self.row = kind, row
         self.candidates.clear()
         self.name_date = date_from_name(row.source.rpartition("/")[2]) if row and kind == "unmatched" else None
-        self.name_label.setText(f"<b>{row.source}</b>" if row else "")
-        self.name_label.setTextFormat(Qt.TextFormat.RichText if row else Qt.TextFormat.PlainText)
-        self.why_label.setText(
-            (row.sentence + (f"\n{row.details}" if row.details else ""))
-            if row
-            else "Select a file to see what can be done."
-        )
+        self.name_label.setText(f"<b>{escape(row.source)}</b>" if row else "")  # a name is text, never markup
+        if row is None:
+            self.why_label.setText("Select a file to see what can be done.")
+        else:
+            details = f"\n{row.details}" if row.details else ""
+            self.why_label.setText(f"{row.sentence}{details}{WHAT_TO_DO.get(kind, '')}")
         self.name_date_label.setVisible(self.name_date is not None)
         self.name_date_button.setVisible(self.name_date is not None)
         if self.name_date is not None:

@@ -58,7 +58,7 @@ class RunView(QWidget):
         self.progress.setRange(0, 1)
         self.progress.reset()
         self.progress.setFormat("")
-        self.progress.hide()  # shown when a run begins
+        self.hide()  # shown when a run begins: before, the options and the results have its room
         for label in (self.status_label, self.counts_label, self.current_label):
             label.setText("")
         self.pause_banner.hide()
@@ -67,7 +67,7 @@ class RunView(QWidget):
         """A run was asked for: the bar waits for the scan."""
         self._control_state = "running"
         self.pause_banner.hide()
-        self.progress.show()
+        self.show()
         self.progress.setRange(0, 0)
         self.progress.reset()
         self.counts_label.setText("")
