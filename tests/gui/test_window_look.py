@@ -18,8 +18,9 @@ from tests.gui.user import answering, click, dialog_text, menu_item, press
 
 def test_the_minimum_size_fits_a_laptop_screen(qtbot, window: MainWindow) -> None:
     for opened in (False, True):
-        window.options.set_open(opened)
-        QApplication.processEvents()
+        if window.options.toggle.isChecked() != opened:
+            click(qtbot, window.options.toggle)
+        assert window.options.body.isVisible() == opened
         hint = window.minimumSizeHint()
         assert hint.width() <= 800 and hint.height() <= 560, (opened, hint)
 
