@@ -59,16 +59,25 @@ class Thumbnails(QObject):
             if path.suffix.lower() in VIDEO_EXTENSIONS:  # no video decoder in pef's Qt: the film icon
                 self._arrived(key, None)
                 return self._kept[key]
-            self.background.run(key, lambda: read_thumbnail(path, self.size))
+            pixels = round(self.size * self._ratio())  # sharp on a HiDPI screen
+            self.background.run(key, lambda: read_thumbnail(path, pixels))
         return None
 
     def _arrived(self, key: str, image: object) -> None:
         self._asked.discard(key)
-        pixmap = QPixmap.fromImage(image) if isinstance(image, QImage) else placeholder(Path(key), self.size)
+        if isinstance(image, QImage):
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(self._ratio())
+        else:
+            pixmap = placeholder(Path(key), self.size)
         self._kept[key] = pixmap
         while len(self._kept) > KEPT:
             self._kept.popitem(last=False)
         self.ready.emit(key)
+
+    @staticmethod
+    def _ratio() -> float:
+        return QApplication.instance().devicePixelRatio()
 
     def icon(self, path: Path) -> QIcon | None:
         pixmap = self.get(path)
