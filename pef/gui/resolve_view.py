@@ -240,8 +240,7 @@ class ResolveView(QWidget):
 
     def _use_name_date(self) -> None:
         if self.row is not None and self.name_date is not None and self.context is not None:
-            taken = self.name_date.instant(self.context.zone)
-            self.decide.emit({self.row.source: Decision(DecisionKind.FILENAME, taken=taken)})
+            self.decide.emit({self.row.source: self.name_date.decision(self.context.zone)})
 
     def _set_date(self) -> None:
         if self.row is None or self.context is None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QSplitter, 
 from pef.gui.resolve_view import Context, ResolveView
 from pef.gui.review_table import ROW_HEIGHT, ReviewRow, ReviewRows, ReviewTable, read_review
 from pef.gui.thumbnails import Thumbnails
-from pef.model.outcomes import DecisionKind
 from pef.model.records import Decision
 from pef.takeout.name_dates import date_from_name
 
@@ -122,7 +121,7 @@ class ReviewPanel(QWidget):
         for row in self.rows.unmatched:
             named = date_from_name(row.source.rpartition("/")[2])
             if named is not None:
-                decisions[row.source] = Decision(DecisionKind.FILENAME, taken=named.instant(self.zone))
+                decisions[row.source] = named.decision(self.zone)
         return decisions
 
     def _all_name_dates(self) -> None:

@@ -15,8 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, QSortFilterP
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLineEdit, QTableView, QVBoxLayout, QWidget
 
-from pef.model.outcomes import Reason
-from pef.present.words import EXPLANATIONS, reason_words
+from pef.present.words import explanation, reason_words
 from pef.state.layout import REPORT_NAME
 
 COLUMNS = ("File", "Why", "Details")
@@ -36,10 +35,7 @@ class ReviewRow:
 
     @property
     def sentence(self) -> str:
-        try:
-            return EXPLANATIONS[Reason(self.reason)]
-        except ValueError:  # no reason, or one this pef does not know (a report of a newer pef)
-            return ""
+        return explanation(self.reason)
 
 
 @dataclass(frozen=True)

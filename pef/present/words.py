@@ -102,6 +102,14 @@ REASON_WORDS: dict[str, str] = {  # a reason in a few words: the summary's rows 
 }
 
 
+def explanation(code: str) -> str:
+    """A reason code's sentence for people ("" for none, or for a code of a newer pef)."""
+    try:
+        return EXPLANATIONS[Reason(code)]
+    except ValueError:
+        return ""
+
+
 def reason_words(code: str) -> str:
     return REASON_WORDS.get(code, code.replace("_", " "))  # type: ignore[call-overload]
 

@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pef.model.outcomes import Reason
 from pef.model.records import FileRecord, FileTask
-from pef.present.words import EXPLANATIONS
+from pef.present.words import explanation
 from pef.state.store import write_atomically
 from pef.takeout.survey import Survey
 
@@ -32,7 +31,7 @@ class ReportRow:
     @property
     def why(self) -> str:
         """The reason in a sentence for people."""
-        return EXPLANATIONS[Reason(self.reason)] if self.reason else ""
+        return explanation(self.reason)
 
 
 def media_row(task: FileTask, record: FileRecord | None) -> ReportRow:

@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
+from pef.model.outcomes import DecisionKind
+from pef.model.records import Decision
+
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2099  # digits outside these years are a counter, not a date
 
 
@@ -20,6 +23,10 @@ class NameDate:
     def instant(self, zone: tzinfo | None) -> int:
         """Unix seconds: the wall time in `zone` (None: this computer's zone), or as UTC for Pixel names."""
         return wall_instant(self.wall, UTC if self.utc else zone)
+
+    def decision(self, zone: tzinfo | None) -> Decision:
+        """Review's decision to write this date (`zone`: the run's; None: this computer's)."""
+        return Decision(DecisionKind.FILENAME, taken=self.instant(zone))
 
     def words(self) -> str:
         if self.day_only:
