@@ -86,7 +86,7 @@ class ReviewPanel(QWidget):
                 (self.failed, "Fai&led", self.rows.failed),
             )
         ):
-            table.model.set_rows(items)
+            table.set_rows(items)
             table.view.setColumnWidth(0, 260)
             table.view.setColumnWidth(1, 130)
             self.tabs.setTabText(index, f"{label} ({len(items):,})")

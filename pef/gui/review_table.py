@@ -173,6 +173,7 @@ class ReviewTable(QWidget):
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setAccessibleName(name)
@@ -186,6 +187,12 @@ class ReviewTable(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)
         layout.addWidget(self.view)
+
+    def set_rows(self, rows: tuple[ReviewRow, ...]) -> None:
+        """New rows, in the order the header's arrow shows."""
+        self.model.set_rows(rows)
+        header = self.view.horizontalHeader()
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     def selected(self) -> ReviewRow | None:
         indexes = self.view.selectionModel().selectedRows()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import os
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, QPoint, Qt
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QDateTimeEdit, QDialogButtonBox, QWidget
 
@@ -179,14 +180,45 @@ def test_failed_retry_export_open_and_show(qtbot, window: MainWindow, tmp_path: 
     assert not (tmp_path / "Takeout_pefProcessed(1)").exists(), "retrying uses the same folder"
 
 
+def test_odd_names_are_reviewed_and_dated_like_any_other(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    tree = TakeoutTree(tmp_path / "Takeout")
+    tree.media("Trip/IMG_0.jpg", jpeg_bytes(), "IMG_0.jpg.json", sidecar("IMG_0.jpg"))
+    trip = tree.photos / "Trip"
+    (trip / "Cafe\u0301_20190512_123456.jpg").write_bytes(jpeg_bytes(color=(9, 99, 9)))  # NFD on disk
+    fd = os.open(bytes(trip) + b"/Photo \xff_20200101_101010.jpg", os.O_WRONLY | os.O_CREAT, 0o644)  # not UTF-8
+    os.write(fd, jpeg_bytes(color=(99, 9, 9)))
+    os.close(fd)
+    type_takeout(qtbot, window, tree.root)
+    run_with(qtbot, window, window.start_button)
+    open_review(qtbot, window)
+    table = open_tab(qtbot, window, 0)
+    names = {table.proxy.index(r, 0).data() for r in range(table.proxy.rowCount())}
+    assert names == {"Caf\u00e9_20190512_123456.jpg", "Photo %FF_20200101_101010.jpg"}
+    qtbot.waitUntil(lambda: all(isinstance(table.proxy.index(r, 0).data(Qt.ItemDataRole.DecorationRole), QIcon)
+                                for r in range(2)), timeout=20_000)  # fmt: skip
+    run_with(qtbot, window, window.review.all_dates_button)
+    output = tmp_path / "Takeout_pefProcessed"
+    rows = report(output)
+    dated = {key: row for key, row in rows.items() if row["date_source"] == "filename"}
+    assert len(dated) == 2 and window.review.tabs.tabText(0) == "Un&matched (0)"
+    seen = sorted(exiftool_json(output / row["output"])["ExifIFD:DateTimeOriginal"] for row in dated.values())
+    assert seen == ["2019:05:12 12:34:56", "2020:01:01 10:10:10"]
+
+
 def test_review_model_sorts_and_filters_100k_rows(qtbot) -> None:
     table = ReviewTable("unmatched")
     qtbot.addWidget(table)
     rows = tuple(
         ReviewRow(f"Photos/IMG_{i:06d}.jpg", "no_sidecar" if i % 2 else "ambiguous", "", "") for i in range(100_000)
     )
-    table.model.set_rows(rows)
-    table.proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    table.set_rows(rows)
+    table.show()
+    assert table.proxy.index(0, 0).data() == "IMG_000000.jpg", "shown in the order the arrow says"
+    header = table.view.horizontalHeader()
+    for _ in range(2):  # the person clicks File until its arrow says newest-name first
+        if header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder and header.sortIndicatorSection() == 0:
+            break
+        qtbot.mouseClick(header.viewport(), LEFT, pos=QPoint(header.sectionViewportPosition(0) + 20, 10))
     assert table.proxy.index(0, 0).data() == "IMG_099999.jpg"
     qtbot.keyClicks(table.filter, "TWO OWNERS")
     assert table.proxy.rowCount() == 50_000
