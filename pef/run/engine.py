@@ -72,6 +72,8 @@ class Engine:
         # workers report retries while the engine reports the rest; a sink may pause the run from inside an event
         self._emit_lock = threading.RLock()
         self.control.subscribe(lambda state, reason: self._emit(ControlChanged(state.value, reason)))
+        if self.control.state is not ControlState.RUNNING:  # paused or stopped before the engine listened
+            self._emit(ControlChanged(self.control.state.value, self.control.reason))
 
     def _emit(self, event) -> None:
         with self._emit_lock:
