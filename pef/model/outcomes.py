@@ -44,6 +44,7 @@ class MatchKind(StrEnum):
 
     OWN = "own"  # the sidecar named after it
     EDITED = "edited"  # an edited copy using its original's sidecar
+    CONVERTED = "converted"  # a still Google converted from a HEIC (IMG_1.HEIC.jpg), using the HEIC's sidecar
     COMPANION = "companion"  # the video half of a live or motion photo, using the still's sidecar
     CHOSEN = "chosen"  # a sidecar the person chose in Review
 

@@ -4,7 +4,8 @@
    first; a sidecar keeps the best proposer (stable assignment). The sidecar's `title` breaks ties;
    a tie it cannot break is reported as ambiguous, never guessed.
 2. Edited copies take their original's sidecar (shared).
-3. Videos of live and motion photos take their still's sidecar (shared).
+3. Stills Google converted from a HEIC (IMG_2367.HEIC.jpg) take the HEIC's sidecar (shared).
+4. Videos of live and motion photos take their still's sidecar (shared).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pef.takeout.naming import (
     MediaKind,
     TitleKey,
     companion_stems,
+    converted_original,
     media_kind,
     media_readings,
     nfc,
@@ -109,6 +111,7 @@ class _FolderMatcher:
     def run(self) -> tuple[list[MediaMatch], list[str]]:
         self._assign_own()
         self._share_with_edits()
+        self._share_with_conversions()
         self._share_with_companions()
         used = {sidecar for sidecar, _ in self.assigned.values()}
         matches = []
@@ -125,7 +128,7 @@ class _FolderMatcher:
         found: dict[str, int] = {}
         own = [r for r in self.readings[media] if not r.edited]
         for order, reading in enumerate(own):
-            for sidecar, rank in self.index.candidates(reading_keys(reading), rank_base=order * 3).items():
+            for sidecar, rank in self.index.candidates(reading_keys(reading), rank_base=order * 4).items():
                 found[sidecar] = min(rank, found.get(sidecar, rank))
         return found
 
@@ -199,13 +202,25 @@ class _FolderMatcher:
             if best is not None:
                 self.assigned[media] = (best[2], MatchKind.EDITED)
 
+    def _share_with_conversions(self) -> None:
+        by_name = {_name(media).casefold(): media for media in self.assigned}
+        for media in self.media:
+            original = converted_original(_name(media))
+            if media in self.assigned or media in self.ambiguous or original is None:
+                continue
+            owner = by_name.get(original.casefold())
+            if owner is not None:
+                self.assigned[media] = (self.assigned[owner][0], MatchKind.CONVERTED)
+
     def _share_with_companions(self) -> None:
         stills: dict[str, str] = {}
         for media, (sidecar, _) in sorted(self.assigned.items()):
             if media_kind(_name(media)) is MediaKind.IMAGE:
                 stem = split_extension(_name(media))[0]
-                stills.setdefault(stem, sidecar)
-                stills.setdefault(stem.casefold(), sidecar)
+                inner = converted_original(_name(media))  # IMG_2367.HEIC.jpg: its video is IMG_2367.MP4
+                for name in (stem, *((split_extension(inner)[0],) if inner else ())):
+                    stills.setdefault(name, sidecar)
+                    stills.setdefault(name.casefold(), sidecar)
         for media in self.media:
             if media in self.assigned or media in self.ambiguous:
                 continue

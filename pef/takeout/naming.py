@@ -31,6 +31,9 @@ _EXTENSION_FAMILIES = (
     frozenset({".tif", ".tiff"}),
     frozenset({".heic", ".heif"}),
 )
+# Google converts some HEIC photos to JPEG and keeps the HEIC title: IMG_1559.jpg ↔ IMG_1559.HEIC.json.
+_CONVERTED_FROM = {ext: (".HEIC", ".HEIF") for ext in _EXTENSION_FAMILIES[0]}
+_CONVERTED_STILLS = frozenset({".heic", ".heif"})  # IMG_2367.HEIC.jpg: a still converted from IMG_2367.HEIC
 
 EDIT_SUFFIXES: tuple[str, ...] = (
     "-edited",
@@ -262,11 +265,13 @@ def reading_keys(reading: MediaReading, extensions: tuple[str, ...] = ()) -> dic
     """Title keys of every title that could have been named like this reading, with a rank.
 
     Rank 0: the title has the file's own extension; 1: another spelling of it (or one of
-    `extensions`, for edits saved in another format); 2: the title had no extension at all.
+    `extensions`, for edits saved in another format); 2: the title had no extension at all;
+    3: the title was a HEIC that Google converted to this JPEG.
     """
     ranked = [(ext, 0 if index == 0 else 1) for index, ext in enumerate(extension_variants(reading.ext))]
     ranked += [(ext, 1) for ext in extensions]
     ranked.append(("", 2))
+    ranked += [(ext, 3) for ext in _CONVERTED_FROM.get(reading.ext.lower(), ())]
     keys: dict[TitleKey, int] = {}
     for ext, rank in ranked:
         for key in (
@@ -282,11 +287,19 @@ def companion_stems(name: str) -> tuple[str, ...]:
     """Stems of the still photo a video may belong to (live photos, motion photos)."""
     name = nfc(name)
     stem, ext = split_extension(name)
-    stems = [stem] if ext else []
-    whole = _TILDE_COPY.sub("", name)  # PXL_…MP~2 is a second copy of PXL_…MP
+    stems = [stem] if ext else [name]  # PXL_…MP~2 beside PXL_…MP~2.jpg
+    whole = _TILDE_COPY.sub("", name)  # else PXL_…MP~2 is a second copy of PXL_…MP
     if not ext or ext.lower() == ".mp":
         stems.append(whole)
     return tuple(dict.fromkeys(stems))
+
+
+def converted_original(name: str) -> str | None:
+    """The HEIC a still was converted from, by its name: IMG_2367.HEIC.jpg → IMG_2367.HEIC."""
+    stem, ext = split_extension(nfc(name))
+    if ext.lower() not in _CONVERTED_FROM:
+        return None
+    return stem if split_extension(stem)[1].lower() in _CONVERTED_STILLS else None
 
 
 def predicted_media_name(title: str, dup: int) -> str:

@@ -212,3 +212,45 @@ def test_long_titles_sharing_46_units_are_told_apart_by_title() -> None:
     titles = {sidecars[0]: base + "first.jpg", sidecars[1]: base[:46] + "X second.jpg"}
     result = match_sidecars([a, b], sidecars, title_of=titles.get).by_media()
     assert result[a].sidecar == sidecars[0]
+
+
+@pytest.mark.parametrize("sidecar", ["IMG_2367.HEIC.supplemental-metadata.json", "IMG_2367.HEIC.json"])
+def test_still_converted_from_heic_and_its_live_video_share_the_heic_sidecar(sidecar: str) -> None:
+    result = match_sidecars(["IMG_2367.HEIC.jpg", "IMG_2367.MP4"], [sidecar]).by_media()
+    assert result["IMG_2367.HEIC.jpg"].sidecar == sidecar
+    assert result["IMG_2367.MP4"].sidecar == sidecar
+    assert result["IMG_2367.MP4"].kind is MatchKind.COMPANION
+
+
+def test_converted_still_beside_its_heic_shares_the_heic_sidecar() -> None:
+    files = ["IMG_2367.HEIC", "IMG_2367.HEIC.jpg", "IMG_2367.MP4"]
+    result = match_sidecars(files, ["IMG_2367.HEIC.json"])
+    by_media = result.by_media()
+    assert by_media["IMG_2367.HEIC"].kind is MatchKind.OWN
+    assert by_media["IMG_2367.HEIC.jpg"].kind is MatchKind.CONVERTED
+    assert {m.sidecar for m in result.media} == {"IMG_2367.HEIC.json"}
+    assert not result.orphans
+
+
+@pytest.mark.parametrize("sidecar", ["IMG_1559.HEIC.json", "IMG_1559.HEIC.supplemental-metadata.json"])
+def test_title_of_a_heic_whose_file_is_a_jpeg(sidecar: str) -> None:
+    result = match_sidecars(["IMG_1559.jpg", "IMG_1559.MOV"], [sidecar]).by_media()
+    assert result["IMG_1559.jpg"].sidecar == sidecar
+    assert result["IMG_1559.MOV"].sidecar == sidecar
+
+
+def test_a_jpeg_own_sidecar_wins_over_a_heic_title() -> None:
+    found = pairs(["IMG_1559.jpg", "IMG_1559.HEIC"], ["IMG_1559.HEIC.json", "IMG_1559.jpg.json"])
+    assert found == {"IMG_1559.jpg": "IMG_1559.jpg.json", "IMG_1559.HEIC": "IMG_1559.HEIC.json"}
+
+
+def test_a_png_never_takes_a_heic_title() -> None:
+    result = match_sidecars(["IMG_1559.png"], ["IMG_1559.HEIC.json"])
+    assert result.by_media()["IMG_1559.png"].sidecar is None
+
+
+def test_tilde_motion_video_shares_its_tilde_still_sidecar() -> None:
+    still, video = "PXL_20230101_101010123.MP~2.jpg", "PXL_20230101_101010123.MP~2"
+    result = match_sidecars([still, video], [f"{still}.json"]).by_media()
+    assert result[video].sidecar == f"{still}.json"
+    assert result[video].kind is MatchKind.COMPANION
