@@ -52,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dry-run", action="store_true", help="say what would happen; write nothing")
     parser.add_argument("--no-exif", action="store_true", help="only copy and set file times")
     parser.add_argument(
+        "--no-name-dates",
+        action="store_true",
+        help="do not date files without a sidecar from their names (IMG_20190512_123456.jpg)",
+    )
+    parser.add_argument(
+        "--xmp-files",
+        action="store_true",
+        help="also put an .xmp file beside every output (for asset managers that read them)",
+    )
+    parser.add_argument(
         "--suffix",
         action="append",
         default=[],
@@ -149,6 +159,8 @@ def run(argv: Sequence[str]) -> int:
         not args.no_exif,
         tuple(args.suffix),
         args.workers,
+        name_dates=not args.no_name_dates,
+        xmp_files=args.xmp_files,
     )
     try:
         resolved = resolve_run(request)

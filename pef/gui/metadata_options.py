@@ -1,4 +1,4 @@
-"""The options that change what a run writes: metadata on or off, the time zone, more edit suffixes."""
+"""The options that change what a run writes: metadata on or off, name dates, .xmp files, the zone, suffixes."""
 
 from __future__ import annotations
 
@@ -27,6 +27,20 @@ class MetadataOptions(QGroupBox):
             "people: pef writes them into the copy. Unticked: files are only copied, with their dates as file times."
         )
         self.exif_box.setChecked(True)
+        self.name_dates_box = QCheckBox("Date files without a sidecar from their &names")
+        self.name_dates_box.setToolTip(
+            "Many names carry the moment a photo was taken (IMG_20190512_123456.jpg, WhatsApp Image 2023-12-25 "
+            "at 14.30.45.jpeg). Ticked: files with no usable sidecar get that date; the report says it came "
+            "from the name."
+        )
+        self.name_dates_box.setChecked(True)
+        self.xmp_box = QCheckBox("Also put an .xmp file beside each file")
+        self.xmp_box.setToolTip(
+            "The metadata always goes inside the files pef can write into. Some asset managers (darktable, "
+            "digiKam, Lightroom) prefer an .xmp file beside each one as well."
+        )
+        self.exif_box.toggled.connect(self.name_dates_box.setEnabled)
+        self.exif_box.toggled.connect(self.xmp_box.setEnabled)
         self.zone_box = QComboBox()
         self.zone_box.setEditable(True)
         for label, zone in ZONE_CHOICES:
@@ -47,25 +61,35 @@ class MetadataOptions(QGroupBox):
         )
         layout = QFormLayout(self)
         layout.addRow(self.exif_box)
+        layout.addRow(self.name_dates_box)
+        layout.addRow(self.xmp_box)
         layout.addRow("Time &zone:", self.zone_box)
         layout.addRow("Edit suffi&xes:", self.suffix_edit)
 
     def restore(self, settings: QSettings) -> None:
         self.exif_box.setChecked(settings.value("options/writeExif", True, type=bool))
+        self.name_dates_box.setChecked(settings.value("options/nameDates", True, type=bool))
+        self.xmp_box.setChecked(settings.value("options/xmpFiles", False, type=bool))
         self.set_zone(settings.value("options/timezone", "auto", type=str))
         self.suffix_edit.setText(settings.value("options/suffixes", "", type=str))
 
     def remember(self, settings: QSettings) -> None:
         settings.setValue("options/writeExif", self.exif_box.isChecked())
+        settings.setValue("options/nameDates", self.name_dates_box.isChecked())
+        settings.setValue("options/xmpFiles", self.xmp_box.isChecked())
         settings.setValue("options/timezone", self.zone())
         settings.setValue("options/suffixes", self.suffix_edit.text())
 
     def settings(self) -> RunSettings:
         suffixes = tuple(part.strip() for part in self.suffix_edit.text().split(",") if part.strip())
-        return RunSettings(suffixes, self.exif_box.isChecked(), self.zone())
+        return RunSettings(
+            suffixes, self.exif_box.isChecked(), self.zone(), self.name_dates_box.isChecked(), self.xmp_box.isChecked()
+        )
 
     def show_settings(self, settings: RunSettings) -> None:
         self.exif_box.setChecked(settings.write_exif)
+        self.name_dates_box.setChecked(settings.name_dates)
+        self.xmp_box.setChecked(settings.xmp_files)
         self.set_zone(settings.timezone)
         self.suffix_edit.setText(", ".join(settings.suffixes))
 

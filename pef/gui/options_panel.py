@@ -62,4 +62,6 @@ class OptionsPanel(QWidget):
             if settings.write_exif
             else "files copied only, nothing written into them"
         )
+        if settings.write_exif and settings.xmp_files:
+            what += ", and .xmp files beside them"
         self.line.setText(f"{where} · {what}")

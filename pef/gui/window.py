@@ -234,10 +234,7 @@ class MainWindow(QMainWindow):
         except (StateError, OSError, ValueError) as error:
             tell(self, "Cannot continue that run", f"The progress saved in {output} cannot be read: {error}.")
             return
-        request = RunRequest(
-            source, output, timezone=saved.timezone, write_exif=saved.write_exif, suffixes=saved.suffixes,
-            retry_failed=retry_failed, decisions=decisions or {},
-        )  # fmt: skip
+        request = RunRequest.of(source, output, saved, retry_failed=retry_failed, decisions=decisions or {})
         self._launch(request)
 
     def start(self) -> None:
@@ -246,11 +243,7 @@ class MainWindow(QMainWindow):
         if source is None or not self.start_button.isEnabled():
             return
         folder, force = self.output_options.target()
-        settings = self.metadata.settings()
-        request = RunRequest(
-            source, folder, force=force, timezone=settings.timezone, write_exif=settings.write_exif,
-            suffixes=settings.suffixes,
-        )  # fmt: skip
+        request = RunRequest.of(source, folder, self.metadata.settings(), force=force)
         self.settings.setValue("options/force", self.output_options.force_box.isChecked())
         self.metadata.remember(self.settings)
         self._launch(request)

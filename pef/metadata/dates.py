@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from pef.metadata.timezone import WallClock, wall_clock
+from pef.metadata.timezone import WallClock, wall_clock, zone_offset
 from pef.model.outcomes import DateSource
 
 # every offset a zone has used: −12:00 … +14:00 in quarter hours (+05:45, +08:45, +12:45 are real)
@@ -55,12 +55,17 @@ def camera_date(original: bytes | None, offset: bytes | None) -> CameraDate | No
     return CameraDate(local, parse_exif_offset(offset)) if local is not None else None
 
 
-def choose_date(instant: int, camera: CameraDate | None, zone: tzinfo | None) -> tuple[WallClock, DateSource]:
-    """The wall-clock time to write and where it came from."""
+def choose_date(
+    instant: int, camera: CameraDate | None, zone: tzinfo | None, camera_first: bool = False
+) -> tuple[WallClock, DateSource]:
+    """The wall-clock time to write and where it came from (`camera_first`: the instant is only a guess)."""
     if camera is None:
         return wall_clock(instant, zone), DateSource.SIDECAR
     shift = camera.local - datetime.fromtimestamp(instant, UTC).replace(tzinfo=None)
     agrees = shift == camera.offset if camera.offset is not None else shift in REAL_OFFSETS
     if agrees:
         return WallClock(camera.local, shift), DateSource.CAMERA
+    if camera_first:
+        offset = camera.offset if camera.offset is not None else zone_offset(camera.local, zone)
+        return WallClock(camera.local, offset), DateSource.CAMERA
     return wall_clock(instant, zone), DateSource.SIDECAR_OVER_CAMERA

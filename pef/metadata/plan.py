@@ -24,9 +24,12 @@ class MetadataPlan:
     people: tuple[str, ...] = ()
     favorite: bool = False
     albums: tuple[str, ...] = ()
+    camera_first: bool = False  # the instant is a guess (from the file's name): a camera's own date wins
 
     @classmethod
-    def of(cls, metadata: Metadata, rule: ZoneRule, albums: tuple[str, ...] = ()) -> MetadataPlan:
+    def of(
+        cls, metadata: Metadata, rule: ZoneRule, albums: tuple[str, ...] = (), camera_first: bool = False
+    ) -> MetadataPlan:
         return cls(
             metadata.taken,
             rule.zone_at(metadata.geo),
@@ -35,6 +38,7 @@ class MetadataPlan:
             metadata.people,
             metadata.favorited,
             albums,
+            camera_first,
         )
 
     @property
@@ -48,7 +52,7 @@ class MetadataPlan:
     def dated(self, camera: CameraDate | None = None) -> tuple[WallClock | None, DateSource | None]:
         if self.instant is None:
             return None, None
-        return choose_date(self.instant, camera, self.zone)
+        return choose_date(self.instant, camera, self.zone, self.camera_first)
 
 
 class Omitted(StrEnum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from pef.metadata.exif import camera_date_in
 from pef.metadata.formats import MediaFormat
@@ -63,6 +64,17 @@ HANDLERS: dict[MediaFormat, FormatHandler] = {
 def handler_for(media_format: MediaFormat) -> FormatHandler:
     """GIF, AVI, MKV, non-TIFF RAW and anything else pef cannot write into losslessly get an XMP file."""
     return HANDLERS.get(media_format, _XMP_FILE_ONLY)
+
+
+def check_output(
+    media_format: MediaFormat, path: Path, plan: MetadataPlan, result: WriteResult, xmp_file: Path | None
+) -> list[str]:
+    """What reads back differently from what was written, in the file and in the .xmp file beside it."""
+    handler = handler_for(media_format)
+    problems = handler.check(path, plan, result, xmp_file)
+    if handler.writes_into and xmp_file is not None:
+        problems += check_xmp_file(path, plan, result, xmp_file)
+    return problems
 
 
 def metadata_writer(media_format: MediaFormat) -> MetadataWriter:

@@ -36,6 +36,10 @@ class WallClock:
     def iso(self) -> str:
         return f"{self.local.isoformat(timespec='seconds')}{self.exif_offset()}"
 
+    def instant(self) -> int:
+        """Unix seconds."""
+        return int((self.local - self.offset).replace(tzinfo=UTC).timestamp())
+
 
 def format_offset(offset: timedelta) -> str:
     minutes = int(offset.total_seconds() // 60)
@@ -81,6 +85,12 @@ def resolve_zone(name: str) -> ZoneRule:
         return ZoneRule(ZoneInfo(name))
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise UnknownZone(f"unknown time zone {name!r} (use auto, local, UTC or an Area/City name)") from error
+
+
+def zone_offset(local: datetime, zone: tzinfo | None) -> timedelta:
+    """The offset of `zone` (None: this computer's) at a naive wall-clock time."""
+    moment = local.replace(tzinfo=zone) if zone is not None else local.astimezone()
+    return moment.utcoffset() or timedelta(0)
 
 
 def wall_clock(instant: int, zone: tzinfo | None) -> WallClock:

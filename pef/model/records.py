@@ -15,14 +15,26 @@ class RunSettings:
     suffixes: tuple[str, ...] = ()
     write_exif: bool = True
     timezone: str = "auto"
+    name_dates: bool = True  # media with no usable sidecar get the date their name carries
+    xmp_files: bool = False  # an .xmp file beside every output, even where the metadata is inside it
 
     def as_json(self) -> dict:
-        return {"suffixes": list(self.suffixes), "write_exif": self.write_exif, "timezone": self.timezone}
+        return {
+            "suffixes": list(self.suffixes),
+            "write_exif": self.write_exif,
+            "timezone": self.timezone,
+            "name_dates": self.name_dates,
+            "xmp_files": self.xmp_files,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> RunSettings:
         return cls(
-            tuple(data.get("suffixes", ())), bool(data.get("write_exif", True)), str(data.get("timezone", "auto"))
+            tuple(data.get("suffixes", ())),
+            bool(data.get("write_exif", True)),
+            str(data.get("timezone", "auto")),
+            bool(data.get("name_dates", True)),
+            bool(data.get("xmp_files", False)),
         )
 
 

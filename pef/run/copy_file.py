@@ -8,15 +8,16 @@ import itertools
 import os
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pef.metadata.exif import ExifTooLarge
 from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
 from pef.metadata.plan import MetadataPlan, WriteResult, join_notes
-from pef.metadata.registry import handler_for
+from pef.metadata.registry import check_output, handler_for
 from pef.metadata.splice import CorruptMedia, Piece, SourceChanged, whole_file
 from pef.metadata.timezone import ZoneRule
+from pef.metadata.xmp import xmp_file_packet
 from pef.model.outcomes import DateSource, FileStatus, Reason
 from pef.model.photo import Metadata
 from pef.model.records import FileRecord, FileTask, RunSettings, now_iso
@@ -24,6 +25,7 @@ from pef.run.failures import RETRIES, FileFailure, backoff, output_failure, sour
 from pef.run.output_files import OutputFiles
 from pef.state import deep_paths
 from pef.state.layout import WORK_DIR
+from pef.takeout.name_dates import NameDate, date_from_name
 from pef.takeout.sidecar import MAX_SIDECAR_BYTES, SidecarProblem, parse_sidecar
 from pef.takeout.source import FolderSource
 
@@ -35,6 +37,10 @@ RENAMED = "saved under another name: the source name clashes with another output
 def xmp_path(destination: Path) -> Path:
     """The XMP file of an output pef cannot write into: IMG_1.HEIC → IMG_1.HEIC.xmp."""
     return destination.with_name(f"{destination.name}.xmp")
+
+
+def named_note(named: NameDate) -> str:
+    return f"dated from its name: {named.words()}"
 
 
 def _token(task: FileTask) -> str:
@@ -119,10 +125,17 @@ class FileCopier:
                 reason, error = parsed.reason, f"{task.sidecar}: {parsed.detail}"
             else:
                 metadata, status, reason = parsed, FileStatus.DONE, None
+        named = self._name_date(task) if metadata is None else None
+        if named is not None:  # still unmatched: the report says the date came from the name
+            metadata = Metadata("", named.instant(self.zones.zone_at(None)))
         try:
-            written = self._write(task, metadata)
+            written = self._write(task, metadata, guessed=named is not None)
         except FileFailure as failed:
             return self._failed(task, failed, attempts), failed.transient
+        if named is not None and written.date_source not in (None, DateSource.CAMERA):
+            written = replace(
+                written, date_source=DateSource.FILENAME, note=join_notes(named_note(named), written.note)
+            )
         if written.failure is not None:
             status, reason, error = FileStatus.FAILED, written.failure.reason, str(written.failure)
         record = FileRecord(
@@ -143,7 +156,13 @@ class FileCopier:
         )
         return record, False
 
-    def _write(self, task: FileTask, metadata: Metadata | None) -> Written:
+    def _name_date(self, task: FileTask) -> NameDate | None:
+        if not (self.settings.name_dates and self.settings.write_exif) or task.decision is not None:
+            return None
+        return date_from_name(task.key.rpartition("/")[2])
+
+    def _write(self, task: FileTask, metadata: Metadata | None, guessed: bool = False) -> Written:
+        """Write the output (`guessed`: the date is only the name's, a camera's own date wins)."""
         try:
             source = self.source.open(task.key)
         except OSError as error:
@@ -151,7 +170,7 @@ class FileCopier:
         with source:
             src_fd = source.fileno()
             stat_ = os.fstat(src_fd)
-            media_format, plan, result, failure = self._plan(task, src_fd, stat_.st_size, metadata)
+            media_format, plan, result, failure = self._plan(task, src_fd, stat_.st_size, metadata, guessed)
             destination = self.output_root / task.output
             partial = self.work / f"{next(self._numbers)}-{destination.name[:PARTIAL_NAME_CHARS]}.partial"
             xmp = xmp_path(destination) if result.xmp_file is not None else None
@@ -165,11 +184,11 @@ class FileCopier:
                 if xmp is not None:
                     self._write_file(src_fd, xmp_partial, [result.xmp_file or b""])
                 if plan is not None:
-                    problems = handler_for(media_format).check(partial, plan, result, xmp and xmp_partial)
+                    problems = check_output(media_format, partial, plan, result, xmp and xmp_partial)
                     if problems:
                         size, failure = self._unchanged(task, src_fd, stat_.st_size, partial, xmp_partial, problems)
                         xmp = None
-                taken = metadata.taken if metadata and metadata.taken else None
+                taken = result.when.instant() if result.when else (metadata.taken if metadata else None)
                 mtime_ns, time_note = self._set_time(partial, taken, stat_.st_mtime_ns)
                 notes.append(time_note)
                 if xmp is not None:
@@ -219,7 +238,7 @@ class FileCopier:
                 self.files.remove(path)
 
     def _plan(
-        self, task: FileTask, src_fd: int, size: int, metadata: Metadata | None
+        self, task: FileTask, src_fd: int, size: int, metadata: Metadata | None, guessed: bool
     ) -> tuple[MediaFormat, MetadataPlan | None, WriteResult, FileFailure | None]:
         """The format, the plan (None: nothing to write), the writer's result and a failure to record."""
         unchanged = WriteResult(whole_file(size), None, None)
@@ -227,14 +246,17 @@ class FileCopier:
             return MediaFormat.OTHER, None, unchanged, None
         try:
             media_format = sniff(os.pread(src_fd, SNIFF_BYTES, 0))
-            plan = MetadataPlan.of(metadata, self.zones, (task.album,) if task.album else ())
+            plan = MetadataPlan.of(metadata, self.zones, (task.album,) if task.album else (), camera_first=guessed)
             if size == 0:
                 raise CorruptMedia("the file is empty")
             if media_format is MediaFormat.OTHER and task.key.lower().endswith(EXIF_EXTENSIONS):
                 raise CorruptMedia("its content is not the image its name says")
             if plan.is_empty:
                 return media_format, None, unchanged, None
-            return media_format, plan, handler_for(media_format).write(src_fd, size, plan), None
+            result = handler_for(media_format).write(src_fd, size, plan)
+            if self.settings.xmp_files and result.xmp_file is None:
+                result = replace(result, xmp_file=xmp_file_packet(plan, result.when))
+            return media_format, plan, result, None
         except CorruptMedia as error:
             message = f"{task.key}: {error}; copied unchanged, without metadata"
             return MediaFormat.OTHER, None, unchanged, FileFailure(Reason.CORRUPT_MEDIA, message)

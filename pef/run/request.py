@@ -41,6 +41,16 @@ class RunRequest:
     workers: int = DEFAULT_WORKERS
     retry_failed: bool = False  # also redo failures a retry cannot usually fix (the window's Retry failed)
     decisions: dict[str, Decision] = field(default_factory=dict)  # Review's choices for files it could not match
+    name_dates: bool = True
+    xmp_files: bool = False
+
+    @classmethod
+    def of(cls, source: Path, output: Path | None, settings: RunSettings, **more: object) -> RunRequest:
+        """A request to write as `settings` say (the window's options, or a saved run's)."""
+        return cls(
+            source, output, timezone=settings.timezone, write_exif=settings.write_exif, suffixes=settings.suffixes,
+            name_dates=settings.name_dates, xmp_files=settings.xmp_files, **more,  # type: ignore[arg-type]
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,7 @@ def resolve_run(request: RunRequest) -> ResolvedRun:
         resolve_zone(zone)
     except UnknownZone as error:
         raise RequestRefused(str(error)) from None
-    settings = RunSettings(request.suffixes, request.write_exif, zone)
+    settings = RunSettings(request.suffixes, request.write_exif, zone, request.name_dates, request.xmp_files)
     conflict = state_conflict(saved, source, settings) if saved is not None else None
     if conflict:
         raise RequestRefused(conflict_message(choice.folder, conflict))

@@ -107,7 +107,12 @@ def test_snapshot_folds_the_journal_and_empties_it(tmp_path: Path) -> None:
     assert (tmp_path / JOURNAL_NAME).stat().st_size == 0
     data = json.loads((tmp_path / STATE_NAME).read_text())
     assert data["stats"] == {"total": 6, "done": 2, "unmatched": 1, "failed": 1, "pending": 2}
-    assert data["settings"] == {"suffixes": ["-x"], "write_exif": True, "timezone": "UTC"}
+    assert data["settings"] == {
+        "suffixes": ["-x"], "write_exif": True, "timezone": "UTC", "name_dates": True, "xmp_files": False
+    }  # fmt: skip
+    assert RunSettings.from_json({"suffixes": ["-x"], "write_exif": True, "timezone": "UTC"}) == RunSettings(
+        ("-x",), True, "UTC"
+    )  # a state from pef 0.1 reads with the defaults of what it did not know
     assert not list(tmp_path.glob(".*.tmp"))
 
 
