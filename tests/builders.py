@@ -51,6 +51,18 @@ def heic_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def avif_bytes(size: tuple[int, int] = (48, 32), **save) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (20, 90, 160)).save(buffer, "AVIF", quality=60, **save)
+    return buffer.getvalue()
+
+
+def tiff_bytes(size: tuple[int, int] = (40, 30), **save) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (160, 90, 20)).save(buffer, "TIFF", **save)
+    return buffer.getvalue()
+
+
 def _box(kind: bytes, payload: bytes) -> bytes:
     return struct.pack(">I", 8 + len(payload)) + kind + payload
 
@@ -216,6 +228,19 @@ def movie_boxes(data: bytes) -> list[tuple[bytes, int, int]]:
 def movie_media_data(data: bytes) -> list[bytes]:
     """The payloads of the top-level mdat boxes: the audio and video streams as stored."""
     return [data[offset + 8 : offset + size] for kind, offset, size in movie_boxes(data) if kind == b"mdat"]
+
+
+def heif_pixels(data: bytes) -> list[bytes]:
+    """Every image of a HEIC or AVIF, decoded by pillow-heif (HEIC) or Pillow (AVIF), as raw pixels."""
+    import pillow_heif
+
+    if data[8:12] in (b"avif", b"avis"):
+        with Image.open(io.BytesIO(data)) as image:
+            return [image.tobytes()]
+    heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=False)
+    images = [heif[index] for index in range(len(heif))]
+    thumbnails = [thumb for image in images for thumb in image.info.get("thumbnails", [])]
+    return [bytes(image.data) for image in images] + [bytes(thumb.data) for thumb in thumbnails]
 
 
 def movie_chunk_heads(data: bytes) -> list[bytes]:

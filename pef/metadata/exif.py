@@ -160,6 +160,12 @@ def build_exif(existing: bytes | None, plan: MetadataPlan, fresh: FreshImage | N
         existing = None
     if existing is None and fresh is not None:
         _set_fresh_jpeg_basics(editor, fresh)
+    when, source = edit_exif(editor, plan)
+    return ExifBuild(editor.build(), when, source, note)
+
+
+def edit_exif(editor: TiffEditor, plan: MetadataPlan) -> tuple[WallClock | None, DateSource | None]:
+    """Set the plan's tags in a TIFF block; returns the date written and where it came from."""
     when, source = plan.dated(_camera(editor))
     if when is not None and source is not None:
         _set_when(editor, when, source)
@@ -167,4 +173,4 @@ def build_exif(existing: bytes | None, plan: MetadataPlan, fresh: FreshImage | N
         _set_geo(editor, plan.geo)
     if plan.description:
         _set_description(editor, plan.description)
-    return ExifBuild(editor.build(), when, source, note)
+    return when, source

@@ -14,7 +14,8 @@ class MediaFormat(StrEnum):
     GIF = "gif"
     HEIF = "heif"  # HEIC, HEIF, AVIF: ISO-BMFF image files
     ISO_VIDEO = "iso_video"  # MP4, MOV, M4V, 3GP, motion-photo videos
-    TIFF = "tiff"  # TIFF and TIFF-based RAW
+    TIFF = "tiff"  # TIFF images
+    TIFF_RAW = "tiff_raw"  # TIFF-based RAW: NEF, CR2, ARW, DNG, ORF, RW2…
     RIFF_VIDEO = "riff_video"  # AVI
     MATROSKA = "matroska"
     RAW = "raw"  # RAW formats that are not TIFF-based: CR3, RAF
@@ -48,3 +49,17 @@ def sniff(head: bytes) -> MediaFormat:
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return MediaFormat.MATROSKA
     return MediaFormat.OTHER
+
+
+TIFF_EXTENSIONS = (".tif", ".tiff")
+
+
+def media_format_of(head: bytes, name: str) -> MediaFormat:
+    """The container of a file: its first bytes say which; a TIFF by its bytes is an image only if named so.
+
+    TIFF-based RAW files (NEF, CR2, ARW, DNG…) are TIFFs by their bytes, and always carry RAW names.
+    """
+    found = sniff(head)
+    if found is MediaFormat.TIFF and not name.lower().endswith(TIFF_EXTENSIONS):
+        return MediaFormat.TIFF_RAW
+    return found

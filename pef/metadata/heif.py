@@ -1,84 +1,181 @@
-"""HEIC/HEIF/AVIF: find the camera's EXIF item (read only: pef never writes into these files)."""
+"""HEIC, HEIF, AVIF: the date, place and words written into the file's own Exif and XMP items.
+
+The camera's Exif item is edited as the JPEG writer edits a JPEG's (its tags and MakerNote kept);
+the new Exif and XMP bytes go into a media data box appended at the end of the file, and their items
+are pointed at them (new items get `cdsc` references to the primary image). The old item bytes stay
+where they were, unreferenced. Only the meta box changes size: every file offset past it in `iloc`
+moves by as much, so every image item's coded bytes are found, unchanged, where they now are.
+"""
 
 from __future__ import annotations
 
 import struct
+from dataclasses import replace
 
-from pef.metadata.isobmff import Box, parse_boxes, top_level_boxes
-from pef.metadata.splice import CorruptMedia, SourceReader
+from pef.metadata.exif import build_exif
+from pef.metadata.heif_items import (
+    FILE_OFFSETS,
+    XMP_CONTENT_TYPE,
+    ItemTables,
+    Location,
+    item_bytes,
+    read_item_tables,
+)
+from pef.metadata.isobmff import Box, BoxHeader, top_level_boxes
+from pef.metadata.plan import MetadataPlan, Omitted, WriteResult, join_notes
+from pef.metadata.splice import CorruptMedia, Piece, SourceRange, SourceReader, merge_ranges
+from pef.metadata.xmp import merge_xmp, xmp_properties
+from pef.metadata.xmp_file import beside_file
 
 MAX_META_BYTES = 16 * 1024 * 1024
-MAX_EXIF_BYTES = 1024 * 1024
+MAX_EXIF_BYTES = 4 * 1024 * 1024
+MAX_XMP_BYTES = 16 * 1024 * 1024
+EXIF_HEADER = b"Exif\x00\x00"  # what Apple and libheif put before the TIFF header
+OFFSET_BOXES = (b"moov", b"moof", b"sidx", b"mfra")  # image sequences: their own offsets would need moving
 
 
-def _full_box_children(box: Box) -> list[Box]:
-    return parse_boxes(box.payload[4:])  # version and flags, then boxes
+class Unwritable(ValueError):
+    """A well-formed file whose layout pef does not rewrite; it gets an .xmp file beside it instead."""
 
 
-def _exif_item(iinf: Box) -> int | None:
-    version = iinf.payload[0]
-    start = 6 if version == 0 else 8  # 16- or 32-bit entry count
-    for infe in parse_boxes(iinf.payload[start:]):
-        data, infe_version = infe.payload, infe.payload[0] if infe.payload else 0
-        if infe.kind != b"infe" or infe_version < 2:
-            continue
-        item, at = (
-            (struct.unpack_from(">H", data, 4)[0], 8)
-            if infe_version == 2
-            else (struct.unpack_from(">I", data, 4)[0], 10)
-        )
-        if data[at : at + 4] == b"Exif":
-            return item
-    return None
+def read_meta(reader: SourceReader, boxes: list[BoxHeader]) -> tuple[BoxHeader, ItemTables]:
+    metas = [box for box in boxes if box.kind == b"meta"]
+    if len(metas) != 1:
+        raise CorruptMedia(f"{len(metas)} meta boxes instead of one")
+    meta = metas[0]
+    if meta.size > MAX_META_BYTES:
+        raise CorruptMedia(f"a {meta.size}-byte meta box is beyond reason")
+    payload = reader.read(meta.size - meta.header_size, meta.offset + meta.header_size, "meta box")
+    tables = read_item_tables(payload)
+    if tables.info(tables.primary) is None:
+        raise CorruptMedia(f"the primary item {tables.primary} is not in the item list")
+    return meta, tables
 
 
-def _uint(data: bytes, at: int, size: int) -> int:
-    return int.from_bytes(data[at : at + size], "big") if size else 0
-
-
-def _item_extent(iloc: Box, wanted: int) -> tuple[int, int] | None:
-    """(file offset, length) of an item stored in one extent of the file itself."""
-    data, version = iloc.payload, iloc.payload[0]
-    offset_size, length_size = data[4] >> 4, data[4] & 15
-    base_size, index_size = data[5] >> 4, (data[5] & 15) if version in (1, 2) else 0
-    count, at = (struct.unpack_from(">H", data, 6)[0], 8) if version < 2 else (struct.unpack_from(">I", data, 6)[0], 10)
-    for _ in range(count):
-        id_size = 2 if version < 2 else 4
-        item = _uint(data, at, id_size)
-        at += id_size
-        method = _uint(data, at, 2) & 15 if version in (1, 2) else 0
-        at += 2 if version in (1, 2) else 0
-        at += 2  # data reference index
-        base = _uint(data, at, base_size)
-        at += base_size
-        extents = _uint(data, at, 2)
-        at += 2
-        spans = []
-        for _ in range(extents):
-            at += index_size
-            spans.append((base + _uint(data, at, offset_size), _uint(data, at + offset_size, length_size)))
-            at += offset_size + length_size
-        if item == wanted:
-            return spans[0] if method == 0 and len(spans) == 1 else None
-    return None
+def split_exif_item(data: bytes) -> tuple[bytes, bytes] | None:
+    """(the bytes before the TIFF header, the TIFF block) of an Exif item, or None when it is unreadable."""
+    if len(data) < 4:
+        return None
+    skip = struct.unpack_from(">I", data, 0)[0]
+    if 4 + skip + 8 > len(data):
+        return None
+    return data[4 : 4 + skip], data[4 + skip :]
 
 
 def heif_exif_block(reader: SourceReader, file_size: int) -> bytes | None:
-    """The TIFF block of the file's EXIF item, or None when it has none that pef can find."""
+    """The TIFF block of the primary image's Exif item, or None when pef finds none it can read."""
     try:
-        meta = next((box for box in top_level_boxes(reader, file_size) if box.kind == b"meta"), None)
-        if meta is None or meta.size > MAX_META_BYTES:
-            return None
-        payload = reader.read(meta.size - meta.header_size, meta.offset + meta.header_size, "meta box")
-        children = {box.kind: box for box in _full_box_children(Box(b"meta", payload))}
-        if b"iinf" not in children or b"iloc" not in children:
-            return None
-        item = _exif_item(children[b"iinf"])
-        extent = _item_extent(children[b"iloc"], item) if item is not None else None
-        if extent is None or not 4 < extent[1] <= MAX_EXIF_BYTES:
-            return None
-        data = reader.read(extent[1], extent[0], "EXIF item")
-    except (CorruptMedia, struct.error, IndexError):
-        return None  # no camera date then: the sidecar's is written
-    skip = 4 + struct.unpack_from(">I", data, 0)[0]  # the item starts with the offset of its TIFF header
-    return data[skip:] or None
+        _meta, tables = read_meta(reader, top_level_boxes(reader, file_size))
+        item = tables.metadata_item(b"Exif")
+        data = item_bytes(tables, item, reader, MAX_EXIF_BYTES) if item is not None else None
+    except CorruptMedia:
+        return None
+    parts = split_exif_item(data) if data else None
+    return parts[1] if parts else None
+
+
+def _camera_exif(reader: SourceReader, tables: ItemTables) -> tuple[int | None, bytes, bytes | None, str]:
+    """The Exif item, the bytes to keep before its TIFF header, its TIFF block, and a note."""
+    item = tables.metadata_item(b"Exif")
+    data = item_bytes(tables, item, reader, MAX_EXIF_BYTES) if item is not None else None
+    if item is None or data is None:
+        return item, EXIF_HEADER, None, "" if item is None else "the camera's Exif item could not be read; replaced"
+    parts = split_exif_item(data)
+    if parts is None:
+        return item, EXIF_HEADER, None, "the camera's Exif item was unreadable and was replaced"
+    return item, parts[0], parts[1], ""
+
+
+def _existing_xmp(reader: SourceReader, tables: ItemTables) -> tuple[int | None, bytes | None]:
+    item = tables.metadata_item(b"mime", XMP_CONTENT_TYPE)
+    info = tables.info(item) if item is not None else None
+    if item is None or info is None:
+        return None, None
+    if info.encoding:  # a compressed packet is replaced by a plain one, not read
+        tables.declare_plain(item, b"mime", XMP_CONTENT_TYPE)
+        return item, None
+    return item, item_bytes(tables, item, reader, MAX_XMP_BYTES)
+
+
+def _closing_pieces(boxes: list[BoxHeader], file_size: int) -> Piece:
+    """The last box, with its size written out when it ran "to the end of the file"."""
+    last = boxes[-1]
+    if last.end != file_size:
+        raise Unwritable("bytes follow its last box")
+    if not last.to_end:
+        return SourceRange(last.offset, last.size)
+    if last.header_size != 8 or last.size > 0xFFFFFFFF:
+        raise Unwritable("its last box runs to the end of a file too large to close it")
+    return struct.pack(">I4s", last.size, last.kind)
+
+
+def _place_items(tables: ItemTables, meta: BoxHeader, file_size: int, ours: dict[int, bytes]) -> bytes:
+    """Point every item at where its bytes will be; returns the new meta box."""
+    originals = [(place, place.base, list(place.extents)) for place in tables.locations if place.item not in ours]
+    delta = 0
+    for _ in range(4):  # the offsets' field size may grow with the offsets: settle on a size that holds them
+        for place, base, extents in originals:
+            if place.method != FILE_OFFSETS or place.reference != 0:
+                continue
+            place.base = base + delta if base >= meta.end else base
+            moved = []
+            for index, offset, length in extents:
+                at = base + offset
+                if meta.offset <= at < meta.end:
+                    raise Unwritable("an item's bytes lie inside its meta box")
+                moved.append((index, (at + delta if at >= meta.end else at) - place.base, length))
+            if any(offset < 0 for _index, offset, _length in moved):
+                raise Unwritable("an item's offsets count from a base after its bytes")
+            place.extents = moved
+        at = file_size + delta + 8  # past the header of the media data box appended at the end
+        for item, data in ours.items():
+            place = tables.location(item) or Location(item, FILE_OFFSETS, 0, 0, [])
+            place.method, place.reference, place.base, place.extents = FILE_OFFSETS, 0, 0, [(0, at, len(data))]
+            at += len(data)
+        encoded = Box(b"meta", tables.encoded()).encoded()
+        if len(encoded) - meta.size == delta:
+            return encoded
+        delta = len(encoded) - meta.size
+    raise Unwritable("its item offsets did not settle")
+
+
+def _beside(src_fd: int, file_size: int, plan: MetadataPlan, why: Unwritable) -> WriteResult:
+    result = beside_file(src_fd, file_size, plan, heif_exif_block, f"written only into an .xmp file beside it ({why})")
+    return replace(result, omitted=frozenset({Omitted.IN_FILE}))
+
+
+def heif_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
+    reader = SourceReader(src_fd)
+    boxes = top_level_boxes(reader, file_size)
+    meta, tables = read_meta(reader, boxes)
+    try:
+        if any(box.kind in OFFSET_BOXES for box in boxes):
+            raise Unwritable("it is an image sequence")
+        closing = _closing_pieces(boxes, file_size)
+    except Unwritable as why:
+        return _beside(src_fd, file_size, plan, why)
+    exif_item, exif_prefix, tiff, exif_note = _camera_exif(reader, tables)
+    exif = build_exif(tiff, plan)
+    xmp_item, existing_xmp = _existing_xmp(reader, tables)
+    packet, xmp_note = merge_xmp(existing_xmp, xmp_properties(plan, exif.when))
+    if exif_item is None:
+        exif_item = tables.add_item(b"Exif")
+    if xmp_item is None:
+        xmp_item = tables.add_item(b"mime", XMP_CONTENT_TYPE)
+    exif_data = struct.pack(">I", len(exif_prefix)) + exif_prefix + exif.block
+    try:
+        new_meta = _place_items(tables, meta, file_size, {exif_item: exif_data, xmp_item: packet})
+    except Unwritable as why:
+        return _beside(src_fd, file_size, plan, why)
+    pieces: list[Piece] = []
+    for box in boxes[:-1]:
+        pieces.append(new_meta if box is meta else SourceRange(box.offset, box.size))
+    if boxes[-1] is meta:
+        pieces.append(new_meta)
+    else:
+        pieces.append(closing)
+        if not isinstance(closing, SourceRange):
+            pieces.append(SourceRange(boxes[-1].offset + 8, boxes[-1].size - 8))
+    pieces.append(Box(b"mdat", exif_data + packet).encoded())
+    note = join_notes(exif.note, exif_note, xmp_note)
+    return WriteResult(merge_ranges(pieces), exif.when, exif.date_source, note)

@@ -62,6 +62,7 @@ class Omitted(StrEnum):
     MOVIE_PLACE = "movie_place"
     APPLE_DATE = "apple_date"
     XMP = "xmp"
+    IN_FILE = "in_file"  # nothing went into the file itself: only into the .xmp file beside it
 
 
 @dataclass(frozen=True)

@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pef.metadata.exif import camera_date_in
 from pef.metadata.formats import MediaFormat
-from pef.metadata.heif import heif_exif_block
+from pef.metadata.heif import heif_pieces
 from pef.metadata.jpeg import jpeg_pieces
 from pef.metadata.mp4 import movie_pieces
-from pef.metadata.plan import MetadataPlan, WriteResult
+from pef.metadata.plan import MetadataPlan, Omitted, WriteResult
 from pef.metadata.png import png_pieces
-from pef.metadata.splice import SourceReader, whole_file
-from pef.metadata.verify import Check, check_image, check_movie, check_xmp_file
+from pef.metadata.tiff_file import tiff_pieces
+from pef.metadata.verify import Check, check_heif, check_image, check_movie, check_tiff, check_xmp_file
 from pef.metadata.webp import webp_pieces
-from pef.metadata.xmp import xmp_file_packet
-
-MetadataWriter = Callable[[int, int, MetadataPlan], WriteResult]  # source fd, size, plan
-
-
-CameraExif = Callable[[SourceReader, int], bytes | None]  # a file's own EXIF block, read only
-TIFF_HEAD_BYTES = 256 * 1024  # a TIFF-based RAW keeps IFD0 and the Exif IFD near its start
-
-
-def tiff_head(reader: SourceReader, file_size: int) -> bytes | None:
-    return os.pread(reader.fd, min(file_size, TIFF_HEAD_BYTES), 0)
-
-
-def xmp_file_writer(camera_exif: CameraExif | None) -> MetadataWriter:
-    """The file copied as it is; its metadata goes into an .xmp file beside it (camera dates respected)."""
-
-    def write(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
-        camera = camera_date_in(camera_exif(SourceReader(src_fd), file_size)) if camera_exif else None
-        when, source = plan.dated(camera)
-        return WriteResult(whole_file(file_size), when, source, xmp_file=xmp_file_packet(plan, when))
-
-    return write
+from pef.metadata.xmp_file import MetadataWriter, tiff_head, xmp_file_writer
 
 
 @dataclass(frozen=True)
@@ -56,8 +32,9 @@ HANDLERS: dict[MediaFormat, FormatHandler] = {
     MediaFormat.PNG: FormatHandler(png_pieces, check_image, writes_into=True),
     MediaFormat.WEBP: FormatHandler(webp_pieces, check_image, writes_into=True),
     MediaFormat.ISO_VIDEO: FormatHandler(movie_pieces, check_movie, writes_into=True),
-    MediaFormat.HEIF: FormatHandler(xmp_file_writer(heif_exif_block), check_xmp_file, writes_into=False),
-    MediaFormat.TIFF: FormatHandler(xmp_file_writer(tiff_head), check_xmp_file, writes_into=False),
+    MediaFormat.HEIF: FormatHandler(heif_pieces, check_heif, writes_into=True),
+    MediaFormat.TIFF: FormatHandler(tiff_pieces, check_tiff, writes_into=True),
+    MediaFormat.TIFF_RAW: FormatHandler(xmp_file_writer(tiff_head), check_xmp_file, writes_into=False),
 }
 
 
@@ -72,7 +49,7 @@ def check_output(
     """What reads back differently from what was written, in the file and in the .xmp file beside it."""
     handler = handler_for(media_format)
     problems = handler.check(path, plan, result, xmp_file)
-    if handler.writes_into and xmp_file is not None:
+    if handler.writes_into and xmp_file is not None and Omitted.IN_FILE not in result.omitted:
         problems += check_xmp_file(path, plan, result, xmp_file)
     return problems
 

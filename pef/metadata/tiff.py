@@ -11,6 +11,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Protocol
 
 
 class TiffType(IntEnum):
@@ -35,6 +36,14 @@ class TiffError(ValueError):
     """The existing block cannot be read well enough to extend it safely."""
 
 
+class Block(Protocol):
+    """Bytes, or a file read through a window (a TIFF file is one TIFF block)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, span: slice) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class TiffValue:
     type: TiffType
@@ -52,8 +61,8 @@ class _Ifd:
 class TiffEditor:
     """Set or remove tags in IFD0, the Exif IFD and the GPS IFD of a TIFF block (or of none)."""
 
-    def __init__(self, block: bytes | None = None) -> None:
-        if not block:
+    def __init__(self, block: Block | None = None) -> None:
+        if block is None or not len(block):
             block = b"II*\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00"  # empty IFD0 at offset 8
         if len(block) < 8 or block[:4] not in (b"II*\x00", b"MM\x00*"):
             raise TiffError("not a TIFF header")
@@ -65,10 +74,10 @@ class TiffEditor:
         self.gps = self._child(self.ifd0, GPS_POINTER)
 
     def _u16(self, offset: int) -> int:
-        return struct.unpack_from(self.order + "H", self.block, offset)[0]
+        return struct.unpack(self.order + "H", self.block[offset : offset + 2])[0]
 
     def _u32(self, offset: int) -> int:
-        return struct.unpack_from(self.order + "I", self.block, offset)[0]
+        return struct.unpack(self.order + "I", self.block[offset : offset + 4])[0]
 
     def _read_ifd(self, offset: int) -> _Ifd:
         if offset < 8 or offset + 2 > len(self.block):
@@ -137,7 +146,12 @@ class TiffEditor:
 
     def build(self) -> bytes:
         """The block: the old bytes unchanged, then the changed IFDs and their values."""
-        out = bytearray(self.block)
+        head, tail = self.appendix()
+        return head + self.block[len(head) : len(self.block)] + tail
+
+    def appendix(self) -> tuple[bytes, bytes]:
+        """The block's first 8 bytes (pointing to the new IFD0), and what follows its old bytes."""
+        out = _Tail(len(self.block))
         if self.gps.changed and self.gps.entries:
             self._place_child(out, GPS_POINTER, self.gps)
         elif self.gps.changed:
@@ -146,19 +160,22 @@ class TiffEditor:
             self._place_child(out, EXIF_POINTER, self.exif)
         elif self.exif.changed:
             self.ifd0.entries.pop(EXIF_POINTER, None)
+        head = self.block[0:8]
         if self.ifd0.changed:
-            struct.pack_into(self.order + "I", out, 4, self._append_ifd(out, self.ifd0))
-        return bytes(out)
+            head = head[:4] + struct.pack(self.order + "I", self._append_ifd(out, self.ifd0))
+        if out.end > 0xFFFFFFFF:
+            raise TiffError("the block would pass the 4 GiB a TIFF offset can reach")
+        return head, bytes(out.data)
 
-    def _place_child(self, out: bytearray, pointer: int, child: _Ifd) -> None:
+    def _place_child(self, out: _Tail, pointer: int, child: _Ifd) -> None:
         offset = self._append_ifd(out, child)
         self.ifd0.entries[pointer] = TiffValue(TiffType.LONG, 1, struct.pack(self.order + "I", offset))
         self.ifd0.changed = True
 
-    def _append_ifd(self, out: bytearray, ifd: _Ifd) -> int:
-        if len(out) % 2:
-            out.append(0)  # TIFF wants word-aligned IFDs and values
-        start = len(out)
+    def _append_ifd(self, out: _Tail, ifd: _Ifd) -> int:
+        if out.end % 2:
+            out.data.append(0)  # TIFF wants word-aligned IFDs and values
+        start = out.end
         tags = sorted(ifd.entries)
         values_at = start + 2 + 12 * len(tags) + 4
         table = bytearray(struct.pack(self.order + "H", len(tags)))
@@ -177,5 +194,17 @@ class TiffEditor:
                 if len(values) % 2:
                     values.append(0)
         table += struct.pack(self.order + "I", ifd.next_offset)
-        out += table + values
+        out.data += table + values
         return start
+
+
+@dataclass
+class _Tail:
+    """Bytes appended after a block of `base` bytes."""
+
+    base: int
+    data: bytearray = field(default_factory=bytearray)
+
+    @property
+    def end(self) -> int:
+        return self.base + len(self.data)

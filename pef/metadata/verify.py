@@ -1,8 +1,8 @@
 """Read a written file back and compare what it says with what was meant to be written.
 
 Images are read with Pillow, not with pef's own parsers, so a writer bug cannot hide behind a
-reader that shares it; movies and XMP are read by code that shares nothing with their writers
-but the box and packet grammar.
+reader that shares it (HEIF's items are found by the item grammar, their EXIF read by Pillow);
+movies and XMP are read by code that shares nothing with their writers but the box and packet grammar.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from pef.metadata.exif import (
     OFFSET_TIME_ORIGINAL,
     ascii_safe,
 )
+from pef.metadata.heif import MAX_EXIF_BYTES, MAX_XMP_BYTES, read_meta, split_exif_item
+from pef.metadata.heif_items import XMP_CONTENT_TYPE, item_bytes
 from pef.metadata.isobmff import (
     Box,
     HeaderTimes,
@@ -56,8 +58,7 @@ def _degrees(parts: object, ref: object) -> float | None:
     return -value if ref in ("S", "W") else value
 
 
-def _check_image_exif(image: Image.Image, plan: MetadataPlan, result: WriteResult) -> list[str]:
-    exif = image.getexif()
+def _check_exif(exif: Image.Exif, plan: MetadataPlan, result: WriteResult) -> list[str]:
     problems = []
     details = exif.get_ifd(EXIF_IFD)
     if result.when is not None:
@@ -107,7 +108,7 @@ def _check_image(path: Path, plan: MetadataPlan, result: WriteResult) -> list[st
     try:
         with Image.open(path) as image:
             packet = next((image.info[key] for key in _XMP_INFO_KEYS if key in image.info), None)
-            return _check_image_exif(image, plan, result) + _check_xmp(packet, plan, result)
+            return _check_exif(image.getexif(), plan, result) + _check_xmp(packet, plan, result)
     except (OSError, SyntaxError, ValueError) as error:  # Pillow's ways of saying "not readable"
         return [f"Pillow cannot read it back ({error})"]
 
@@ -169,6 +170,29 @@ def _check_movie(path: Path, plan: MetadataPlan, result: WriteResult) -> list[st
     return problems
 
 
+def _check_heif(path: Path, plan: MetadataPlan, result: WriteResult) -> list[str]:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        reader = SourceReader(fd)
+        _meta, tables = read_meta(reader, top_level_boxes(reader, os.fstat(fd).st_size))
+        exif_item, xmp_item = tables.metadata_item(b"Exif"), tables.metadata_item(b"mime", XMP_CONTENT_TYPE)
+        exif_data = item_bytes(tables, exif_item, reader, MAX_EXIF_BYTES) if exif_item is not None else None
+        packet = item_bytes(tables, xmp_item, reader, MAX_XMP_BYTES) if xmp_item is not None else None
+    except CorruptMedia as error:
+        return [f"the image cannot be read back ({error})"]
+    finally:
+        os.close(fd)
+    parts = split_exif_item(exif_data) if exif_data else None
+    if parts is None:
+        return ["no readable Exif item"]
+    exif = Image.Exif()
+    try:
+        exif.load(parts[1])
+    except (OSError, SyntaxError, ValueError, struct.error) as error:
+        return [f"Pillow cannot read its Exif item ({error})"]
+    return _check_exif(exif, plan, result) + _check_xmp(packet, plan, result)
+
+
 # Each check says what reads back differently from what was written (empty when all is well):
 # (the written file, the plan, the writer's result, the XMP file written beside it or None).
 Check = Callable[[Path, MetadataPlan, WriteResult, Path | None], list[str]]
@@ -184,3 +208,18 @@ def check_movie(path: Path, plan: MetadataPlan, result: WriteResult, _xmp_file: 
 
 def check_xmp_file(_path: Path, plan: MetadataPlan, result: WriteResult, xmp_file: Path | None) -> list[str]:
     return _check_xmp(xmp_file.read_bytes(), plan, result) if xmp_file is not None else []
+
+
+def _in_file_or_beside(read_back: Callable[[Path, MetadataPlan, WriteResult], list[str]]) -> Check:
+    """A check for a format written into, unless its writer had to put the metadata beside the file."""
+
+    def check(path: Path, plan: MetadataPlan, result: WriteResult, xmp_file: Path | None) -> list[str]:
+        if Omitted.IN_FILE in result.omitted:
+            return check_xmp_file(path, plan, result, xmp_file)
+        return read_back(path, plan, result)
+
+    return check
+
+
+check_heif = _in_file_or_beside(_check_heif)
+check_tiff = _in_file_or_beside(_check_image)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pef.metadata.exif import ExifTooLarge
-from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
+from pef.metadata.formats import SNIFF_BYTES, MediaFormat, media_format_of
 from pef.metadata.plan import MetadataPlan, WriteResult, join_notes
 from pef.metadata.registry import check_output, handler_for
 from pef.metadata.splice import CorruptMedia, Piece, SourceChanged, whole_file
@@ -245,7 +245,7 @@ class FileCopier:
         if metadata is None or not self.settings.write_exif:
             return MediaFormat.OTHER, None, unchanged, None
         try:
-            media_format = sniff(os.pread(src_fd, SNIFF_BYTES, 0))
+            media_format = media_format_of(os.pread(src_fd, SNIFF_BYTES, 0), task.key)
             plan = MetadataPlan.of(metadata, self.zones, (task.album,) if task.album else (), camera_first=guessed)
             if size == 0:
                 raise CorruptMedia("the file is empty")

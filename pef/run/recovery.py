@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pef.metadata.formats import SNIFF_BYTES, sniff
+from pef.metadata.formats import SNIFF_BYTES, media_format_of
 from pef.metadata.registry import handler_for
 from pef.model.outcomes import FileStatus, Reason
 from pef.model.photo import Metadata
@@ -68,6 +68,6 @@ def writes_into(path: Path) -> bool:
     """Whether pef writes metadata into a file of this format (rather than an XMP file beside it)."""
     try:
         with open(path, "rb") as handle:
-            return handler_for(sniff(handle.read(SNIFF_BYTES))).writes_into
+            return handler_for(media_format_of(handle.read(SNIFF_BYTES), path.name)).writes_into
     except OSError:
         return False

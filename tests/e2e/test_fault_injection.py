@@ -47,7 +47,7 @@ def takeout(tmp_path_factory: pytest.TempPathFactory) -> TakeoutTree:
             )
         elif index % 25 == 7:
             tree.media(f"{folder}/lonely_{index}.jpg", variants[index % 5], None)
-        elif index % 50 in (23, 24):  # a movie (header rewritten) and a HEIC (XMP file beside it)
+        elif index % 50 in (23, 24):  # a movie (header rewritten) and a HEIC (meta box rewritten)
             name, data = (f"VID_{index}.mp4", movie) if index % 50 == 23 else (f"IMG_{index}.HEIC", heic)
             meta = sidecar(name, 1_500_000_000 + index * 97, geo=(45.0, 7.0 + index / 1e4, 300.0), people=("Ann",))
             tree.media(f"{folder}/{name}", data, f"{name}.json", meta)

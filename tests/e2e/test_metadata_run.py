@@ -119,9 +119,12 @@ def test_movie_and_heic(run) -> None:
     movie = exiftool_json(output / Y / "clip.mp4")
     assert movie["QuickTime:CreateDate"] == "2023:11:14 22:13:20"
     assert movie["UserData:GPSCoordinates"] == "35.6895 139.6917 40"
-    heic = exiftool_json(output / Y / "IMG_1.HEIC.xmp")
+    heic = exiftool_json(output / Y / "IMG_1.HEIC")
     assert heic["XMP-exif:DateTimeOriginal"] == "2023:11:15 07:13:20+09:00"
-    assert (output / Y / "IMG_1.HEIC.xmp").stat().st_mtime == INSTANT
+    assert (heic["ExifIFD:DateTimeOriginal"], heic["ExifIFD:OffsetTimeOriginal"]) == ("2023:11:15 07:13:20", "+09:00")
+    assert heic["GPS:GPSLatitude"] == pytest.approx(35.6895)
+    assert (output / Y / "IMG_1.HEIC").stat().st_mtime == INSTANT
+    assert not (output / Y / "IMG_1.HEIC.xmp").exists(), "the metadata is inside the file"
 
 
 def test_state_file_records_the_date_source(run) -> None:

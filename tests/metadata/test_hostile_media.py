@@ -18,7 +18,16 @@ from pef.metadata.registry import metadata_writer
 from pef.metadata.splice import CorruptMedia, SourceReader
 from pef.metadata.xmp import merge_xmp, xmp_properties
 from pef.model.photo import GeoPoint
-from tests.builders import FIXTURES, SAMPLES, jpeg_bytes, movie_nested_deep, mp4_bytes
+from tests.builders import (
+    FIXTURES,
+    SAMPLES,
+    avif_bytes,
+    heic_bytes,
+    jpeg_bytes,
+    movie_nested_deep,
+    mp4_bytes,
+    tiff_bytes,
+)
 
 PLAN = MetadataPlan(1_700_000_000, None, GeoPoint(35.0, 139.0, 5.0), "words", ("Ann",), True, ("Album",))
 SEEDS = [
@@ -26,6 +35,10 @@ SEEDS = [
     (FIXTURES / "clip_moov_last.mov").read_bytes(),
     (FIXTURES / "iphone_keys.mov").read_bytes(),
     (SAMPLES / "heic_IMG_5195.HEIC").read_bytes()[:4000],
+    (SAMPLES / "heic_samplefilehub.heif").read_bytes(),
+    heic_bytes(),
+    avif_bytes(),
+    tiff_bytes(),
     (SAMPLES / "invalid_image00971.jpg").read_bytes()[:40000],
     jpeg_bytes(),
 ]

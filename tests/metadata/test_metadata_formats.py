@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from pef.metadata.dates import camera_date, choose_date
-from pef.metadata.formats import MediaFormat, sniff
+from pef.metadata.formats import MediaFormat, media_format_of, sniff
 from pef.metadata.plan import MetadataPlan, WriteResult
 from pef.metadata.registry import handler_for, metadata_writer
 from pef.metadata.splice import write_pieces
@@ -24,7 +24,6 @@ from pef.model.photo import GeoPoint, Metadata
 from tests.builders import (
     FIXTURES,
     SAMPLES,
-    heic_bytes,
     jpeg_bytes,
     jpeg_scan_data,
     movie_chunk_heads,
@@ -54,7 +53,7 @@ def write(tmp_path: Path, data: bytes, name: str, plan: MetadataPlan = RICH) -> 
     source, target = tmp_path / f"src-{name}", tmp_path / name
     source.write_bytes(data)
     with open(source, "rb") as src:
-        media_format = sniff(data[:32])
+        media_format = media_format_of(data[:32], name)
         result = metadata_writer(media_format)(src.fileno(), len(data), plan)
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         try:
@@ -312,22 +311,12 @@ def test_a_movie_whose_media_data_runs_to_the_end_gets_a_size(tmp_path: Path) ->
     assert movie_chunk_heads(result) == movie_chunk_heads(data), "the header grew (©xyz) before the data"
 
 
-def test_heic_is_untouched_and_gets_an_xmp_file(tmp_path: Path) -> None:
-    data = heic_bytes()
-    out, result = write(tmp_path, data, "IMG_1.HEIC")
-    assert out.read_bytes() == data
-    xmp = tmp_path / "IMG_1.HEIC.xmp"
-    assert_words(exiftool_json(xmp))
-    assert exiftool_warnings(xmp) == []
-    assert result.date_source is DateSource.SIDECAR
-
-
-def test_real_phone_heic_and_raw_like_files_get_xmp_files(tmp_path: Path) -> None:
+def test_tiff_based_raw_files_get_xmp_files(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     Image.new("RGB", (32, 24), (1, 2, 3)).save(buffer, "TIFF")  # a DNG is a TIFF underneath
-    for name, data in (("phone.HEIC", (SAMPLES / "heic_IMG_5195.HEIC").read_bytes()), ("raw.DNG", buffer.getvalue())):
-        out, _ = write(tmp_path, data, name)
-        assert out.read_bytes() == data
+    for name in ("raw.DNG", "raw.NEF", "raw.ARW"):
+        out, _ = write(tmp_path, buffer.getvalue(), name)
+        assert out.read_bytes() == buffer.getvalue()
         assert_words(exiftool_json(tmp_path / f"{name}.xmp"))
 
 
@@ -349,16 +338,20 @@ def test_verify_notices_what_was_not_written(tmp_path: Path) -> None:
     assert any("mvhd" in p for p in handler_for(MediaFormat.ISO_VIDEO).check(movie, later, movie_result, None))
 
 
-def test_heic_camera_time_is_kept_in_its_xmp_file(tmp_path: Path) -> None:
+def test_heic_camera_time_is_kept_in_the_file(tmp_path: Path) -> None:
     """An iPhone HEIC says 15:47:53 at -05:00; a sidecar with that instant keeps the camera's time."""
     data = (SAMPLES / "heic_IMG_5195.HEIC").read_bytes()
     taken = int(datetime(2021, 4, 11, 20, 47, 53, tzinfo=UTC).timestamp())
-    _, result = write(tmp_path, data, "kept.HEIC", plan_for(TOKYO, taken))
+    kept, result = write(tmp_path, data, "kept.HEIC", plan_for(TOKYO, taken))
     assert result.date_source is DateSource.CAMERA
-    assert exiftool_json(tmp_path / "kept.HEIC.xmp")["XMP-exif:DateTimeOriginal"] == "2021:04:11 15:47:53-05:00"
-    _, corrected = write(tmp_path, data, "moved.HEIC", plan_for(TOKYO, taken + 86_400))
+    tags = exiftool_json(kept)
+    assert tags["XMP-exif:DateTimeOriginal"] == "2021:04:11 15:47:53-05:00"
+    assert (tags["ExifIFD:DateTimeOriginal"], tags["ExifIFD:OffsetTimeOriginal"]) == ("2021:04:11 15:47:53", "-05:00")
+    moved, corrected = write(tmp_path, data, "moved.HEIC", plan_for(TOKYO, taken + 86_400))
     assert corrected.date_source is DateSource.SIDECAR_OVER_CAMERA
-    assert exiftool_json(tmp_path / "moved.HEIC.xmp")["XMP-exif:DateTimeOriginal"] == "2021:04:13 05:47:53+09:00"
+    tags = exiftool_json(moved)
+    assert tags["XMP-exif:DateTimeOriginal"] == "2021:04:13 05:47:53+09:00"
+    assert (tags["ExifIFD:DateTimeOriginal"], tags["ExifIFD:OffsetTimeOriginal"]) == ("2021:04:13 05:47:53", "+09:00")
 
 
 def test_tiff_based_raw_camera_time_is_read(tmp_path: Path) -> None:
