@@ -239,7 +239,7 @@ def heif_pixels(data: bytes) -> list[bytes]:
             return [image.tobytes()]
     heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=False)
     images = [heif[index] for index in range(len(heif))]
-    thumbnails = [thumb for image in images for thumb in image.info.get("thumbnails", [])]
+    thumbnails = [image.get_thumbnail(n) for image in images for n in range(len(image.info.get("thumbnails", [])))]
     return [bytes(image.data) for image in images] + [bytes(thumb.data) for thumb in thumbnails]
 
 

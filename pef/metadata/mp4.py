@@ -50,6 +50,22 @@ def _patch_times(box: Box, instant: int) -> bool:
     return True
 
 
+def _widen(box: Box) -> None:
+    """Turn a version 0 header (32-bit times, from 1904 to 2040) into version 1 (64-bit)."""
+    payload = box.payload
+    if box.kind == b"tkhd":  # times, track id, reserved, duration
+        created, modified, track, reserved, duration = struct.unpack_from(">5I", payload, 4)
+        middle, rest = struct.pack(">QQIIQ", created, modified, track, reserved, _wide_duration(duration)), 24
+    else:  # mvhd, mdhd: times, time scale, duration
+        created, modified, scale, duration = struct.unpack_from(">4I", payload, 4)
+        middle, rest = struct.pack(">QQIQ", created, modified, scale, _wide_duration(duration)), 20
+    box.payload = b"\x01" + payload[1:4] + middle + payload[rest:]
+
+
+def _wide_duration(duration: int) -> int:
+    return 0xFFFFFFFFFFFFFFFF if duration == 0xFFFFFFFF else duration  # all ones: "unknown" in both forms
+
+
 def _set_location(moov: Box, text: str) -> None:
     encoded = text.encode("ascii")
     location = Box(b"\xa9xyz", struct.pack(">HH", len(encoded), LANGUAGE_UNDETERMINED) + encoded)
@@ -95,16 +111,32 @@ def _fitted(moov: Box, header: BoxHeader, boxes: list[BoxHeader]) -> Box:
     return moov
 
 
+def _date_headers(moov: Box, instant: int | None, notes: list[str], omitted: set[Omitted]) -> tuple[Box, bool]:
+    """Date the movie, track and media headers; returns the movie header as it is if it cannot grow, and
+    whether it must grow to hold the date (past 2040, in 64-bit headers)."""
+    if instant is None:
+        return copy.deepcopy(moov), False
+    narrow = [box for box in timed_boxes(moov) if not _patch_times(box, instant)]
+    same_size = copy.deepcopy(moov)
+    if narrow and instant + MAC_EPOCH_SHIFT < 0:
+        notes.append("the movie's header dates cannot hold a date before 1904; left as they were")
+        omitted.add(Omitted.MOVIE_DATES)
+        return same_size, False
+    for box in narrow:
+        _widen(box)
+        _patch_times(box, instant)
+    if instant < 0:
+        notes.append("apps reading with exiftool take movie header dates before 1970 as 66 years later; XMP has it")
+    return same_size, bool(narrow)
+
+
 def movie_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
     reader = SourceReader(src_fd)
     boxes = top_level_boxes(reader, file_size)
     moov_header, moov = read_moov(reader, boxes)
     notes: list[str] = []
     omitted: set[Omitted] = set()
-    if plan.instant is not None and not all(_patch_times(box, plan.instant) for box in timed_boxes(moov)):
-        notes.append("the movie's header dates cannot hold this date (before 1904 or past their range); left as is")
-        omitted.add(Omitted.MOVIE_DATES)
-    same_size = copy.deepcopy(moov)  # what can always be written: the header dates patched in place
+    same_size, narrow = _date_headers(moov, plan.instant, notes, omitted)
     apple = apple_creation_date(moov)
     when, source = plan.dated(apple.camera() if apple else None)
     corrected = source is DateSource.SIDECAR_OVER_CAMERA
@@ -119,6 +151,9 @@ def movie_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult
         moov = same_size
         notes.append(f"the place and a corrected creation date are only in the XMP ({why} cannot take a larger header)")
         omitted |= {Omitted.MOVIE_PLACE, Omitted.APPLE_DATE}
+        if narrow and Omitted.MOVIE_DATES not in omitted:
+            notes.append("the movie's header dates cannot hold a date past 2040 in a header that cannot grow")
+            omitted.add(Omitted.MOVIE_DATES)
     xmp_header = find_xmp_box(reader, boxes)
     existing_xmp = xmp_payload(reader, xmp_header) if xmp_header else None
     last = boxes[-1]

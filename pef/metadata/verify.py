@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import struct
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,8 @@ from pef.metadata.splice import CorruptMedia, SourceReader
 from pef.metadata.xmp import Bag, LangAlt, XmpUnreadable, read_xmp, xmp_properties
 
 Image.MAX_IMAGE_PIXELS = None  # nothing is decoded here; a 200-megapixel panorama is no bomb
+# Pillow warns about damaged tags of the files read back; pef says what it found in its own words
+warnings.filterwarnings("ignore", category=UserWarning, module="PIL")
 EXIF_IFD, GPS_IFD = 0x8769, 0x8825
 GPS_TOLERANCE = 1e-6  # degrees: about 10 cm
 _XMP_INFO_KEYS = ("xmp", "XML:com.adobe.xmp")

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pef.metadata.exif import ExifTooLarge
-from pef.metadata.formats import sniff
+from pef.metadata.formats import media_format_of, sniff
 from pef.metadata.heif import heif_exif_block
 from pef.metadata.plan import MetadataPlan
-from pef.metadata.registry import metadata_writer
-from pef.metadata.splice import CorruptMedia, SourceReader
+from pef.metadata.registry import check_output, metadata_writer
+from pef.metadata.splice import CorruptMedia, SourceReader, write_pieces
 from pef.metadata.xmp import merge_xmp, xmp_properties
 from pef.model.photo import GeoPoint
 from tests.builders import (
@@ -124,3 +124,41 @@ def test_xmp_nested_thousands_deep_is_replaced_not_a_recursion_error() -> None:
     deep = b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>" + b"<a>" * 5000 + b"</a>" * 5000 + b"</x:xmpmeta>"
     merged, note = merge_xmp(deep, xmp_properties(PLAN, None))
     assert b"Album" in merged and "nest more than" in note
+
+
+IN_PLACE_SEEDS = [
+    ("phone.HEIC", (SAMPLES / "heic_IMG_5195.HEIC").read_bytes()),
+    ("sample.heif", (SAMPLES / "heic_samplefilehub.heif").read_bytes()),
+    ("made.heic", heic_bytes()),
+    ("made.avif", avif_bytes()),
+    ("scan.tif", tiff_bytes()),
+]
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.sampled_from(range(len(IN_PLACE_SEEDS))),
+    edits=st.lists(st.tuples(st.integers(0, 3100), st.integers(0, 255)), min_size=1, max_size=4),
+)
+def test_mutated_heif_and_tiff_headers_give_a_reason_or_a_file_that_reads_back(
+    seed: int, edits: list[tuple[int, int]]
+) -> None:
+    """The meta box and the IFDs mutated: the writer says CorruptMedia, or writes a file its check can read."""
+    name, original = IN_PLACE_SEEDS[seed]
+    data = _mutate(original, edits, 0)
+    media_format = media_format_of(data[:32], name)
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "source", Path(folder) / name
+        source.write_bytes(data)
+        with open(source, "rb") as handle:
+            try:
+                result = metadata_writer(media_format)(handle.fileno(), len(data), PLAN)
+            except (CorruptMedia, ExifTooLarge):
+                return
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT)
+            try:
+                write_pieces(handle.fileno(), fd, result.pieces)
+            finally:
+                os.close(fd)
+        problems = check_output(media_format, target, PLAN, result, None)
+        assert isinstance(problems, list)  # a list of what differs; the copier then copies the file unchanged

@@ -14,7 +14,7 @@ from PIL import Image
 
 from pef.metadata.dates import camera_date, choose_date
 from pef.metadata.formats import MediaFormat, media_format_of, sniff
-from pef.metadata.plan import MetadataPlan, WriteResult
+from pef.metadata.plan import MetadataPlan, Omitted, WriteResult
 from pef.metadata.registry import handler_for, metadata_writer
 from pef.metadata.splice import write_pieces
 from pef.metadata.timezone import resolve_zone
@@ -404,3 +404,28 @@ def test_motion_photo_keeps_its_embedded_video_and_camera_xmp(tmp_path: Path) ->
     assert tags["XMP-GCamera:MotionPhoto"] == 1
     assert tags["XMP-GCamera:MicroVideoOffset"] == len(video)
     assert_words(tags)
+
+
+@pytest.mark.parametrize(
+    ("instant", "created", "omitted"),
+    [
+        (2_500_000_000, "2049:03:22 04:26:40", False),  # past 2040: the headers become 64-bit
+        (1_000_000_000, "2001:09:09 01:46:40", False),
+        (-1_000_000_000, None, False),  # 1938: held, though exiftool reads it 66 years later
+        (-2_200_000_000, None, True),  # 1900: before the movie epoch, 1904
+    ],
+)
+def test_movie_header_dates_far_from_1970(tmp_path: Path, instant: int, created: str | None, omitted: bool) -> None:
+    data = (FIXTURES / "phone_faststart.mp4").read_bytes()
+    out, result = write(tmp_path, data, "far.mp4", plan_for(TOKYO, instant))
+    written = out.read_bytes()
+    assert movie_media_data(written) == movie_media_data(data)
+    assert movie_chunk_heads(written) == movie_chunk_heads(data), "chunk offsets follow the grown header"
+    assert (Omitted.MOVIE_DATES in result.omitted) is omitted
+    tags = exiftool_json(out)
+    if created:
+        assert tags["QuickTime:CreateDate"] == created
+        assert tags["Track1:TrackCreateDate"] == tags["Track1:MediaCreateDate"] == created
+    if instant < 0:
+        assert "1904" in result.note if omitted else "1970" in result.note
+    assert tags["XMP-exif:DateTimeOriginal"].startswith(str(datetime.fromtimestamp(instant, UTC).year))
