@@ -27,7 +27,7 @@ class MetadataOptions(QGroupBox):
             "people: pef writes them into the copy. Unticked: files are only copied, with their dates as file times."
         )
         self.exif_box.setChecked(True)
-        self.name_dates_box = QCheckBox("Date files without a sidecar from their &names")
+        self.name_dates_box = QCheckBox("Date files without a sidecar from their names")
         self.name_dates_box.setToolTip(
             "Many names carry the moment a photo was taken (IMG_20190512_123456.jpg, WhatsApp Image 2023-12-25 "
             "at 14.30.45.jpeg). Ticked: files with no usable sidecar get that date; the report says it came "

@@ -39,6 +39,7 @@ class OptionsPanel(QWidget):
         for signal in (
             output.shown,
             metadata.exif_box.toggled,
+            metadata.xmp_box.toggled,
             metadata.zone_box.currentTextChanged,
             metadata.suffix_edit.textChanged,
         ):

@@ -122,7 +122,11 @@ def test_options_reach_the_run_and_are_remembered(qtbot, window: MainWindow, set
     assert "files copied only" in window.options.line.text()
     run_with(qtbot, window, window.start_button)
     output = tmp_path / "Takeout_pefProcessed"
-    assert state_of(output)["settings"] == {"suffixes": ["-retouche", "-mine"], "write_exif": False, "timezone": "UTC"}
+    assert state_of(output)["settings"] == {
+        "suffixes": ["-retouche", "-mine"], "write_exif": False, "timezone": "UTC",
+        "name_dates": True, "xmp_files": False,
+    }  # fmt: skip
+    assert not window.metadata.name_dates_box.isEnabled(), "nothing is written: no date from names either"
     name = "Google Photos/Photos from 2020/IMG_0001.jpg"
     assert (output / name).read_bytes() == (tree.root / name).read_bytes()
     window.close()
@@ -132,6 +136,27 @@ def test_options_reach_the_run_and_are_remembered(qtbot, window: MainWindow, set
         "UTC",
         "-retouche, -mine",
     )
+
+
+def test_name_dates_and_xmp_files_by_their_checkboxes(qtbot, window: MainWindow, settings: QSettings, tmp_path) -> None:
+    tree = make_takeout(tmp_path, 2)
+    named = "Google Photos/Photos from 2020/IMG_20190512_123456.jpg"
+    (tree.root / named).write_bytes((tree.root / "Google Photos/Photos from 2020/IMG_0001.jpg").read_bytes())
+    type_takeout(qtbot, window, tree.root)
+    click(qtbot, window.options.toggle)
+    assert window.metadata.name_dates_box.isChecked() and not window.metadata.xmp_box.isChecked()
+    click(qtbot, window.metadata.name_dates_box)
+    click(qtbot, window.metadata.xmp_box)
+    assert ".xmp files beside them" in window.options.line.text()
+    run_with(qtbot, window, window.start_button)
+    output = tmp_path / "Takeout_pefProcessed"
+    saved = state_of(output)
+    assert (saved["settings"]["name_dates"], saved["settings"]["xmp_files"]) == (False, True)
+    assert (output / named).read_bytes() == (tree.root / named).read_bytes(), "not dated from its name"
+    assert (output / "Google Photos/Photos from 2020/IMG_0001.jpg.xmp").is_file()
+    window.close()
+    again = open_window(qtbot, settings)
+    assert (again.metadata.name_dates_box.isChecked(), again.metadata.xmp_box.isChecked()) == (False, True)
 
 
 def test_an_unknown_zone_is_refused_before_anything_runs(qtbot, window: MainWindow, tmp_path: Path) -> None:
