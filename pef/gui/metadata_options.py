@@ -18,26 +18,32 @@ ZONE_CHOICES = (
 )
 
 
+def _checkbox(text: str, tip: str, checked: bool = True) -> QCheckBox:
+    box = QCheckBox(text)
+    box.setToolTip(tip)
+    box.setChecked(checked)
+    return box
+
+
 class MetadataOptions(QGroupBox):
     def __init__(self) -> None:
         super().__init__("What to write")
-        self.exif_box = QCheckBox("Write date, place and words into the files")
-        self.exif_box.setToolTip(
+        self.exif_box = _checkbox(
+            "Write date, place and words into the files",
             "Each photo's sidecar (the .json file Google puts beside it) holds its date, place, caption and "
-            "people: pef writes them into the copy. Unticked: files are only copied, with their dates as file times."
+            "people: pef writes them into the copy. Unticked: files are only copied, with their dates as file times.",
         )
-        self.exif_box.setChecked(True)
-        self.name_dates_box = QCheckBox("Date files without a sidecar from their names")
-        self.name_dates_box.setToolTip(
+        self.name_dates_box = _checkbox(
+            "Date files without a sidecar from their names",
             "Many names carry the moment a photo was taken (IMG_20190512_123456.jpg, WhatsApp Image 2023-12-25 "
             "at 14.30.45.jpeg). Ticked: files with no usable sidecar get that date; the report says it came "
-            "from the name."
+            "from the name.",
         )
-        self.name_dates_box.setChecked(True)
-        self.xmp_box = QCheckBox("Also put an .xmp file beside each file")
-        self.xmp_box.setToolTip(
+        self.xmp_box = _checkbox(
+            "Also put an .xmp file beside each file",
             "The metadata always goes inside the files pef can write into. Some asset managers (darktable, "
-            "digiKam, Lightroom) prefer an .xmp file beside each one as well."
+            "digiKam, Lightroom) prefer an .xmp file beside each one as well.",
+            checked=False,
         )
         self.exif_box.toggled.connect(self.name_dates_box.setEnabled)
         self.exif_box.toggled.connect(self.xmp_box.setEnabled)

@@ -21,7 +21,7 @@ from pef.metadata.heif_items import (
     item_bytes,
     read_item_tables,
 )
-from pef.metadata.isobmff import Box, BoxHeader, top_level_boxes
+from pef.metadata.isobmff import Box, BoxHeader, read_the_box, top_level_boxes
 from pef.metadata.plan import MetadataPlan, Omitted, WriteResult, join_notes
 from pef.metadata.splice import CorruptMedia, Piece, SourceRange, SourceReader, merge_ranges
 from pef.metadata.xmp import merge_xmp, xmp_properties
@@ -39,13 +39,7 @@ class Unwritable(ValueError):
 
 
 def read_meta(reader: SourceReader, boxes: list[BoxHeader]) -> tuple[BoxHeader, ItemTables]:
-    metas = [box for box in boxes if box.kind == b"meta"]
-    if len(metas) != 1:
-        raise CorruptMedia(f"{len(metas)} meta boxes instead of one")
-    meta = metas[0]
-    if meta.size > MAX_META_BYTES:
-        raise CorruptMedia(f"a {meta.size}-byte meta box is beyond reason")
-    payload = reader.read(meta.size - meta.header_size, meta.offset + meta.header_size, "meta box")
+    meta, payload = read_the_box(reader, boxes, b"meta", "meta box", MAX_META_BYTES)
     tables = read_item_tables(payload)
     if tables.info(tables.primary) is None:
         raise CorruptMedia(f"the primary item {tables.primary} is not in the item list")

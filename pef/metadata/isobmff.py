@@ -103,14 +103,21 @@ def parse_boxes(data: bytes, depth: int = 0) -> list[Box]:
     return boxes
 
 
+def read_the_box(
+    reader: SourceReader, boxes: list[BoxHeader], kind: bytes, what: str, limit: int
+) -> tuple[BoxHeader, bytes]:
+    """The one top-level box of a kind, and its payload; CorruptMedia when there are more, none, or it is huge."""
+    found = [box for box in boxes if box.kind == kind]
+    if len(found) != 1:
+        raise CorruptMedia(f"{len(found)} {what}s ({kind.decode('latin-1')}) instead of one")
+    header = found[0]
+    if header.size > limit:
+        raise CorruptMedia(f"a {header.size}-byte {what} is beyond reason")
+    return header, reader.read(header.size - header.header_size, header.offset + header.header_size, what)
+
+
 def read_moov(reader: SourceReader, boxes: list[BoxHeader]) -> tuple[BoxHeader, Box]:
-    movies = [box for box in boxes if box.kind == b"moov"]
-    if len(movies) != 1:
-        raise CorruptMedia(f"{len(movies)} movie headers (moov) instead of one")
-    header = movies[0]
-    if header.size > MAX_MOOV_BYTES:
-        raise CorruptMedia(f"a {header.size}-byte movie header is beyond reason")
-    data = reader.read(header.size - header.header_size, header.offset + header.header_size, "movie header")
+    header, data = read_the_box(reader, boxes, b"moov", "movie header", MAX_MOOV_BYTES)
     return header, Box(b"moov", children=parse_boxes(data))
 
 

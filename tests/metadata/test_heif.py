@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import struct
 import subprocess
 from pathlib import Path
@@ -13,13 +12,11 @@ import pillow_heif
 import pytest
 from PIL import Image
 
-from pef.metadata.formats import sniff
 from pef.metadata.plan import MetadataPlan, Omitted, WriteResult
-from pef.metadata.registry import check_output, metadata_writer
-from pef.metadata.splice import write_pieces
 from pef.model.photo import GeoPoint
 from tests.builders import SAMPLES, avif_bytes, heic_bytes, heif_pixels, movie_boxes, movie_media_data
 from tests.conftest import EXIFTOOL, exiftool_json, exiftool_warnings, require_exiftool
+from tests.metadata.written import written
 
 INSTANT = 1_700_000_000  # 2023-11-14 22:13:20 UTC
 PARIS = GeoPoint(48.8584, 2.2945, 35.0)
@@ -37,17 +34,7 @@ def utc_plan(instant: int = INSTANT, geo: GeoPoint | None = PARIS) -> MetadataPl
 
 
 def write(tmp_path: Path, data: bytes, name: str, plan: MetadataPlan = PLAN) -> tuple[Path, WriteResult]:
-    source, target = tmp_path / f"src-{name}", tmp_path / name
-    source.write_bytes(data)
-    with open(source, "rb") as src:
-        result = metadata_writer(sniff(data[:32]))(src.fileno(), len(data), plan)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-        try:
-            write_pieces(src.fileno(), fd, result.pieces)
-        finally:
-            os.close(fd)
-    assert check_output(sniff(data[:32]), target, plan, result, None) == [], "pef's own read-back agrees"
-    return target, result
+    return written(tmp_path, data, name, plan)
 
 
 def exif_tags(path: Path, group: str = "EXIF:all") -> dict:
@@ -169,9 +156,7 @@ def test_an_image_sequence_gets_an_xmp_file_beside_it(tmp_path: Path) -> None:
     out, result = write(tmp_path, sequence, "sequence.heic", utc_plan())
     assert out.read_bytes() == sequence
     assert Omitted.IN_FILE in result.omitted and "image sequence" in result.note
-    xmp = tmp_path / "sequence.heic.xmp"
-    xmp.write_bytes(result.xmp_file or b"")
-    assert exiftool_json(xmp)["XMP-exif:DateTimeOriginal"] == "2023:11:14 22:13:20+00:00"
+    assert exiftool_json(tmp_path / "sequence.heic.xmp")["XMP-exif:DateTimeOriginal"] == "2023:11:14 22:13:20+00:00"
 
 
 def test_a_last_box_to_the_end_of_the_file_gets_its_size(tmp_path: Path) -> None:

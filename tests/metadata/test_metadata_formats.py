@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import struct
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -13,10 +12,9 @@ import pytest
 from PIL import Image
 
 from pef.metadata.dates import camera_date, choose_date
-from pef.metadata.formats import MediaFormat, media_format_of, sniff
+from pef.metadata.formats import MediaFormat, sniff
 from pef.metadata.plan import MetadataPlan, Omitted, WriteResult
 from pef.metadata.registry import handler_for, metadata_writer
-from pef.metadata.splice import write_pieces
 from pef.metadata.timezone import resolve_zone
 from pef.metadata.xmp import merge_xmp, read_xmp, xmp_properties
 from pef.model.outcomes import DateSource
@@ -34,6 +32,7 @@ from tests.builders import (
     webp_image_chunks,
 )
 from tests.conftest import exiftool_json, exiftool_warnings, require_exiftool
+from tests.metadata.written import written
 
 TOKYO = GeoPoint(35.6895, 139.6917, 40.0)
 NEW_YORK = GeoPoint(40.7128, -74.0060)
@@ -50,22 +49,7 @@ RICH = plan_for(description="Fuji — été 富士山", people=("Ann Lee", "Bob"
 
 
 def write(tmp_path: Path, data: bytes, name: str, plan: MetadataPlan = RICH) -> tuple[Path, WriteResult]:
-    source, target = tmp_path / f"src-{name}", tmp_path / name
-    source.write_bytes(data)
-    with open(source, "rb") as src:
-        media_format = media_format_of(data[:32], name)
-        result = metadata_writer(media_format)(src.fileno(), len(data), plan)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-        try:
-            write_pieces(src.fileno(), fd, result.pieces)
-        finally:
-            os.close(fd)
-    xmp = None
-    if result.xmp_file is not None:
-        xmp = target.with_name(target.name + ".xmp")
-        xmp.write_bytes(result.xmp_file)
-    assert handler_for(media_format).check(target, plan, result, xmp) == [], "pef's own read-back agrees"
-    return target, result
+    return written(tmp_path, data, name, plan)
 
 
 def assert_words(tags: dict, tokyo_time: str = "2023:11:15 07:13:20+09:00") -> None:

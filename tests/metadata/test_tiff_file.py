@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 from datetime import UTC
 from pathlib import Path
@@ -14,29 +13,17 @@ from PIL import Image, ImageSequence
 
 from pef.metadata.formats import MediaFormat, media_format_of
 from pef.metadata.plan import MetadataPlan, WriteResult
-from pef.metadata.registry import check_output, metadata_writer
-from pef.metadata.splice import write_pieces
 from pef.model.photo import GeoPoint
 from tests.builders import tiff_bytes
 from tests.conftest import exiftool_json, exiftool_warnings, require_exiftool
+from tests.metadata.written import written
 
 PARIS = GeoPoint(48.8584, 2.2945, 35.0)
 PLAN = MetadataPlan(1_700_000_000, UTC, PARIS, "Scan — été 1975", ("Ann",), False, ("Scans",))
 
 
 def write(tmp_path: Path, data: bytes, name: str, plan: MetadataPlan = PLAN) -> tuple[Path, WriteResult]:
-    source, target = tmp_path / f"src-{name}", tmp_path / name
-    source.write_bytes(data)
-    media_format = media_format_of(data[:32], name)
-    with open(source, "rb") as src:
-        result = metadata_writer(media_format)(src.fileno(), len(data), plan)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-        try:
-            write_pieces(src.fileno(), fd, result.pieces)
-        finally:
-            os.close(fd)
-    assert check_output(media_format, target, plan, result, None) == [], "pef's own read-back agrees"
-    return target, result
+    return written(tmp_path, data, name, plan)
 
 
 def camera_tiff(tmp_path: Path) -> bytes:
