@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QSplitter, 
 from pef.gui.resolve_view import Context, ResolveView
 from pef.gui.review_table import ROW_HEIGHT, ReviewRow, ReviewRows, ReviewTable, read_review
 from pef.gui.thumbnails import Thumbnails
-from pef.model.outcomes import DateSource
 from pef.model.records import Decision
 from pef.takeout.name_dates import date_from_name
 
@@ -121,7 +120,7 @@ class ReviewPanel(QWidget):
         decisions = {}
         for row in self.rows.unmatched:
             named = date_from_name(row.source.rpartition("/")[2])
-            if named is not None and row.date_source != DateSource.FILENAME:  # not those the run dated already
+            if named is not None:
                 decisions[row.source] = named.decision(self.zone)
         return decisions
 

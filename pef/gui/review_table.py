@@ -28,7 +28,6 @@ class ReviewRow:
     reason: str  # the reason code (the report's words for machines)
     details: str
     output: str  # path inside the output folder ("" when nothing was written)
-    date_source: str = ""  # the report's: "filename" when it was dated from its name
 
     @property
     def why(self) -> str:
@@ -53,7 +52,7 @@ def _details(row: dict[str, str]) -> str:
     for prefix in (f"{row['source']}: ", f"{row['sidecar']}: " if row["sidecar"] else None):
         if prefix and error.startswith(prefix):
             error = error[len(prefix) :]
-    return error or (f"sidecar: {row['sidecar']}" if row["sidecar"] else "") or row.get("note", "")
+    return error or (f"sidecar: {row['sidecar']}" if row["sidecar"] else "")
 
 
 def read_review(output: Path) -> ReviewRows:
@@ -67,9 +66,7 @@ def read_review(output: Path) -> ReviewRows:
                     used.append(row["source"])
                 group = {"unmatched": "unmatched", "orphan": "orphans", "failed": "failed"}.get(row["status"])
                 if group:
-                    groups[group].append(
-                        ReviewRow(row["source"], row["reason"], _details(row), row["output"], row["date_source"])
-                    )
+                    groups[group].append(ReviewRow(row["source"], row["reason"], _details(row), row["output"]))
     except FileNotFoundError:
         pass
     return ReviewRows(*(tuple(groups[name]) for name in ("unmatched", "orphans", "failed")), tuple(used))

@@ -126,8 +126,8 @@ class FileCopier:
             else:
                 metadata, status, reason = parsed, FileStatus.DONE, None
         named = self._name_date(task) if metadata is None else None
-        if named is not None:  # still unmatched: the report says the date came from the name
-            metadata = Metadata("", named.instant(self.zones.zone_at(None)))
+        if named is not None:  # written like a sidecar's date; the report says it came from the name
+            metadata, status, reason = Metadata("", named.instant(self.zones.zone_at(None))), FileStatus.DONE, None
         try:
             written = self._write(task, metadata, guessed=named is not None)
         except FileFailure as failed:
@@ -157,9 +157,10 @@ class FileCopier:
         return record, False
 
     def _name_date(self, task: FileTask) -> NameDate | None:
+        """The date in the name of a file that has no sidecar at all (an ambiguous one is for the person)."""
         if not (self.settings.name_dates and self.settings.write_exif) or task.decision is not None:
             return None
-        return date_from_name(task.key.rpartition("/")[2])
+        return date_from_name(task.key.rpartition("/")[2]) if task.reason is Reason.NO_SIDECAR else None
 
     def _write(self, task: FileTask, metadata: Metadata | None, guessed: bool = False) -> Written:
         """Write the output (`guessed`: the date is only the name's, a camera's own date wins)."""

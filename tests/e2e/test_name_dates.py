@@ -39,6 +39,8 @@ def named_takeout(root: Path) -> TakeoutTree:
     tree.media(f"{YEAR}/IMG_20190101_101010.jpg", jpeg_bytes(), "IMG_20190101_101010.jpg.json",
                sidecar("IMG_20190101_101010.jpg", SIDECAR_INSTANT))  # fmt: skip
     tree.media(f"{YEAR}/holiday.jpg", jpeg_bytes())
+    tree.media(f"{YEAR}/IMG_20190303_101010.jpg", jpeg_bytes())
+    tree.write_json(f"{YEAR}/IMG_20190303_101010.jpg.json", "{broken")  # a sidecar, though unusable
     return tree
 
 
@@ -58,7 +60,7 @@ def test_files_without_sidecar_get_the_date_their_name_carries(tmp_path: Path) -
         assert exif["XMP-exif:DateTimeOriginal"] == wall + "+00:00", name
         assert (folder / name).stat().st_mtime == instant, name
         row = rows[name]
-        assert (row["status"], row["reason"], row["date_source"]) == ("unmatched", "no_sidecar", "filename"), name
+        assert (row["status"], row["reason"], row["date_source"]) == ("done", "", "filename"), name
         assert "dated from its name" in row["note"]
     assert "the day only: noon" in rows["IMG-20190512-WA0001.jpg"]["note"]
     movie = exiftool_json(folder / "20231227_152817.mp4")
@@ -71,6 +73,10 @@ def test_files_without_sidecar_get_the_date_their_name_carries(tmp_path: Path) -
     assert with_sidecar["ExifIFD:DateTimeOriginal"] == "2019:07:01 10:00:00"  # the sidecar, never the name
     assert rows["IMG_20190101_101010.jpg"]["date_source"] == "sidecar"
     assert rows["holiday.jpg"]["date_source"] == ""
+    unusable = rows["IMG_20190303_101010.jpg"]
+    assert (unusable["status"], unusable["reason"], unusable["date_source"]) == ("unmatched", "bad_sidecar", ""), (
+        "a file with a sidecar, even an unusable one, is never dated from its name: Review is for that"
+    )
     assert (folder / "holiday.jpg").read_bytes() == (tree.photos / YEAR / "holiday.jpg").read_bytes()
 
 
