@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -108,3 +109,19 @@ def test_xmp_files_only_on_request(tmp_path: Path, flag: tuple[str, ...]) -> Non
     if flag:
         assert exiftool_json(folder / "a.jpg.xmp")["XMP-dc:Description"] == "Été"
         assert exiftool_json(folder / "b.mp4.xmp")["XMP-exif:GPSLatitude"] == pytest.approx(48.85)
+
+
+def test_odd_names_are_dated_from_their_names_too(tmp_path: Path) -> None:
+    tree = TakeoutTree(tmp_path / "Takeout")
+    folder = tree.photos / YEAR
+    folder.mkdir(parents=True)
+    (folder / "Cafe\u0301_20190512_123456.jpg").write_bytes(jpeg_bytes())  # NFD, as macOS writes it
+    fd = os.open(bytes(folder) + b"/Photo \xff_20200101_101010.jpg", os.O_WRONLY | os.O_CREAT, 0o644)  # not UTF-8
+    os.write(fd, jpeg_bytes())
+    os.close(fd)
+    run_pef("--path", tree.root, "--timezone", "UTC")
+    output = tmp_path / "Takeout_pefProcessed"
+    rows = [row for row in report(output) if row["kind"] == "media"]
+    assert sorted(row["date_source"] for row in rows) == ["filename", "filename"]
+    walls = sorted(exiftool_json(output / row["output"])["ExifIFD:DateTimeOriginal"] for row in rows)
+    assert walls == ["2019:05:12 12:34:56", "2020:01:01 10:10:10"]
