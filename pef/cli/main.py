@@ -224,7 +224,7 @@ def _exit_code(summary: RunSummary, source: Path, interrupted: bool, console: Co
 
 def _dry_run(source: Path, output: Path, settings: RunSettings, console: ConsoleProgress) -> int:
     survey = survey_takeout(FolderSource(source), settings)
-    state = forecast(survey)
+    state = forecast(survey, settings)
     summary = summarize(state, survey, output, "completed")
     summary = RunSummary(**{**summary.__dict__, "dry_run": True, "report": None})
     console(Message(Level.INFO, f"Would copy {human_bytes(survey.total_bytes)}."))

@@ -7,13 +7,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pef.model.events import RunSummary
-from pef.model.outcomes import FileStatus, Reason
+from pef.model.outcomes import DateSource, FileStatus, Reason
 from pef.model.photo import Metadata
 from pef.model.records import FileRecord, RunSettings
 from pef.present.words import human_bytes, summary_lines
 from pef.run.summary import summarize
 from pef.state.outputs import default_output, unfinished_run
 from pef.state.store import RunState, StateError, StateStore
+from pef.takeout.name_dates import date_from_name
 from pef.takeout.sidecar import parse_sidecar
 from pef.takeout.source import FolderSource
 from pef.takeout.survey import Survey, read_small, survey_takeout
@@ -44,20 +45,25 @@ class Preview:
         return f"Takeout with {self.media:,} media files and {self.sidecars:,} sidecars"
 
 
-def forecast(survey: Survey) -> RunState:
+def forecast(survey: Survey, settings: RunSettings) -> RunState:
     """What a run would record for every file, reading each sidecar but writing nothing."""
     source = survey.source
-    state = RunState(source_path=str(source.root), settings=RunSettings(), total=len(survey.tasks))
+    state = RunState(source_path=str(source.root), settings=settings, total=len(survey.tasks))
     for task in survey.tasks:
-        status, reason = FileStatus.UNMATCHED, task.reason
-        if task.sidecar is not None:
+        status, reason, dated = FileStatus.UNMATCHED, task.reason, None
+        named = settings.name_dates and settings.write_exif and task.reason is Reason.NO_SIDECAR
+        if named and date_from_name(task.key.rpartition("/")[2]) is not None:
+            status, reason, dated = FileStatus.DONE, None, DateSource.FILENAME
+        elif task.sidecar is not None:
             data = read_small(source, task.sidecar)
             parsed = parse_sidecar(data) if data is not None else None
             if isinstance(parsed, Metadata):
                 status, reason = FileStatus.DONE, None
             else:
                 reason = Reason.BAD_SIDECAR
-        state.files[task.key] = FileRecord(task.key, status, task.output, task.sidecar, reason, match=task.match)
+        state.files[task.key] = FileRecord(
+            task.key, status, task.output, task.sidecar, reason, match=task.match, date_source=dated
+        )
     return state
 
 
@@ -75,7 +81,7 @@ def find_unfinished(source: Path) -> UnfinishedRun | None:
 def make_preview(source: Path, settings: RunSettings) -> Preview:
     folder = FolderSource(source)
     survey = survey_takeout(folder, settings)
-    summary = summarize(forecast(survey), survey, None, "completed")
+    summary = summarize(forecast(survey, settings), survey, None, "completed")
     new_output = default_output(source)
     try:
         free = shutil.disk_usage(new_output.parent).free

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -83,8 +84,11 @@ def test_files_without_sidecar_get_the_date_their_name_carries(tmp_path: Path) -
 
 def test_name_dates_in_the_summary_and_off_with_no_name_dates(tmp_path: Path) -> None:
     tree = named_takeout(tmp_path)
+    forecast = run_pef("--path", tree.root, "--dry-run").stdout
+    assert re.search(r"date from name +7\b", forecast), forecast  # six photos and a movie
+    assert "date from name" not in run_pef("--path", tree.root, "--dry-run", "--no-name-dates").stdout
     shown = run_pef("--path", tree.root, "--timezone", "UTC").stdout
-    assert "date from name" in shown
+    assert re.search(r"date from name +6\b", shown), shown  # the camera's own date won once
     run_pef("--path", tree.root, "--timezone", "UTC", "--no-name-dates", "--force")
     output = tmp_path / "Takeout_pefProcessed(1)"  # --force: a new folder beside the first
     folder = output / "Google Photos" / YEAR
