@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 import shutil
 import threading
 import time
@@ -240,21 +239,20 @@ class Engine:
         streak: list[tuple[FileTask, FileRecord]] = []  # environmental failures in a row: five pause the run
         blocked: list[FileTask] = []  # every environmental failure since the last resume: retried at the resume
         order: dict[Future[FileRecord], int] = {}
-        handed_out = itertools.count()
+        handed_out = 0
+        resumed_from = 0  # files handed out before this number met the drives as they were before the resume
         self._pause_reason = ""
         with ThreadPoolExecutor(max_workers=self.job.workers, thread_name_prefix="pef-worker") as pool:
             while True:
                 if self._pause_reason and control.state is ControlState.RUNNING:  # resumed after pef paused
-                    self._reserve.hold()
-                    queue.extendleft(reversed(blocked))  # retry what the drives refused first
-                    streak.clear()
-                    blocked.clear()
-                    self._pause_reason = ""
+                    self._take_in_resume(queue, streak, blocked)
+                    resumed_from = handed_out
                 while queue and control.state is ControlState.RUNNING and len(pending) < limit:
                     task = queue.popleft()
                     future = pool.submit(self._process, copier, task)
                     pending[future] = task
-                    order[future] = next(handed_out)
+                    order[future] = handed_out
+                    handed_out += 1
                 if not pending:
                     if control.stopping or not queue:
                         break
@@ -267,16 +265,23 @@ class Engine:
                     continue
                 done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=order.__getitem__):  # record in the order handed out
-                    task, record = pending.pop(future), future.result()
-                    del order[future]
+                    task, record, number = pending.pop(future), future.result(), order.pop(future)
                     self._record(store, record)
                     bytes_done += record.size
                     tally = Counter(self._tally)
                     self._emit(FileFinished(record, len(store.state.files), total, bytes_done, tally))
                     if record.status is FileStatus.FAILED and record.reason in ENVIRONMENT_FAILURES:
+                        if number < resumed_from:  # refused before the person resumed: tried again, not counted
+                            queue.appendleft(task)
+                            continue
                         streak.append((task, record))
                         blocked.append(task)
-                        if len(streak) >= STREAK_LIMIT and control.state is ControlState.RUNNING:
+                        # once paused, not again until the resume is taken in (a quick click is RUNNING already)
+                        if (
+                            len(streak) >= STREAK_LIMIT
+                            and not self._pause_reason
+                            and control.state is ControlState.RUNNING
+                        ):
                             self._auto_pause(streak, queue, store)
                     elif not self._pause_reason:
                         streak.clear()
@@ -284,6 +289,16 @@ class Engine:
         if not queue:
             return RunStatus.COMPLETED
         return RunStatus.PAUSED if self._pause_reason else RunStatus.STOPPED
+
+    def _take_in_resume(
+        self, queue: deque[FileTask], streak: list[tuple[FileTask, FileRecord]], blocked: list[FileTask]
+    ) -> None:
+        """The person resumed after pef paused itself: what the drives refused is retried first, a new streak begins."""
+        self._reserve.hold()
+        queue.extendleft(reversed(blocked))
+        streak.clear()
+        blocked.clear()
+        self._pause_reason = ""
 
     def _auto_pause(self, streak: list[tuple[FileTask, FileRecord]], queue: deque[FileTask], store: StateStore) -> None:
         left = sum(task.size for task in queue) + sum(task.size for task, _ in streak)

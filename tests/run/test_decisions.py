@@ -22,7 +22,8 @@ TYPED = int(datetime(2001, 2, 3, 4, 5, 6).astimezone().timestamp())
 
 
 def run(source: Path, output: Path, force: bool = False, **decisions: Decision) -> RunSummary:
-    request = RunRequest(source, output, force=force, decisions=decisions)
+    """A run with dates from names turned off, so that Review's date from the name is what writes one."""
+    request = RunRequest(source, output, force=force, decisions=decisions, name_dates=False)
     return Engine(resolve_run(request).job, lambda _event: None).run()
 
 

@@ -330,3 +330,26 @@ def test_a_file_where_the_output_folder_must_go_is_refused_before_anything_begin
         Engine(Job(tree.root, blocker, RunSettings()), lambda _event: None, control).run()
     assert control.state is ControlState.RUNNING, "the run never began, so it did not fail"
     assert blocker.read_text() == "a file where the output folder must go"
+
+
+def test_files_the_drive_refused_before_a_quick_resume_do_not_pause_the_run_again(tmp_path: Path) -> None:
+    """Resume clicked at once: the files in hand that failed before it are tried again, not a new streak."""
+    tree = TakeoutTree(tmp_path / "Takeout")
+    for index in range(40):
+        name = f"IMG_{index:02d}.jpg"
+        tree.media(name, jpeg_bytes(), f"{name}.json", sidecar(name, 1_600_000_000 + index))
+    files = FaultyOutputFiles()
+    rule = files.fail("create", "IMG_", errno.ENOSPC, times=16)
+    control = RunControl()
+    pauses = []
+
+    def sink(event) -> None:
+        if isinstance(event, ControlChanged) and event.state == "paused":
+            pauses.append(event)
+            rule["times"] = 0  # space was freed
+            control.resume()  # at once, while the files in hand are still coming back
+
+    job = Job(tree.root, tmp_path / "out", RunSettings(timezone="UTC"), workers=8)
+    summary = Engine(job, sink, control, files=files, sleep=Clock(), confirm=lambda _q: True).run()
+    assert len(pauses) == 1, [p.reason for p in pauses]
+    assert summary.status == "completed" and summary.done == 40 and not summary.failed
