@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import subprocess
+import tempfile
 from pathlib import Path
 
 import piexif
@@ -174,3 +175,42 @@ def test_exiftool_validates_every_written_heif(tmp_path: Path) -> None:
     for name, data in (("a.heic", heic_bytes()), ("b.avif", avif_bytes()), ("c.HEIC", PHONE)):
         out, _ = write(tmp_path, data, name)
         assert exiftool_warnings(out) == exiftool_warnings(tmp_path / f"src-{name}"), name
+
+
+def exif_in_idat(data: bytes) -> bytes:
+    """The same HEIC with its Exif item moved into the meta box's idat (construction method 1), as some writers do."""
+    from pef.metadata.heif import _place_items, read_meta
+    from pef.metadata.heif_items import item_bytes
+    from pef.metadata.isobmff import Box, top_level_boxes
+    from pef.metadata.splice import SourceReader
+
+    with tempfile.TemporaryFile() as handle:
+        handle.write(data)
+        handle.flush()
+        reader = SourceReader(handle.fileno())
+        meta, tables = read_meta(reader, top_level_boxes(reader, len(data)))
+        item = tables.metadata_item(b"Exif")
+        assert item is not None and not any(child.kind == b"idat" for child in tables.children)
+        exif = item_bytes(tables, item, reader, 1 << 20)
+    assert exif is not None
+    tables.children.append(Box(b"idat", exif))
+    place = tables.location(item)
+    assert place is not None
+    place.method, place.base, place.extents = 1, 0, [(0, 0, len(exif))]
+    return data[: meta.offset] + _place_items(tables, meta, len(data), {}) + data[meta.end :]
+
+
+def test_an_exif_item_stored_in_idat_is_read_and_kept(tmp_path: Path) -> None:
+    camera = piexif.dump({"0th": {piexif.ImageIFD.Make: b"Maker", piexif.ImageIFD.Model: b"Idat 1"}})
+    buffer = io.BytesIO()
+    pillow_heif.from_pillow(Image.new("RGB", (64, 64), (30, 60, 90))).save(buffer, quality=60, exif=camera)
+    data = exif_in_idat(buffer.getvalue())
+    source = tmp_path / "idat.heic"
+    source.write_bytes(data)
+    assert piexif_of(source)["0th"][piexif.ImageIFD.Model] == b"Idat 1", "libheif reads the Exif from idat"
+    out, _ = write(tmp_path, data, "written.heic", utc_plan())
+    assert_written(out)
+    assert exiftool_json(out)["IFD0:Model"] == "Idat 1", "exiftool 12.57 cannot read Exif in idat"
+    assert piexif_of(out)["0th"][piexif.ImageIFD.Model] == b"Idat 1"
+    assert heif_pixels(out.read_bytes()) == heif_pixels(data)
+    assert exiftool_warnings(out) == []
