@@ -7,12 +7,13 @@ other IFD and every value stay at their offsets, byte for byte.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import replace
 
 from pef.metadata.exif import COLOR_SPACE, EXIF_VERSION, FLASHPIX_VERSION, edit_exif
-from pef.metadata.plan import MetadataPlan, Omitted, WriteResult, join_notes
+from pef.metadata.plan import MetadataPlan, Omitted, WriteResult
 from pef.metadata.splice import CorruptMedia, SourceRange, SourceReader
-from pef.metadata.tiff import TiffEditor, TiffError, TiffType, TiffValue
+from pef.metadata.tiff import TiffEditor, TiffType, TiffValue
 from pef.metadata.xmp import merge_xmp, xmp_properties
 from pef.metadata.xmp_file import beside_file, tiff_head
 
@@ -40,7 +41,7 @@ def tiff_editor(src_fd: int, file_size: int) -> TiffEditor:
     """An editor over the file's own IFDs; CorruptMedia when they cannot be read."""
     try:
         editor = TiffEditor(FileBlock(SourceReader(src_fd), file_size))
-    except (TiffError, ValueError) as error:  # struct.error is a ValueError too
+    except (ValueError, struct.error) as error:  # TiffError, and CorruptMedia from a short read, are ValueErrors
         raise CorruptMedia(f"its TIFF structure is unreadable ({error})") from error
     return editor
 
@@ -76,7 +77,7 @@ def tiff_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
         packet, xmp_note = merge_xmp(existing_xmp, xmp_properties(plan, when))
         editor.set("ifd0", XMP_TAG, TiffValue(TiffType.BYTE, len(packet), packet))
         head, tail = editor.appendix()
-    except (TiffError, ValueError) as error:
+    except (ValueError, struct.error) as error:
         raise CorruptMedia(f"its TIFF structure is unreadable ({error})") from error
     pieces = [head, SourceRange(len(head), file_size - len(head)), tail]
-    return WriteResult(pieces, when, source, join_notes(xmp_note))
+    return WriteResult(pieces, when, source, xmp_note)
