@@ -15,6 +15,7 @@ from pef import __version__
 from pef.cli.console import ConsoleProgress
 from pef.model.events import Level, Message, RunSummary
 from pef.model.records import RunSettings
+from pef.present.parts import part_warnings, parts_lines
 from pef.present.words import human_bytes, terminal_safe
 from pef.run.control import RunControl
 from pef.run.engine import Engine
@@ -24,7 +25,8 @@ from pef.run.request import DEFAULT_WORKERS, RequestRefused, RunRequest, resolve
 from pef.run.summary import summarize
 from pef.state.outputs import OutputChoiceError, OutputLocked, lock_holder, unfinished_run
 from pef.state.store import RunState, RunStatus, StateError, StateStore
-from pef.takeout.source import FolderSource
+from pef.takeout.parts import TakeoutParts, find_parts
+from pef.takeout.parts_source import PartsSource
 from pef.takeout.survey import survey_takeout
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -41,7 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
         "(--yes: continue; --force: a new folder).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--path", required=True, type=Path, help="the Takeout folder (or its Google Photos folder)")
+    parser.add_argument(
+        "--path",
+        required=True,
+        type=Path,
+        nargs="+",
+        action="extend",
+        metavar="SRC",
+        help="the Takeout folder (or its Google Photos folder), the downloaded .zip/.tgz parts, or a folder "
+        "holding them; several may be given",
+    )
     parser.add_argument("--output", type=Path, help="output folder (continued if it holds a run of the same source)")
     parser.add_argument("--resume", action="store_true", help="continue the latest SRC_pefProcessed* run")
     parser.add_argument(
@@ -110,11 +121,12 @@ def _install_signal_handlers(control: RunControl) -> dict:
     return interrupted
 
 
-def _resume_command(source: Path, output: Path | None = None) -> str:
+def _resume_command(source: Sequence[Path], output: Path | None = None) -> str:
     """A command a person can paste into a shell, whatever the folders are called."""
+    paths = " ".join(shlex.quote(str(path)) for path in source)
     if output is None:
-        return f"pef --path {shlex.quote(str(source))} --resume"
-    return f"pef --path {shlex.quote(str(source))} --output {shlex.quote(str(output))}"
+        return f"pef --path {paths} --resume"
+    return f"pef --path {paths} --output {shlex.quote(str(output))}"
 
 
 def _attach_suffix_values(argv: Sequence[str]) -> list[str]:
@@ -128,10 +140,9 @@ def _attach_suffix_values(argv: Sequence[str]) -> list[str]:
 
 def _continue_unfinished(args: argparse.Namespace) -> bool | None:
     """A plain re-run beside an unfinished run: continue it? True, False, or None when no one can say."""
-    source = args.path.expanduser().resolve()
-    if args.resume or args.output is not None or args.force or args.dry_run or not source.is_dir():
+    if args.resume or args.output is not None or args.force or args.dry_run:
         return False
-    unfinished = unfinished_run(source)
+    unfinished = unfinished_run(find_parts(args.path).home)
     if unfinished is None:
         return False
     if args.yes:
@@ -147,11 +158,11 @@ def run(argv: Sequence[str]) -> int:
     resume = _continue_unfinished(args)
     if resume is None:
         return _usage_error(
-            f"an unfinished run of this Takeout is in {unfinished_run(args.path.expanduser().resolve())}. "
+            f"an unfinished run of this Takeout is in {unfinished_run(find_parts(args.path).home)}. "
             f"Continue it with: {_resume_command(args.path)} — or start a new folder beside it with --force"
         )
     request = RunRequest(
-        args.path,
+        tuple(args.path),
         args.output,
         args.resume or resume,
         args.force,
@@ -206,24 +217,32 @@ def _confirmer(yes: bool, console: ConsoleProgress):
     return confirm
 
 
-def _exit_code(summary: RunSummary, source: Path, interrupted: bool, console: ConsoleProgress) -> int:
+def _exit_code(summary: RunSummary, source: TakeoutParts, interrupted: bool, console: ConsoleProgress) -> int:
     if summary.status == RunStatus.PAUSED and summary.reason:
         console(Message(Level.ERROR, f"pef paused by itself: {summary.reason}"))
     if summary.status != RunStatus.COMPLETED:
         console(
             Message(
                 Level.WARNING,
-                f"Progress saved. Resume with: {_resume_command(source)}"
-                if summary.output and summary.output.name.startswith(source.name)
-                else f"Progress saved. Resume with: {_resume_command(source, summary.output)}",
+                f"Progress saved. Resume with: {_resume_command(source.chosen)}"
+                if summary.output and summary.output.name.startswith(source.home.name)
+                else f"Progress saved. Resume with: {_resume_command(source.chosen, summary.output)}",
             )
         )
         return EXIT_INTERRUPTED if interrupted else EXIT_INCOMPLETE
     return EXIT_FAILED_FILES if summary.failed else EXIT_OK
 
 
-def _dry_run(source: Path, output: Path, settings: RunSettings, console: ConsoleProgress) -> int:
-    survey = survey_takeout(FolderSource(source), settings)
+def _dry_run(parts: TakeoutParts, output: Path, settings: RunSettings, console: ConsoleProgress) -> int:
+    source = PartsSource(parts)
+    try:
+        survey = survey_takeout(source, settings)
+    finally:
+        source.close()
+    for line in parts_lines(survey):
+        console(Message(Level.INFO, line))
+    for warning in part_warnings(source):
+        console(Message(Level.WARNING, warning))
     state = forecast(survey, settings)
     summary = summarize(state, survey, output, "completed")
     summary = RunSummary(**{**summary.__dict__, "dry_run": True, "report": None})

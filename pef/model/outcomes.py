@@ -26,6 +26,11 @@ class Reason(StrEnum):
     NOT_MEDIA = "not_media"
     SYMLINK = "symlink"
     SPECIAL_FILE = "special_file"
+    # entries of the downloaded parts that are not read
+    UNSAFE_PATH = "unsafe_path"  # an archive path that would lead out of the export (absolute, "..")
+    DUPLICATE_ENTRY = "duplicate_entry"  # the same file at the same path in another part: one is enough
+    NAME_COLLISION = "name_collision"  # another file at the same path (after normalising the name)
+    MISSING_PART = "missing_part"  # a numbered part of the download that is not with the others
     # failures
     CORRUPT_MEDIA = "corrupt_media"
     METADATA_TOO_LARGE = "metadata_too_large"
@@ -37,6 +42,7 @@ class Reason(StrEnum):
     PERMISSION_DENIED = "permission_denied"
     VERIFY_MISMATCH = "verify_mismatch"
     INTERNAL_ERROR = "internal_error"  # a bug in pef: the log has the traceback
+    DAMAGED_PART = "damaged_part"  # its part of the download is damaged or cut short (also: a whole part)
 
 
 class MatchKind(StrEnum):

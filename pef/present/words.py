@@ -16,6 +16,14 @@ EXPLANATIONS: dict[Reason, str] = {  # one sentence for people, and what they ca
     Reason.NOT_MEDIA: "Not a photo or a video, so it was not copied.",
     Reason.SYMLINK: "A link to somewhere else; pef never follows links out of the Takeout, so it was not copied.",
     Reason.SPECIAL_FILE: "A pipe, socket or device rather than a file, so it was not copied.",
+    Reason.UNSAFE_PATH: "Its path inside the archive would lead out of the export (absolute, or with “..”), so it "
+    "was not unpacked.",
+    Reason.DUPLICATE_ENTRY: "The same file (same path, same size) is in another part too; that copy was used.",
+    Reason.NAME_COLLISION: "Another file of the Takeout has the same path, and pef never writes one over the "
+    "other, so this one was not copied; unpack it by hand if you need it.",
+    Reason.MISSING_PART: "This part of the download is not with the others: download it, put it beside them and "
+    "resume.",
+    Reason.DAMAGED_PART: "Its part of the download is damaged or cut short; download that part again and resume.",
     Reason.CORRUPT_MEDIA: "The file is damaged or not what its name says, so it was copied as it is, without metadata.",
     Reason.METADATA_TOO_LARGE: "Its metadata does not fit into this kind of file, so it was copied as it is.",
     Reason.SOURCE_VANISHED: "The file disappeared from the Takeout while pef ran; put it back and resume.",
@@ -89,6 +97,11 @@ REASON_WORDS: dict[str, str] = {  # a reason in a few words: the summary's rows 
     Reason.NOT_MEDIA: "not media",
     Reason.SYMLINK: "links",
     Reason.SPECIAL_FILE: "special files",
+    Reason.UNSAFE_PATH: "unsafe paths",
+    Reason.DUPLICATE_ENTRY: "in two parts",
+    Reason.NAME_COLLISION: "same path",
+    Reason.MISSING_PART: "missing part",
+    Reason.DAMAGED_PART: "damaged part",
     Reason.CORRUPT_MEDIA: "damaged",
     Reason.METADATA_TOO_LARGE: "too much metadata",
     Reason.SOURCE_VANISHED: "gone from Takeout",

@@ -13,19 +13,21 @@ from pef.present.words import human_bytes
 STREAK_LIMIT = 5
 
 
-def _reachable(folder: Path) -> bool:
+def _reachable(place: Path) -> bool:
     try:
-        return folder.is_dir() and os.access(folder, os.R_OK)
+        return (place.is_dir() or place.is_file()) and os.access(place, os.R_OK)
     except OSError:
         return False
 
 
-def explain_streak(streak: list[FileRecord], source: Path, output: Path, bytes_left: int, free: int | None) -> str:
+def explain_streak(
+    streak: list[FileRecord], parts: tuple[Path, ...], output: Path, bytes_left: int, free: int | None
+) -> str:
     """The message shown when STREAK_LIMIT files in a row failed."""
     if not _reachable(output):
         return "The output folder is no longer reachable (was the drive disconnected?). Reconnect it, then resume."
-    if not _reachable(source):
-        return "Cannot read the source folder (was the drive disconnected?). Reconnect it, then resume."
+    if not all(_reachable(part) for part in parts):
+        return "Cannot read the Takeout (was the drive disconnected?). Reconnect it, then resume."
     reason = Counter(record.reason for record in streak).most_common(1)[0][0]
     if reason is Reason.DISK_FULL:
         short = max(bytes_left - (free or 0), 0)

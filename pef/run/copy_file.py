@@ -6,7 +6,6 @@ import contextlib
 import errno
 import itertools
 import os
-import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,11 +22,11 @@ from pef.model.photo import Metadata
 from pef.model.records import FileRecord, FileTask, RunSettings, now_iso
 from pef.run.failures import RETRIES, FileFailure, backoff, output_failure, source_failure
 from pef.run.output_files import OutputFiles
-from pef.state import deep_paths
 from pef.state.layout import WORK_DIR
+from pef.takeout.member_files import DamagedEntry
 from pef.takeout.name_dates import NameDate, date_from_name
+from pef.takeout.parts_source import PartsSource, entry_failure
 from pef.takeout.sidecar import MAX_SIDECAR_BYTES, SidecarProblem, parse_sidecar
-from pef.takeout.source import FolderSource
 
 EXIF_EXTENSIONS = (".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp")
 PARTIAL_NAME_CHARS = 40  # of the output's name, in its partial's name: short whatever the output is called
@@ -54,7 +53,7 @@ RetryNotice = Callable[[FileTask, int, float, str], None]  # task, retry number,
 class FileCopier:
     """Everything a worker needs; shared read-only by all workers."""
 
-    source: FolderSource
+    source: PartsSource
     output_root: Path
     settings: RunSettings
     zones: ZoneRule
@@ -67,20 +66,20 @@ class FileCopier:
     def work(self) -> Path:
         return self.output_root / WORK_DIR
 
-    def _source_failure(self, key: str, error: OSError) -> FileFailure:
-        folder = self.source.path_of(key).parent
-        try:
-            folder_there = stat.S_ISDIR(deep_paths.stat(folder).st_mode)
-        except OSError:
-            folder_there = False
-        return source_failure(key, error, folder_there)
+    def _source_failure(self, task: FileTask, error: OSError) -> FileFailure:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):  # unpacking an entry of a part onto the output drive
+            return output_failure(task.output, error)
+        return source_failure(task.key, error, self.source.reachable(task.key))
 
     def read_sidecar(self, key: str) -> Metadata | SidecarProblem:
         try:
-            with self.source.open(key) as handle:
-                return parse_sidecar(handle.read(MAX_SIDECAR_BYTES + 1))
+            return parse_sidecar(self.source.read_head(key, MAX_SIDECAR_BYTES + 1))
         except OSError as error:
             return SidecarProblem(Reason.BAD_SIDECAR, f"cannot read it ({error.strerror or error})")
+        except DamagedEntry as error:
+            return SidecarProblem(
+                Reason.BAD_SIDECAR, f"cannot read it: {entry_failure(error, self.source.part_of(key))}"
+            )
 
     def process(self, task: FileTask) -> FileRecord:
         """Process a file, retrying transient errors with backoff; permanent ones are recorded at once."""
@@ -167,7 +166,10 @@ class FileCopier:
         try:
             source = self.source.open(task.key)
         except OSError as error:
-            raise self._source_failure(task.key, error) from error
+            raise self._source_failure(task, error) from error
+        except DamagedEntry as error:
+            message = f"{task.key}: {entry_failure(error, self.source.part_of(task.key))}"
+            raise FileFailure(Reason.DAMAGED_PART, message) from error
         with source:
             src_fd = source.fileno()
             stat_ = os.fstat(src_fd)
@@ -265,7 +267,7 @@ class FileCopier:
             message = f"{task.key}: {error}; copied unchanged, without metadata"
             return MediaFormat.OTHER, None, unchanged, FileFailure(Reason.METADATA_TOO_LARGE, message)
         except OSError as error:
-            raise self._source_failure(task.key, error) from error
+            raise self._source_failure(task, error) from error
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from pef.model.events import (
 )
 from pef.model.outcomes import ENVIRONMENT_FAILURES, FileStatus, Reason
 from pef.model.records import FileRecord, FileTask, now_iso
+from pef.present.parts import part_warnings, parts_lines
 from pef.present.words import space_question
 from pef.run.autopause import STREAK_LIMIT, explain_streak
 from pef.run.control import ControlState, RunControl
@@ -42,7 +43,7 @@ from pef.state.layout import REPORT_NAME, WORK_DIR
 from pef.state.outputs import OutputChoiceError, OutputLock, OutputLocked, check_output_folder
 from pef.state.reserve import SpaceReserve
 from pef.state.store import RunState, RunStatus, StateStore
-from pef.takeout.source import FolderSource
+from pef.takeout.parts_source import PartsSource
 from pef.takeout.survey import Survey, survey_takeout
 
 
@@ -68,6 +69,7 @@ class Engine:
         self._pause_reason = ""
         self._reserve: SpaceReserve | None = None
         self._tally: Counter = Counter()
+        self._source: PartsSource | None = None
         # workers report retries while the engine reports the rest; a sink may pause the run from inside an event
         self._emit_lock = threading.RLock()
         self.control.subscribe(lambda state, reason: self._emit(ControlChanged(state.value, reason)))
@@ -80,7 +82,11 @@ class Engine:
                 sink(event)
 
     def survey(self) -> Survey:
-        survey = survey_takeout(FolderSource(self.job.source), self.job.settings)
+        survey = survey_takeout(PartsSource(self.job.source), self.job.settings)
+        for line in parts_lines(survey):
+            self._emit(Message(Level.INFO, line))
+        for warning in part_warnings(survey.source):
+            self._emit(Message(Level.WARNING, warning))
         self._emit(ScanFinished(len(survey.tasks), len(survey.scan.sidecars), survey.total_bytes))
         return survey
 
@@ -98,17 +104,20 @@ class Engine:
     def _run(self) -> RunSummary:
         job = self.job
         zones = resolve_zone(job.settings.timezone)
-        check_output_folder(job.source, job.output)  # whichever face asked: never among the user's own files
+        for part in job.source.paths:  # whichever face asked: never among the user's own files
+            check_output_folder(part, job.output)
         survey = self.survey()
         created = not job.output.exists()
-        job.output.mkdir(parents=True, exist_ok=True)
         try:
+            job.output.mkdir(parents=True, exist_ok=True)
             with OutputLock(job.output):
                 return self._run_locked(survey, zones)
         except RunDeclined:
             if created:
                 shutil.rmtree(job.output, ignore_errors=True)
             raise
+        finally:
+            survey.source.close()
 
     def _run_locked(self, survey: Survey, zones: ZoneRule) -> RunSummary:
         job = self.job
@@ -132,6 +141,10 @@ class Engine:
             survey = survey.decided(state.decisions)
             state.orphan_sidecars = sorted(survey.orphans)
             todo = [task for task in survey.tasks if needs_work(job, task, state.files.get(task.key))]
+            todo.sort(key=lambda task: survey.source.position(task.key))  # archive order: a .tgz never seeks back
+            survey.source.expect([task.key for task in todo])
+            survey.source.work = job.output / WORK_DIR
+            self._source = survey.source
             if not todo and state.status == RunStatus.COMPLETED:
                 self._emit(Message(Level.INFO, "Nothing to do: every file of this run is already finished."))
             self._check_space(todo)
@@ -174,6 +187,8 @@ class Engine:
                 self._emit(Message(Level.WARNING, f"pef.log is incomplete: {log.failure.strerror or log.failure}."))
 
     def _record(self, store: StateStore, record: FileRecord) -> None:
+        if record.reason not in ENVIRONMENT_FAILURES:  # those are tried again soon: keep what was unpacked for them
+            self._source.release(record.key)
         previous = store.state.files.get(record.key)
         if previous is not None:  # a retried file replaces its earlier outcome
             self._tally[previous.status.value] -= 1
@@ -307,7 +322,7 @@ class Engine:
         except OSError:
             free = None
         records = [record for _, record in streak]
-        self._pause_reason = explain_streak(records, self.job.source, self.job.output, left, free)
+        self._pause_reason = explain_streak(records, self.job.source.paths, self.job.output, left, free)
         self.control.pause(self._pause_reason)
 
     def _write_report(self, survey: Survey, state: RunState) -> None:

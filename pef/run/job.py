@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pef.model.records import Decision, RunSettings
+from pef.takeout.parts import TakeoutParts
 
 
 @dataclass(frozen=True)
 class Job:
-    source: Path
+    source: TakeoutParts
     output: Path
     settings: RunSettings
     workers: int = 4

@@ -10,13 +10,15 @@ from pef.model.events import RunSummary
 from pef.model.outcomes import DateSource, FileStatus, Reason
 from pef.model.photo import Metadata
 from pef.model.records import FileRecord, RunSettings
+from pef.present.parts import part_warnings, parts_lines
 from pef.present.words import human_bytes, summary_lines
 from pef.run.summary import summarize
 from pef.state.outputs import default_output, unfinished_run
 from pef.state.store import RunState, StateError, StateStore
 from pef.takeout.name_dates import date_from_name
+from pef.takeout.parts import TakeoutParts
+from pef.takeout.parts_source import PartsSource
 from pef.takeout.sidecar import parse_sidecar
-from pef.takeout.source import FolderSource
 from pef.takeout.survey import Survey, read_small, survey_takeout
 
 
@@ -31,7 +33,7 @@ class UnfinishedRun:
 
 @dataclass(frozen=True)
 class Preview:
-    source: Path
+    source: TakeoutParts
     media: int
     sidecars: int
     total_bytes: int
@@ -39,6 +41,7 @@ class Preview:
     new_output: Path
     free_bytes: int | None  # on the drive that would hold the new output
     unfinished: UnfinishedRun | None
+    parts: tuple[str, ...] = ()  # the parts and what each holds, then what is wrong with any (none for a folder)
 
     @property
     def found_line(self) -> str:
@@ -48,7 +51,7 @@ class Preview:
 def forecast(survey: Survey, settings: RunSettings) -> RunState:
     """What a run would record for every file, reading each sidecar but writing nothing."""
     source = survey.source
-    state = RunState(source_path=str(source.root), settings=settings, total=len(survey.tasks))
+    state = RunState(source_path=source.parts.label, settings=settings, total=len(survey.tasks))
     for task in survey.tasks:
         status, reason, dated = FileStatus.UNMATCHED, task.reason, None
         named = settings.name_dates and settings.write_exif and task.reason is Reason.NO_SIDECAR
@@ -78,30 +81,34 @@ def find_unfinished(source: Path) -> UnfinishedRun | None:
     return UnfinishedRun(folder, state.started, len(state.files), state.total, state.settings)
 
 
-def make_preview(source: Path, settings: RunSettings) -> Preview:
-    folder = FolderSource(source)
-    survey = survey_takeout(folder, settings)
-    summary = summarize(forecast(survey, settings), survey, None, "completed")
-    new_output = default_output(source)
+def make_preview(parts: TakeoutParts, settings: RunSettings) -> Preview:
+    source = PartsSource(parts)
+    try:
+        survey = survey_takeout(source, settings)
+        summary = summarize(forecast(survey, settings), survey, None, "completed")
+    finally:
+        source.close()
+    new_output = default_output(parts.home)
     try:
         free = shutil.disk_usage(new_output.parent).free
     except OSError:
         free = None
     return Preview(
-        source,
+        parts,
         len(survey.tasks),
         len(survey.scan.sidecars),
         survey.total_bytes,
         summary,
         new_output,
         free,
-        find_unfinished(source),
+        find_unfinished(parts.home),
+        (*parts_lines(survey), *part_warnings(source)),
     )
 
 
 def preview_lines(preview: Preview, free_bytes: int | None) -> list[str]:
     """What a run would do, and whether the drive of the folder chosen (`free_bytes` free) holds it."""
-    lines = summary_lines(replace(preview.forecast, dry_run=True))
+    lines = [*preview.parts, *summary_lines(replace(preview.forecast, dry_run=True))]
     free = human_bytes(free_bytes) if free_bytes is not None else "unknown"
     lines.append(f"To copy: {human_bytes(preview.total_bytes)}; free on the output drive: {free}.")
     if free_bytes is not None and free_bytes < preview.total_bytes:

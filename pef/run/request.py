@@ -21,6 +21,7 @@ from pef.run.resume import conflict_message, state_conflict
 from pef.state.layout import STATE_NAME
 from pef.state.outputs import OutputChoiceError, choose_output, in_use_message, lock_holder
 from pef.state.store import RunState, StateError, StateStore
+from pef.takeout.parts import chosen_problem, find_parts
 
 DEFAULT_WORKERS = min(8, 2 * (os.cpu_count() or 2))
 
@@ -31,7 +32,7 @@ class RequestRefused(ValueError):
 
 @dataclass(frozen=True)
 class RunRequest:
-    source: Path
+    source: Path | tuple[Path, ...]  # a Takeout folder, a folder of parts, archives, or several of these
     output: Path | None = None  # None: a new SRC_pefProcessed folder (or, with resume, the latest run)
     resume: bool = False
     force: bool = False  # a new folder ignoring progress; with a folder named: redo every file there
@@ -44,8 +45,14 @@ class RunRequest:
     name_dates: bool = True
     xmp_files: bool = False
 
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return self.source if isinstance(self.source, tuple) else (self.source,)
+
     @classmethod
-    def of(cls, source: Path, output: Path | None, settings: RunSettings, **more: object) -> RunRequest:
+    def of(
+        cls, source: Path | tuple[Path, ...], output: Path | None, settings: RunSettings, **more: object
+    ) -> RunRequest:
         """A request to write as `settings` say (the window's options, or a saved run's)."""
         return cls(
             source, output, timezone=settings.timezone, write_exif=settings.write_exif, suffixes=settings.suffixes,
@@ -77,34 +84,45 @@ def free_space(folder: Path) -> int | None:
     return None
 
 
-ARCHIVE_SUFFIXES = (".zip", ".tgz", ".tar.gz", ".tar")
+SEPARATOR = ";"  # between the paths of several parts in one line of text (the window's source field)
 
 
-def source_problem(text: str) -> str | None:
-    """Why `text` cannot be a Takeout to read (both faces say the same), or None."""
-    if not text.strip():
-        return "Choose your Takeout: the folder you extracted from Google's download (it holds “Google Photos”)."
-    path = Path(text.strip()).expanduser()
-    if path.is_dir():
-        if not os.access(path, os.R_OK | os.X_OK):
-            return f"pef is not allowed to read the folder {path}."
-        return None
-    if path.is_file():
-        if path.name.lower().endswith(ARCHIVE_SUFFIXES):
-            return f"{path.name} is a download still packed: extract it first, then choose the folder it makes."
-        return f"{path} is a file, not a folder: choose the Takeout folder that holds it."
-    return f"There is no folder at {path}."
+def split_sources(text: str) -> tuple[Path, ...]:
+    """The paths a line of text names: one path, or several separated by ";"."""
+    text = text.strip()
+    if not text:
+        return ()
+    if SEPARATOR not in text or Path(text).expanduser().exists():
+        return (Path(text).expanduser(),)
+    return tuple(Path(piece.strip()).expanduser() for piece in text.split(SEPARATOR) if piece.strip())
+
+
+def join_sources(paths: tuple[Path, ...] | list[Path]) -> str:
+    return f"{SEPARATOR} ".join(str(path) for path in paths)
+
+
+def source_problem(source: str | Path | tuple[Path, ...]) -> str | None:
+    """Why this cannot be a Takeout to read (both faces say the same), or None."""
+    if isinstance(source, Path):
+        source = (source,)
+    paths = split_sources(source) if isinstance(source, str) else source
+    if not paths:
+        return (
+            "Choose your Takeout: the folder you extracted from Google's download (it holds “Google Photos”), "
+            "or the downloaded .zip/.tgz parts."
+        )
+    return next((problem for path in paths if (problem := chosen_problem(path.expanduser()))), None)
 
 
 def resolve_run(request: RunRequest) -> ResolvedRun:
-    problem = source_problem(str(request.source))
+    problem = source_problem(request.source)
     if problem is not None:
         raise RequestRefused(problem.rstrip("."))
-    source = request.source.expanduser().resolve()
+    source = find_parts(request.paths)
     if request.workers < 1:
         raise RequestRefused("--workers must be at least 1")
     try:
-        choice = choose_output(source, request.output, request.resume, request.force)
+        choice = choose_output(source.home, request.output, request.resume, request.force, source.paths)
     except OutputChoiceError as error:
         raise RequestRefused(str(error)) from None
     saved = None if choice.redo_all else _saved_state(choice.folder)

@@ -16,12 +16,17 @@ from pef.run.recovery import recover_record
 from pef.state import deep_paths
 from pef.state.layout import LEGACY_PARTIAL_SUFFIX, WORK_DIR
 from pef.state.store import RunState, RunStatus, StateError, StateStore
+from pef.takeout.parts import TakeoutParts
 from pef.takeout.survey import Survey
 
 
-def state_conflict(state: RunState, source: Path, settings: RunSettings) -> str | None:
-    """Why a saved state cannot be continued by this run, or None."""
-    if state.source_path and Path(state.source_path) != source:
+def state_conflict(state: RunState, source: TakeoutParts, settings: RunSettings) -> str | None:
+    """Why a saved state cannot be continued by this run, or None.
+
+    The same Takeout is one that shares a part with it: a part downloaded since, or the folder that
+    holds the parts instead of the parts one by one, continue the run.
+    """
+    if state.source_path and not set(state.part_paths) & {str(path) for path in source.paths}:
         return f"it was made from another source ({state.source_path})"
     if state.source_path and state.settings != settings:
         saved, wanted = state.settings.as_json(), settings.as_json()
@@ -66,7 +71,7 @@ def open_state(
     job: Job, store: StateStore, survey: Survey, copier: FileCopier, emit: Callable[[Event], None]
 ) -> RunState:
     """The state this run continues (or a fresh one), cut to the files the Takeout still holds."""
-    fresh = RunState(source_path=str(job.source), settings=job.settings)
+    fresh = RunState(source_path=job.source.label, settings=job.settings)
     rebuilt = False
     if job.redo_all or not store.exists():
         state = fresh
@@ -88,7 +93,10 @@ def open_state(
             if conflict:
                 raise RunRefused(conflict_message(job.output, conflict))
             state = loaded.state
-            state.source_path, state.settings = str(job.source), job.settings
+            for gone in sorted(set(state.part_paths) - {str(path) for path in job.source.paths}):
+                emit(Message(Level.WARNING, f"{gone} was read by this run before but is not among its parts now."))
+            state.source_path, state.settings = job.source.label, job.settings
+    state.parts = [str(path) for path in job.source.paths]
     keys = {task.key for task in survey.tasks}
     state.files = {key: record for key, record in state.files.items() if key in keys}
     if rebuilt:

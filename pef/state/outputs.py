@@ -173,11 +173,17 @@ def unfinished_run(source: Path) -> Path | None:
     return None
 
 
-def choose_output(source: Path, output: Path | None, resume: bool, force: bool) -> OutputChoice:
-    """The table of flags in docs (both faces ask here; the engine checks the folder again before it writes)."""
+def choose_output(
+    source: Path, output: Path | None, resume: bool, force: bool, parts: tuple[Path, ...] = ()
+) -> OutputChoice:
+    """The table of flags in docs (both faces ask here; the engine checks the folder again before it writes).
+
+    `source` names the default folders (SRC_pefProcessed); `parts` are what the run reads, when more than it.
+    """
     if output is not None:
         folder = output.expanduser().resolve()
-        check_output_folder(source, folder)
+        for part in parts or (source,):
+            check_output_folder(part, folder)
         return OutputChoice(folder, redo_all=force)
     if resume:
         candidates = output_candidates(source)

@@ -45,6 +45,12 @@ class RunState:
     files: dict[str, FileRecord] = field(default_factory=dict)
     orphan_sidecars: list[str] = field(default_factory=list)
     decisions: dict[str, Decision] = field(default_factory=dict)  # media key → what the person chose in Review
+    parts: list[str] = field(default_factory=list)  # the folders and archives read as this Takeout
+
+    @property
+    def part_paths(self) -> list[str]:
+        """The parts this run read (a state from before parts were recorded: its source folder)."""
+        return self.parts or ([self.source_path] if self.source_path else [])
 
     def counts(self) -> dict[str, int]:
         counts = {status.value: 0 for status in FileStatus}
@@ -60,6 +66,7 @@ class RunState:
         return {
             "version": VERSION,
             "source_path": self.source_path,
+            "parts": self.parts,
             "settings": self.settings.as_json(),
             "started": self.started,
             "last_updated": self.last_updated,
@@ -78,6 +85,7 @@ class RunState:
             files = {key: FileRecord.from_json(key, entry) for key, entry in data["files"].items()}
             return cls(
                 source_path=str(data["source_path"]),
+                parts=[str(part) for part in data.get("parts", [])],
                 settings=RunSettings.from_json(data.get("settings", {})),
                 started=str(data.get("started", "")),
                 last_updated=str(data.get("last_updated", "")),

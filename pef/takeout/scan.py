@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
 from pef.model.outcomes import Reason
+from pef.takeout.member_files import DamagedEntry
 from pef.takeout.naming import MEDIA_EXTENSIONS, is_sidecar_name, split_extension
 from pef.takeout.source import EntryKind, SourceEntry, TakeoutSource
 
@@ -28,6 +29,16 @@ class TakeoutScan:
         return sum(entry.size for entry in self.media)
 
 
+REFUSED = {
+    EntryKind.UNREADABLE: Reason.READ_ERROR,
+    EntryKind.UNSAFE: Reason.UNSAFE_PATH,
+    EntryKind.DAMAGED: Reason.DAMAGED_PART,
+    EntryKind.DUPLICATE: Reason.DUPLICATE_ENTRY,
+    EntryKind.COLLISION: Reason.NAME_COLLISION,
+    EntryKind.MISSING: Reason.MISSING_PART,
+}
+
+
 def _file_name(key: str) -> str:
     return key.rsplit("/", 1)[-1]
 
@@ -42,8 +53,8 @@ def scan_takeout(source: TakeoutSource) -> TakeoutScan:
             skipped.append(SkippedFile(entry, Reason.SYMLINK))
         elif entry.kind is EntryKind.SPECIAL:
             skipped.append(SkippedFile(entry, Reason.SPECIAL_FILE, "a FIFO, socket or device, not a file"))
-        elif entry.kind is EntryKind.UNREADABLE:
-            skipped.append(SkippedFile(entry, Reason.READ_ERROR, entry.problem))
+        elif entry.kind in REFUSED:
+            skipped.append(SkippedFile(entry, REFUSED[entry.kind], entry.problem))
         elif name.lower().endswith(".json"):
             if is_sidecar_name(name):
                 sidecars.append(entry)
@@ -57,6 +68,9 @@ def scan_takeout(source: TakeoutSource) -> TakeoutScan:
                 is_media = entry.size > 0 and sniff(source.read_head(entry.key, SNIFF_BYTES)) != MediaFormat.OTHER
             except OSError as error:
                 skipped.append(SkippedFile(entry, Reason.READ_ERROR, f"cannot read it: {error.strerror or error}"))
+                continue
+            except DamagedEntry as error:
+                skipped.append(SkippedFile(entry, Reason.DAMAGED_PART, str(error)))
                 continue
             if is_media:
                 media.append(entry)

@@ -1,6 +1,7 @@
 """Where a Takeout's files come from: entries keyed by their path inside the export.
 
-A folder today; the numbered zip/tgz parts of a download later, behind the same interface.
+A folder here; several folders and the downloaded .zip/.tgz parts in `parts_source.py`, behind the
+same interface.
 
 A key is text a person can read and every later step can store: the on-disk name in NFC, with
 bytes that are not UTF-8 shown as `%XX`. Two names that would give the same key in one folder (an
@@ -32,6 +33,12 @@ class EntryKind(StrEnum):
     SYMLINK = "symlink"
     SPECIAL = "special"  # a FIFO, socket or device: opening it could block or never end
     UNREADABLE = "unreadable"  # a folder (or file) the scan could not look at; `problem` says why
+    # entries of archive parts (and of several parts read as one) that are not read, each with its `problem`
+    UNSAFE = "unsafe"  # its path would lead out of the export
+    DAMAGED = "damaged"  # a part that cannot be read (further), or an entry its part ends inside
+    DUPLICATE = "duplicate"  # the same file at the same path in an earlier part
+    COLLISION = "collision"  # another file at the same path in an earlier part (or earlier in this one)
+    MISSING = "missing"  # a numbered part that is not with the others
 
 
 @dataclass(frozen=True)
@@ -45,8 +52,6 @@ class SourceEntry:
 
 
 class TakeoutSource(Protocol):
-    root: Path
-
     def entries(self) -> Iterator[SourceEntry]: ...
 
     def open(self, key: str) -> BinaryIO: ...

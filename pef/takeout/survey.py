@@ -13,16 +13,17 @@ from pef.model.outcomes import DecisionKind, MatchKind, Reason
 from pef.model.records import Decision, FileTask, RunSettings
 from pef.takeout.destinations import plan_tasks
 from pef.takeout.matching import match_sidecars
+from pef.takeout.member_files import DamagedEntry
+from pef.takeout.parts_source import PartsSource
 from pef.takeout.scan import SkippedFile, TakeoutScan, scan_takeout
 from pef.takeout.sidecar import MAX_SIDECAR_BYTES, SidecarProblem, album_title, parse_sidecar, sidecar_title
-from pef.takeout.source import FolderSource
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Survey:
-    source: FolderSource  # the one source of the run: it knows every file's name on disk
+    source: PartsSource  # the one source of the run: it knows where every file lies (name on disk, part)
     scan: TakeoutScan
     tasks: tuple[FileTask, ...]
     used_sidecars: frozenset[str]
@@ -58,15 +59,14 @@ def _decide(task: FileTask, decision: Decision | None) -> FileTask:
     return replace(task, decision=decision)
 
 
-def read_small(source: FolderSource, key: str) -> bytes | None:
+def read_small(source: PartsSource, key: str) -> bytes | None:
     try:
-        with source.open(key) as handle:
-            return handle.read(MAX_SIDECAR_BYTES + 1)
-    except OSError:
+        return source.read_head(key, MAX_SIDECAR_BYTES + 1)
+    except (OSError, DamagedEntry):
         return None
 
 
-def _orphan(source: FolderSource, key: str) -> tuple[Reason, str] | None:
+def _orphan(source: PartsSource, key: str) -> tuple[Reason, str] | None:
     """Why a sidecar no media file uses is an orphan; None when it is an album file after all."""
     data = read_small(source, key)
     if data is None:
@@ -95,7 +95,7 @@ class _Guard:
 UNREADABLE_ORPHAN = (Reason.INTERNAL_ERROR, "pef could not read it (an error in pef; pef.log has the details)")
 
 
-def survey_takeout(source: FolderSource, settings: RunSettings) -> Survey:
+def survey_takeout(source: PartsSource, settings: RunSettings) -> Survey:
     scan = scan_takeout(source)
     guarded = _Guard()
 
@@ -120,7 +120,7 @@ def survey_takeout(source: FolderSource, settings: RunSettings) -> Survey:
     return Survey(source, scan, tasks, used, orphans, tuple(skipped), tuple(guarded.problems))
 
 
-def album_names(source: FolderSource, skipped: list[SkippedFile], guarded: _Guard) -> dict[str, str]:
+def album_names(source: PartsSource, skipped: list[SkippedFile], guarded: _Guard) -> dict[str, str]:
     """Album folder → album name: the title in its album file, else the folder's own name."""
     names = {}
     for item in skipped:

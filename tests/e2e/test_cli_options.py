@@ -77,7 +77,7 @@ def test_unknown_timezone_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_missing_source_is_a_usage_error(tmp_path: Path) -> None:
     result = run_pef("--path", tmp_path / "nope", check_code=2)
-    assert "nope" in result.stderr and "There is no folder at" in result.stderr
+    assert "nope" in result.stderr and "There is no folder or file at" in result.stderr
 
 
 def test_output_inside_source_is_refused(tmp_path: Path) -> None:
@@ -167,10 +167,11 @@ def test_vanished_source_file_is_reported(tmp_path: Path) -> None:
     from pef.model.outcomes import FileStatus, Reason
     from pef.model.records import FileTask, RunSettings
     from pef.run.copy_file import FileCopier
-    from pef.takeout.source import FolderSource
+    from pef.takeout.parts import find_parts
+    from pef.takeout.parts_source import PartsSource
 
     tree = small_takeout(tmp_path)
-    source = FolderSource(tree.root)
+    source = PartsSource(find_parts([tree.root]))
     list(source.entries())
     processor = FileCopier(source, tmp_path / "out", RunSettings(), None)
     (tree.photos / "Photos from 2019" / "c.jpg").unlink()

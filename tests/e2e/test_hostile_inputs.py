@@ -221,6 +221,7 @@ def test_fifos_devices_and_a_file_swapped_for_a_fifo_never_hang(tmp_path: Path) 
     from pef.model.records import RunSettings
     from pef.run.engine import Engine
     from pef.run.job import Job
+    from pef.takeout.parts import find_parts
 
     source, output = takeout(tmp_path)
     write_file(source, b"a.jpg", unique_jpeg(300))
@@ -232,7 +233,7 @@ def test_fifos_devices_and_a_file_swapped_for_a_fifo_never_hang(tmp_path: Path) 
             (source / "b.jpg").unlink()
             os.mkfifo(source / "b.jpg")
 
-    summary = Engine(Job(source, output, RunSettings(), workers=1), swap).run()
+    summary = Engine(Job(find_parts([source]), output, RunSettings(), workers=1), swap).run()
     rows = {row["source"]: row for row in report(output)}
     assert rows["pipe.jpg"]["reason"] == "special_file"
     assert rows["b.jpg"]["status"] == "failed" and rows["b.jpg"]["reason"] == "read_error"
@@ -295,6 +296,7 @@ def test_a_bug_in_pef_costs_no_photo_and_does_not_pause_the_run(tmp_path: Path, 
     from pef.run import copy_file
     from pef.run.engine import Engine
     from pef.run.job import Job
+    from pef.takeout.parts import find_parts
 
     source, output = takeout(tmp_path)
     promises = Promises(tmp_path, source, output)
@@ -308,7 +310,7 @@ def test_a_bug_in_pef_costs_no_photo_and_does_not_pause_the_run(tmp_path: Path, 
 
     monkeypatch.setattr(copy_file, "handler_for", lambda _format: FormatHandler(write, check_image, True))
     heard: list = []
-    summary = Engine(Job(source, output, RunSettings()), heard.append).run()
+    summary = Engine(Job(find_parts([source]), output, RunSettings()), heard.append).run()
     assert summary.status == "completed" and summary.failed == {"internal_error": 8}
     for key, data in promises.media.items():
         assert (output / key.decode()).read_bytes() == data, "copied unchanged, byte for byte"

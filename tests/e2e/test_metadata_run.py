@@ -19,6 +19,7 @@ from pef.model.outcomes import FileStatus, Reason
 from pef.model.records import RunSettings
 from pef.run.engine import Engine
 from pef.run.job import Job
+from pef.takeout.parts import find_parts
 from tests.builders import FIXTURES, SAMPLES, TakeoutTree, heic_bytes, jpeg_bytes, sidecar
 from tests.conftest import exiftool_json, run_pef
 
@@ -146,7 +147,7 @@ def test_metadata_that_does_not_read_back_fails_the_file_and_keeps_it(tmp_path: 
     tree = TakeoutTree(tmp_path / "Takeout")
     data = jpeg_bytes()
     tree.media("a.jpg", data, "a.jpg.json", sidecar("a.jpg", INSTANT, geo=TOKYO))
-    job = Job(tree.root, tmp_path / "out", RunSettings())
+    job = Job(find_parts([tree.root]), tmp_path / "out", RunSettings())
     Engine(job, lambda _event: None).run()
     state = json.loads((tmp_path / "out" / "processing_state.json").read_text())
     entry = state["files"]["Google Photos/a.jpg"]

@@ -63,10 +63,11 @@ def test_a_folder_another_run_holds_is_refused_before_anything(tree: TakeoutTree
 def test_unknown_zone_and_missing_source(tree: TakeoutTree) -> None:
     with pytest.raises(RequestRefused, match="Mars/Olympus"):
         resolve_run(RunRequest(tree.root, timezone="Mars/Olympus"))
-    with pytest.raises(RequestRefused, match="There is no folder at"):
+    with pytest.raises(RequestRefused, match="There is no folder or file at"):
         resolve_run(RunRequest(tree.root / "nope"))
     with pytest.raises(RequestRefused, match="is a file, not a folder"):
         resolve_run(RunRequest(tree.photos / "a.jpg"))
-    (tree.root.parent / "takeout-001.zip").write_bytes(b"PK")
-    with pytest.raises(RequestRefused, match="still packed: extract it first"):
-        resolve_run(RunRequest(tree.root.parent / "takeout-001.zip"))
+    (tree.root.parent / "takeout-001.zip").write_bytes(b"PK")  # a part is read as it is: a damaged one is named then
+    resolved = resolve_run(RunRequest(tree.root.parent / "takeout-001.zip"))
+    assert resolved.job.source.paths == ((tree.root.parent / "takeout-001.zip").resolve(),)
+    assert resolved.job.output.name == "takeout_pefProcessed"

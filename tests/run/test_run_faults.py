@@ -17,6 +17,7 @@ from pef.run.engine import Engine
 from pef.run.job import Job, RunDeclined
 from pef.run.output_files import OutputFiles
 from pef.state.outputs import OutputChoiceError
+from pef.takeout.parts import find_parts
 from tests.builders import TakeoutTree, jpeg_bytes, sidecar
 
 
@@ -83,7 +84,7 @@ def run(tree: TakeoutTree, files: FaultyOutputFiles, control: RunControl | None 
             sink(event)
 
     engine = Engine(
-        Job(tree.root, tree.root.parent / "out", RunSettings(timezone="UTC"), workers=1),
+        Job(find_parts([tree.root]), tree.root.parent / "out", RunSettings(timezone="UTC"), workers=1),
         record,
         control,
         files=files,
@@ -316,7 +317,10 @@ def test_an_unexpected_error_ends_the_run_in_the_failed_state(tree: TakeoutTree)
     control.subscribe(lambda state, reason: heard.append((state, reason)))
     with pytest.raises(RuntimeError):
         Engine(
-            Job(tree.root, tree.root.parent / "out", RunSettings()), lambda _event: None, control, files=Broken()
+            Job(find_parts([tree.root]), tree.root.parent / "out", RunSettings()),
+            lambda _event: None,
+            control,
+            files=Broken(),
         ).run()
     assert control.state is ControlState.FAILED
     assert heard[0][0] is ControlState.FAILED and "RuntimeError" in heard[0][1]
@@ -327,7 +331,7 @@ def test_a_file_where_the_output_folder_must_go_is_refused_before_anything_begin
     blocker.write_text("a file where the output folder must go")
     control = RunControl()
     with pytest.raises(OutputChoiceError, match="is not a folder"):
-        Engine(Job(tree.root, blocker, RunSettings()), lambda _event: None, control).run()
+        Engine(Job(find_parts([tree.root]), blocker, RunSettings()), lambda _event: None, control).run()
     assert control.state is ControlState.RUNNING, "the run never began, so it did not fail"
     assert blocker.read_text() == "a file where the output folder must go"
 
@@ -349,7 +353,7 @@ def test_files_the_drive_refused_before_a_quick_resume_do_not_pause_the_run_agai
             rule["times"] = 0  # space was freed
             control.resume()  # at once, while the files in hand are still coming back
 
-    job = Job(tree.root, tmp_path / "out", RunSettings(timezone="UTC"), workers=8)
+    job = Job(find_parts([tree.root]), tmp_path / "out", RunSettings(timezone="UTC"), workers=8)
     summary = Engine(job, sink, control, files=files, sleep=Clock(), confirm=lambda _q: True).run()
     assert len(pauses) == 1, [p.reason for p in pauses]
     assert summary.status == "completed" and summary.done == 40 and not summary.failed

@@ -19,6 +19,8 @@ from pef.run.copy_file import FileCopier
 from pef.takeout.destinations import OutputNamer
 from pef.takeout.file_names import MAX_NAME_BYTES, collision_key
 from pef.takeout.naming import nfc
+from pef.takeout.parts import find_parts
+from pef.takeout.parts_source import PartsSource
 from pef.takeout.sidecar import SidecarProblem, parse_sidecar
 from pef.takeout.source import EntryKind, FolderSource
 from tests.promises import unique_jpeg
@@ -63,7 +65,7 @@ def test_any_sidecar_values_give_a_copy_and_a_reason_never_a_crash(document: dic
         (root / "out" / ".pef-work").mkdir(parents=True)
         (root / "src" / "a.jpg").write_bytes(JPEG)
         (root / "src" / "a.jpg.json").write_bytes(data)
-        source = FolderSource(root / "src")
+        source = PartsSource(find_parts([root / "src"]))
         list(source.entries())
         processor = FileCopier(source, root / "out", RunSettings(timezone=zone), resolve_zone(zone))
         record = processor.process(FileTask("a.jpg", len(JPEG), "a.jpg", "a.jpg.json", None, None))

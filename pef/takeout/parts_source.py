@@ -1,0 +1,202 @@
+"""All parts of a Takeout read as one export, keyed by the path inside it, so a pair split across parts matches.
+
+The first part holding a path keeps it. A later entry at the same path is the same file again when
+its size (and a zip's checksum) agree, else a clash; either way it is left out with its reason,
+never written over the first. Entries whose path would leave the export are refused; a part that
+cannot be read (further) is named, and everything it did give is used.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from pef.state import deep_paths
+from pef.takeout.archive_names import inner_key
+from pef.takeout.member_files import DamagedEntry
+from pef.takeout.part_members import PartDamaged
+from pef.takeout.parts import Part, PartKind, TakeoutParts
+from pef.takeout.source import EntryKind, FolderSource, SourceEntry
+from pef.takeout.tar_part import TarPart
+from pef.takeout.zip_part import ZipPart
+
+Reader = FolderSource | ZipPart | TarPart
+MISSING = "not found beside the other parts: download it, put it with them and resume"
+
+
+def _reader(part: Part) -> Reader:
+    if part.kind is PartKind.ZIP:
+        return ZipPart(part.path)
+    if part.kind is PartKind.TAR:
+        return TarPart(part.path)
+    return FolderSource(part.path)
+
+
+@dataclass(frozen=True)
+class PartHolding:
+    """What one part gave: its files, their bytes, and why it could not give more ("" when whole)."""
+
+    part: Part
+    files: int
+    size: int
+    problem: str
+
+
+@dataclass(frozen=True)
+class _First:
+    part: int
+    size: int
+    fingerprint: int | None
+
+
+class PartsSource:
+    """A TakeoutSource over every part; entries come part after part, each part in its own order."""
+
+    def __init__(self, parts: TakeoutParts) -> None:
+        self.parts = parts
+        self.work: Path | None = None  # where large entries are unpacked during a run (the output's work folder)
+        self._readers: list[Reader] = [_reader(part) for part in parts.parts]
+        self._where: dict[str, tuple[int, int, int]] = {}  # key → (part, index in it, time in ns)
+        self.held: list[PartHolding] = []
+
+    @property
+    def root(self) -> Path:
+        return self.parts.home
+
+    def entries(self) -> Iterator[SourceEntry]:
+        first: dict[str, _First] = {}
+        self.held = []
+        for number, part in enumerate(self.parts.parts):
+            files = size = 0
+            problem = ""
+            try:
+                for entry, fingerprint, index, mtime_ns in self._listed(number):
+                    if entry.kind is EntryKind.FILE:
+                        files, size = files + 1, size + entry.size
+                    if entry.key in first:
+                        yield self._again(part, entry, first[entry.key], fingerprint)
+                        continue
+                    first.setdefault(entry.key, _First(number, entry.size, fingerprint))
+                    self._where[entry.key] = (number, index, mtime_ns)
+                    yield entry
+            except PartDamaged as error:
+                problem = str(error)
+                yield SourceEntry(part.name, 0, EntryKind.DAMAGED, problem)
+            self.held.append(PartHolding(part, files, size, problem))
+        for name in self.parts.missing():
+            yield SourceEntry(name, 0, EntryKind.MISSING, MISSING)
+
+    def _listed(self, number: int) -> Iterator[tuple[SourceEntry, int | None, int, int]]:
+        """(entry, checksum, index in the part, time) for each item of one part."""
+        reader, part = self._readers[number], self.parts.parts[number]
+        if isinstance(reader, FolderSource):
+            for entry in reader.entries():
+                yield entry, None, 0, 0
+            return
+        for member in reader.members():
+            if member.kind is None:
+                continue
+            key, unsafe = inner_key(member.name)
+            if unsafe:
+                yield SourceEntry(f"{part.name}: {member.name}", member.size, EntryKind.UNSAFE, unsafe), None, 0, 0
+            elif member.problem:
+                yield SourceEntry(key, member.size, EntryKind.DAMAGED, member.problem), None, member.index, 0
+            else:
+                entry = SourceEntry(key, member.size, member.kind)
+                yield entry, member.fingerprint, member.index, member.mtime_ns
+
+    def _again(self, part: Part, entry: SourceEntry, kept: _First, fingerprint: int | None) -> SourceEntry:
+        """An entry at a path an earlier entry holds: the same file again, or another one (a clash)."""
+        where = "this part" if kept.part == self.parts.parts.index(part) else self.parts.parts[kept.part].name
+        same = (
+            entry.kind is EntryKind.FILE
+            and entry.size == kept.size
+            and (fingerprint is None or kept.fingerprint is None or fingerprint == kept.fingerprint)
+        )
+        key = f"{part.name}: {entry.key}"
+        if same:
+            return SourceEntry(
+                key, entry.size, EntryKind.DUPLICATE, f"the same file (path and size) is also in {where}"
+            )
+        return SourceEntry(key, entry.size, EntryKind.COLLISION, f"{where} holds another file at the same path")
+
+    def _at(self, key: str) -> tuple[Reader, int]:
+        try:
+            number, index, _ = self._where[key]
+        except KeyError:
+            raise FileNotFoundError(f"{key} is in none of the parts") from None
+        return self._readers[number], index
+
+    def open(self, key: str) -> BinaryIO:
+        reader, index = self._at(key)
+        if isinstance(reader, FolderSource):
+            return reader.open(key)
+        return os.fdopen(reader.unpack(index, self.work), "rb")
+
+    def read_head(self, key: str, size: int) -> bytes:
+        reader, index = self._at(key)
+        if isinstance(reader, FolderSource):
+            return reader.read_head(key, size)
+        return reader.read(index, size)
+
+    def modified(self, key: str) -> int | None:
+        """The entry's time in seconds, when it can be known."""
+        reader, _ = self._at(key)
+        if isinstance(reader, FolderSource):
+            try:
+                return int(os.stat(reader.path_of(key)).st_mtime)
+            except OSError:
+                return None
+        return self._where[key][2] // 1_000_000_000
+
+    def reachable(self, key: str) -> bool:
+        """Whether the place holding the entry is still there (else the drive went, not the file)."""
+        reader, _ = self._at(key)
+        try:
+            if isinstance(reader, FolderSource):
+                return stat.S_ISDIR(deep_paths.stat(reader.path_of(key).parent).st_mode)
+            return stat.S_ISREG(os.stat(reader.path).st_mode)
+        except OSError:
+            return False
+
+    def part_of(self, key: str) -> Part | None:
+        found = self._where.get(key)
+        return self.parts.parts[found[0]] if found else None
+
+    def position(self, key: str) -> tuple[int, int]:
+        """Where the entry lies: its part, then its place in the part (reading in this order never seeks back)."""
+        number, index, _ = self._where.get(key, (0, 0, 0))
+        return number, index
+
+    def expect(self, keys: list[str]) -> None:
+        """The entries a run will ask for: a stream unpacks them as it passes them."""
+        wanted: dict[int, set[int]] = {}
+        for key in keys:
+            if key in self._where:
+                number, index, _ = self._where[key]
+                wanted.setdefault(number, set()).add(index)
+        for number, indexes in wanted.items():
+            reader = self._readers[number]
+            if not isinstance(reader, FolderSource):
+                reader.expect(indexes)
+
+    def release(self, key: str) -> None:
+        """The run is done with an entry: what was unpacked for it is let go."""
+        if key in self._where:
+            reader, index = self._at(key)
+            if not isinstance(reader, FolderSource):
+                reader.release(index)
+
+    def close(self) -> None:
+        for reader in self._readers:
+            if not isinstance(reader, FolderSource):
+                reader.close()
+
+
+def entry_failure(error: DamagedEntry, part: Part | None) -> str:
+    """Why an entry could not be unpacked, naming its part."""
+    return f"{error} (in {part.name})" if part is not None else str(error)
