@@ -220,6 +220,8 @@ def _confirmer(yes: bool, console: ConsoleProgress):
 def _exit_code(summary: RunSummary, source: TakeoutParts, interrupted: bool, console: ConsoleProgress) -> int:
     if summary.status == RunStatus.PAUSED and summary.reason:
         console(Message(Level.ERROR, f"pef paused by itself: {summary.reason}"))
+    elif summary.reason:
+        console(Message(Level.WARNING, summary.reason))
     if summary.status != RunStatus.COMPLETED:
         console(
             Message(
@@ -237,13 +239,13 @@ def _dry_run(parts: TakeoutParts, output: Path, settings: RunSettings, console: 
     source = PartsSource(parts)
     try:
         survey = survey_takeout(source, settings)
+        state = forecast(survey, settings)
     finally:
         source.close()
     for line in parts_lines(survey):
         console(Message(Level.INFO, line))
     for warning in part_warnings(source):
         console(Message(Level.WARNING, warning))
-    state = forecast(survey, settings)
     summary = summarize(state, survey, output, "completed")
     summary = RunSummary(**{**summary.__dict__, "dry_run": True, "report": None})
     console(Message(Level.INFO, f"Would copy {human_bytes(survey.total_bytes)}."))

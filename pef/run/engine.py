@@ -159,6 +159,9 @@ class Engine:
             self._emit(RunStarted(job.output, len(survey.tasks), len(state.files), survey.total_bytes, done_bytes))
             started = time.monotonic()
             status = self._execute(todo, copier, store, len(survey.tasks), done_bytes)
+            unread = part_warnings(survey.source)
+            if status == RunStatus.COMPLETED and unread:  # every file in hand is done, but not every part was read
+                status, self._pause_reason = RunStatus.STOPPED, " ".join(unread)
             self._save(store, status, self._reserve.path)  # written into the reserve's room: a full disk cannot refuse
             self.control.finish(status == RunStatus.COMPLETED)
             if status == RunStatus.COMPLETED:

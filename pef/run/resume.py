@@ -125,6 +125,8 @@ def needs_work(job: Job, task: FileTask, record: FileRecord | None) -> bool:
         return True
     if record.decided != (task.decision.token if task.decision else ""):
         return True  # decided (or decided otherwise) in Review since
+    if record.sidecar != task.sidecar:
+        return True  # its sidecar came with a part read since (or left with one that is gone)
     if record.status is FileStatus.FAILED and (job.retry_failed or record.reason not in PERMANENT_FAILURES):
         return True
     if record.output:

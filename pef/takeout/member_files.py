@@ -40,6 +40,7 @@ def unpack(stream: BinaryIO, size: int, mtime_ns: int, folder: Path | None) -> i
         if written != size:
             raise DamagedEntry(f"it holds {written:,} bytes where its part says {size:,}")
         os.utime(fd, ns=(mtime_ns, mtime_ns))
+        os.lseek(fd, 0, os.SEEK_SET)
         return fd
     except BaseException:
         os.close(fd)

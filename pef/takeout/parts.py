@@ -101,12 +101,15 @@ class TakeoutParts:
 
     def missing(self) -> list[str]:
         """Names of numbered parts that are not here while a later one is (…-001.zip, …-003.zip: -002 is missing)."""
-        numbers: dict[tuple[Path, str, str], set[int]] = defaultdict(set)
+        if any(part.kind is PartKind.FOLDER for part in self.parts):
+            return []  # an extracted part may stand for any number: no gap can be told
+        numbers: dict[tuple[Path, str], dict[int, str]] = defaultdict(dict)
         for part in self.parts:
             if part.number is not None:
-                numbers[(part.path.parent, part.export, archive_suffix(part.name))].add(part.number)
+                numbers[(part.path.parent, part.export)][part.number] = archive_suffix(part.name)
         gaps = []
-        for (_folder, export, suffix), found in sorted(numbers.items()):
+        for (_folder, export), found in sorted(numbers.items()):
+            suffix = found[min(found)]  # a download comes in one kind: name the missing ones as the first
             gaps += [f"{export}-{n:03d}{suffix}" for n in range(1, max(found)) if n not in found]
         return gaps
 

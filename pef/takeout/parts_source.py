@@ -135,7 +135,9 @@ class PartsSource:
         reader, index = self._at(key)
         if isinstance(reader, FolderSource):
             return reader.open(key)
-        return os.fdopen(reader.unpack(index, self.work), "rb")
+        fd = reader.unpack(index, self.work)
+        os.lseek(fd, 0, os.SEEK_SET)  # a copy of a descriptor shares its position: pef's writers read by offset
+        return os.fdopen(fd, "rb")
 
     def read_head(self, key: str, size: int) -> bytes:
         reader, index = self._at(key)

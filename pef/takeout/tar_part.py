@@ -44,10 +44,14 @@ class _Stream:
 
     def __init__(self, path: Path) -> None:
         self._file = open(path, "rb")  # noqa: SIM115 (closed by close())
-        gzipped = self._file.read(2) == b"\x1f\x8b"
-        self._file.seek(0)
-        self._raw: BinaryIO = gzip.GzipFile(fileobj=self._file) if gzipped else self._file  # type: ignore[assignment]
-        self.tar = tarfile.open(fileobj=self._raw, mode="r|", errorlevel=1)  # noqa: SIM115 (closed by close())
+        try:
+            gzipped = self._file.read(2) == b"\x1f\x8b"
+            self._file.seek(0)
+            self._raw: BinaryIO = gzip.GzipFile(fileobj=self._file) if gzipped else self._file  # type: ignore[assignment]
+            self.tar = tarfile.open(fileobj=self._raw, mode="r|", errorlevel=1)  # noqa: SIM115 (closed by close())
+        except BaseException:
+            self._file.close()
+            raise
 
     def infos(self) -> Iterator[tarfile.TarInfo]:
         for info in self.tar:
@@ -79,12 +83,10 @@ class TarPart:
 
     def members(self) -> Iterator[Member]:
         """Every entry; one is given only once the stream moved past it, so a cut inside it is known."""
+        held: Member | None = None
+        stream: _Stream | None = None
         try:
             stream = _Stream(self.path)
-        except STREAM_ERRORS as error:
-            raise PartDamaged(f"it cannot be opened as a .tgz ({error})") from None
-        held: Member | None = None
-        try:
             for index, info in enumerate(stream.infos()):
                 if held is not None:
                     yield held
@@ -99,7 +101,8 @@ class TarPart:
             count = len(self._names) - (held is not None)
             raise PartDamaged(f"it is cut short or damaged after {count:,} whole entries ({error})") from None
         finally:
-            stream.close()
+            if stream is not None:
+                stream.close()
 
     def _listed(self, index: int, info: tarfile.TarInfo, tar: tarfile.TarFile) -> Member:
         kind = _kind(info)
@@ -121,8 +124,11 @@ class TarPart:
             return os.pread(self._spool.fileno(), min(length, limit), offset)
         if limit <= SNIFF_BYTES and index in self._heads:
             return self._heads[index][:limit]
-        with os.fdopen(self.unpack(index, None), "rb") as handle:
-            return handle.read(limit)
+        fd = self.unpack(index, None)
+        try:
+            return os.pread(fd, limit, 0)
+        finally:
+            os.close(fd)
 
     def expect(self, indexes: set[int]) -> None:
         with self._lock:
