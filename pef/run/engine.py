@@ -140,11 +140,7 @@ class Engine:
             state.decisions.update(job.decisions)
             survey = survey.decided(state.decisions)
             state.orphan_sidecars = sorted(survey.orphans)
-            todo = [task for task in survey.tasks if needs_work(job, task, state.files.get(task.key))]
-            todo.sort(key=lambda task: survey.source.position(task.key))  # archive order: a .tgz never seeks back
-            survey.source.expect([task.key for task in todo])
-            survey.source.work = job.output / WORK_DIR
-            self._source = survey.source
+            todo = self._todo(survey, state)
             if not todo and state.status == RunStatus.COMPLETED:
                 self._emit(Message(Level.INFO, "Nothing to do: every file of this run is already finished."))
             self._check_space(todo)
@@ -188,6 +184,15 @@ class Engine:
             log.close()
             if log.failure is not None:
                 self._emit(Message(Level.WARNING, f"pef.log is incomplete: {log.failure.strerror or log.failure}."))
+
+    def _todo(self, survey: Survey, state: RunState) -> list[FileTask]:
+        """The files to do, in the order their parts hold them (a .tgz is read front to back, once)."""
+        todo = [task for task in survey.tasks if needs_work(self.job, task, state.files.get(task.key))]
+        todo.sort(key=lambda task: survey.source.position(task.key))
+        survey.source.expect([task.key for task in todo])
+        survey.source.work = self.job.output / WORK_DIR
+        self._source = survey.source
+        return todo
 
     def _record(self, store: StateStore, record: FileRecord) -> None:
         if record.reason not in ENVIRONMENT_FAILURES:  # those are tried again soon: keep what was unpacked for them
