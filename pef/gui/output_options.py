@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from pef.run.preview import find_unfinished
 from pef.state.outputs import OutputChoiceError, choose_output
+from pef.takeout.parts import TakeoutParts
 
 NEW, RESUME, CHOOSE = 0, 1, 2
 
@@ -32,7 +33,7 @@ NEW, RESUME, CHOOSE = 0, 1, 2
 class OutputOptions(QGroupBox):
     shown = Signal(str)  # the line saying where a run would write
 
-    def __init__(self, source: Callable[[], Path | None]) -> None:
+    def __init__(self, source: Callable[[], TakeoutParts | None]) -> None:
         super().__init__("Where to write")
         self._source = source
         self.mode_new = QRadioButton("&New folder beside the Takeout")
@@ -80,7 +81,7 @@ class OutputOptions(QGroupBox):
     def target(self) -> tuple[Path | None, bool]:
         """What the person chose: a folder (None: a new one) and whether to redo every file there."""
         source, mode, typed = self._source(), self.modes.checkedId(), self.output_edit.text().strip()
-        if mode == RESUME and source is not None and (unfinished := find_unfinished(source)):
+        if mode == RESUME and source is not None and (unfinished := find_unfinished(source.home)):
             return unfinished.folder, self.force_box.isChecked()
         if mode == CHOOSE and typed:
             return Path(typed), self.force_box.isChecked()
@@ -92,7 +93,7 @@ class OutputOptions(QGroupBox):
         if source is None:
             return None
         folder, force = self.target()
-        choice = choose_output(source, folder, resume=False, force=force)
+        choice = choose_output(source.home, folder, resume=False, force=force, parts=source.paths)
         return choice.folder, choice.redo_all
 
     def refresh(self) -> None:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QObject, Signal, Slot
 
 from pef.gui.threads import own_thread
 from pef.model.records import RunSettings
 from pef.run.preview import make_preview
+from pef.takeout.parts import TakeoutParts
 
 
 class _PreviewWorker(QObject):
     ready = Signal(object)  # Preview
     failed = Signal(str)
 
-    def __init__(self, source: Path, settings: RunSettings) -> None:
+    def __init__(self, source: TakeoutParts, settings: RunSettings) -> None:
         super().__init__()
         self.source, self.settings = source, settings
 
@@ -24,14 +23,14 @@ class _PreviewWorker(QObject):
         try:
             self.ready.emit(make_preview(self.source, self.settings))
         except OSError as error:
-            self.failed.emit(f"Cannot read {self.source}: {error.strerror or error}")
+            self.failed.emit(f"Cannot read {self.source.label}: {error.strerror or error}")
 
 
 class PreviewJob(QObject):
     ready = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, source: Path, settings: RunSettings, parent: QObject | None = None) -> None:
+    def __init__(self, source: TakeoutParts, settings: RunSettings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.source = source
         self.worker = _PreviewWorker(source, settings)

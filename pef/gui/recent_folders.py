@@ -1,11 +1,12 @@
-"""The Recent button: Takeouts used before that still exist, newest first, remembered in the settings."""
+"""The Recent button: Takeouts used before that still exist (folders or parts), newest first, remembered."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QMenu, QToolButton
+
+from pef.run.request import join_sources, split_sources
+from pef.takeout.parts import TakeoutParts
 
 RECENT_LIMIT = 8
 
@@ -25,12 +26,13 @@ class RecentFolders(QToolButton):
 
     def folders(self) -> list[str]:
         stored = self.settings.value("recent", [], type=list) or []
-        return [folder for folder in stored if Path(folder).is_dir()][:RECENT_LIMIT]
+        return [text for text in stored if all(path.exists() for path in split_sources(text))][:RECENT_LIMIT]
 
-    def remember(self, source: Path) -> None:
-        recent = [str(source), *[f for f in self.folders() if f != str(source)]][:RECENT_LIMIT]
+    def remember(self, source: TakeoutParts) -> None:
+        text = join_sources(source.chosen)
+        recent = [text, *[f for f in self.folders() if f != text]][:RECENT_LIMIT]
         self.settings.setValue("recent", recent)
-        self.settings.setValue("lastFolder", str(source.parent))
+        self.settings.setValue("lastFolder", str(source.chosen[0].parent))
         self.fill()
 
     def fill(self) -> None:

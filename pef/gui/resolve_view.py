@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
+import functools
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from html import escape
@@ -30,8 +29,9 @@ from pef.model.photo import Metadata
 from pef.model.records import Decision
 from pef.takeout.candidates import Candidate, rank_candidates, rank_owners
 from pef.takeout.name_dates import NameDate, date_from_name, wall_instant
+from pef.takeout.parts import TakeoutParts
+from pef.takeout.parts_source import PartsSource
 from pef.takeout.sidecar import parse_sidecar
-from pef.takeout.source import FolderSource
 from pef.takeout.survey import read_small
 
 PICTURE = 160
@@ -50,28 +50,37 @@ def _when(taken: int | None) -> str:
 class Context:
     """What the view needs to know of the run it reviews."""
 
-    source: Path
+    source: TakeoutParts
     output: Path
     zone: tzinfo | None  # the run's fixed zone (None: this computer's), for dates from names and typed ones
     zone_name: str  # in words
     rows: ReviewRows
 
 
+@functools.lru_cache(maxsize=1)
+def listed(parts: TakeoutParts) -> PartsSource:
+    """The Takeout under review, listed once (a .tgz is read through for it), then read by key."""
+    source = PartsSource(parts)
+    for _entry in source.entries():
+        pass
+    return source
+
+
 def _candidates(context: Context, key: str) -> list[Candidate]:
     folder = key.rpartition("/")[0]
     orphans = frozenset(row.source for row in context.rows.orphans)
     pool = [*orphans, *(s for s in context.rows.used_sidecars if s.rpartition("/")[0] == folder)]
-    source = FolderSource(context.source)
+    source = listed(context.source)
     dates = []
-    with contextlib.suppress(OSError):
-        dates.append(int(os.stat(source.path_of(key)).st_mtime))
+    if (modified := source.modified(key)) is not None:
+        dates.append(modified)
     if (named := date_from_name(key.rpartition("/")[2])) is not None:
         dates.append(named.instant(context.zone))
     return rank_candidates(key, tuple(dates), pool, orphans, lambda k: read_small(source, k))
 
 
 def _owners(context: Context, key: str) -> tuple[Metadata | None, list[str]]:
-    data = read_small(FolderSource(context.source), key)
+    data = read_small(listed(context.source), key)
     parsed = parse_sidecar(data) if data is not None else None
     metadata = parsed if isinstance(parsed, Metadata) else None
     return metadata, rank_owners(key, metadata.title if metadata else "", (r.source for r in context.rows.unmatched))

@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QPlainTextEdit, QTabWidget
 
 from pef.gui.review import ReviewPanel
+from pef.takeout.parts import TakeoutParts
 
 WELCOME = """How to start:
 
@@ -38,7 +39,7 @@ class Results(QTabWidget):
         self.review.load(None, None)
         self.setTabText(1, "Review")
 
-    def review_run(self, source: Path | None, output: Path | None, zone: tzinfo | None, zone_name: str) -> None:
+    def review_run(self, source: TakeoutParts | None, output: Path | None, zone: tzinfo | None, zone_name: str) -> None:
         self.review.load(source, output, zone, zone_name)
         rows = self.review.rows
         to_review = len(rows.unmatched) + len(rows.orphans) + len(rows.failed)

@@ -15,6 +15,7 @@ from pef.gui.review_table import ROW_HEIGHT, ReviewRow, ReviewRows, ReviewTable,
 from pef.gui.thumbnails import Thumbnails
 from pef.model.records import Decision
 from pef.takeout.name_dates import date_from_name
+from pef.takeout.parts import TakeoutParts
 
 KINDS = ("unmatched", "orphans", "failed")
 
@@ -25,7 +26,7 @@ class ReviewPanel(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.source: Path | None = None
+        self.source: TakeoutParts | None = None
         self.output: Path | None = None
         self.rows = ReviewRows()
         self.zone: tzinfo | None = None
@@ -76,7 +77,9 @@ class ReviewPanel(QWidget):
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name): a laptop screen has room for few rows
         return QSize(super().minimumSizeHint().width(), 110)
 
-    def load(self, source: Path | None, output: Path | None, zone: tzinfo | None = None, zone_name: str = "") -> None:
+    def load(
+        self, source: TakeoutParts | None, output: Path | None, zone: tzinfo | None = None, zone_name: str = ""
+    ) -> None:
         self.source, self.output, self.zone = source, output, zone
         self.rows = read_review(output) if output else ReviewRows()
         for index, (table, label, items) in enumerate(
@@ -132,7 +135,9 @@ class ReviewPanel(QWidget):
     def _path_of(self, row: ReviewRow) -> Path | None:
         if row.output and self.output:
             return self.output / row.output
-        return self.source / row.source if self.source else None
+        if self.source is not None and self.source.is_folder:
+            return self.source.parts[0].path / row.source
+        return None  # inside a downloaded part: nothing to open until it is copied
 
     def open_file(self, table: ReviewTable) -> None:
         row = table.selected()

@@ -12,6 +12,8 @@ from pef.gui.banner import banner
 from pef.gui.recent_folders import RecentFolders
 from pef.present.words import human_bytes
 from pef.run.preview import Preview, UnfinishedRun
+from pef.run.request import join_sources, source_problem, split_sources
+from pef.takeout.parts import TakeoutParts, find_parts
 
 
 class SourcePanel(QWidget):
@@ -21,12 +23,18 @@ class SourcePanel(QWidget):
         super().__init__()
         self.settings = settings
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("The Takeout folder you extracted (it holds “Google Photos”), or drop it here")
+        self.edit.setPlaceholderText(
+            "The Takeout folder you extracted (it holds “Google Photos”), or the downloaded .zip/.tgz parts — "
+            "or drop them here"
+        )
         self.edit.setAccessibleName("Takeout folder")
         self.edit.editingFinished.connect(self.changed)
         self.choose_button = QPushButton("&Choose Takeout folder…")
         self.choose_button.setToolTip("The folder Google's download became once extracted")
         self.choose_button.clicked.connect(self.choose)
+        self.parts_button = QPushButton("Choose .zip/.tg&z parts…")
+        self.parts_button.setToolTip("Google's download as it came: pef reads the parts without extracting them")
+        self.parts_button.clicked.connect(self.choose_parts)
         self.recent = RecentFolders(settings)
         self.recent.chosen.connect(self.set_folder)
         self.found_label = QLabel()
@@ -43,6 +51,7 @@ class SourcePanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.edit, 1)
         row.addWidget(self.choose_button)
+        row.addWidget(self.parts_button)
         row.addWidget(self.recent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -51,20 +60,35 @@ class SourcePanel(QWidget):
         layout.addWidget(self.resume_banner)
 
     @property
-    def source(self) -> Path | None:
-        text = self.edit.text().strip()
-        path = Path(text).expanduser() if text else None
-        return path.resolve() if path and path.is_dir() else None
+    def source(self) -> TakeoutParts | None:
+        """The Takeout the field names (a folder, parts, or both), or None while it names nothing readable."""
+        if source_problem(self.edit.text()) is not None:
+            return None
+        return find_parts(split_sources(self.edit.text()))
+
+    def _start(self) -> str:
+        chosen = split_sources(self.edit.text())
+        return str(chosen[0]) if chosen else self.settings.value("lastFolder", "", type=str)
 
     def choose(self) -> None:
-        start = self.edit.text() or self.settings.value("lastFolder", "", type=str)
-        folder = QFileDialog.getExistingDirectory(self, "Choose your Takeout folder", start)
+        folder = QFileDialog.getExistingDirectory(self, "Choose your Takeout folder", self._start())
         if folder:
             self.set_folder(folder)
+
+    def choose_parts(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Choose the parts of your Takeout", self._start(), "Takeout parts (*.zip *.tgz *.tar.gz *.tar)"
+        )
+        if files:
+            self.set_paths([Path(file) for file in files])
 
     def set_folder(self, folder: str) -> None:
         self.edit.setText(folder)
         self.changed.emit()
+
+    def set_paths(self, paths: list[Path]) -> None:
+        """Several parts (chosen or dropped at once) in the one field."""
+        self.set_folder(join_sources(paths))
 
     def offer(self, unfinished: UnfinishedRun | None) -> None:
         """Show the banner of a run left unfinished (or hide it)."""
@@ -85,11 +109,13 @@ class SourcePanel(QWidget):
     def show_found(self, preview: Preview) -> None:
         if preview.media == 0:
             self.found_label.setText(
-                f"No photos or videos in {preview.source}. Is this the Takeout? It holds a folder "
+                f"No photos or videos in {preview.source.label}. Is this the Takeout? It holds a folder "
                 "called “Google Photos” (or your language's name for it)."
             )
         else:
+            parts = len(preview.source.parts)
+            where = f" in {parts:,} parts" if not preview.source.is_folder else ""
             self.found_label.setText(
                 f"{preview.media:,} photos and videos ({human_bytes(preview.total_bytes)}) and "
-                f"{preview.sidecars:,} sidecars found. Start copies them with their dates, places and words."
+                f"{preview.sidecars:,} sidecars found{where}. Start copies them with their dates, places and words."
             )

@@ -36,6 +36,7 @@ from pef.run.request import RequestRefused, RunRequest, free_space, resolve_run,
 from pef.state.layout import LOG_NAME, REPORT_NAME
 from pef.state.outputs import OutputChoiceError
 from pef.state.store import StateError, StateStore
+from pef.takeout.parts import TakeoutParts
 
 MAX_CONTENT_WIDTH = 1180  # wider, lines get too long to read: the window's content stays centred
 
@@ -152,7 +153,7 @@ class MainWindow(QMainWindow):
             action.setChecked(action.data() == name)
 
     @property
-    def source(self) -> Path | None:
+    def source(self) -> TakeoutParts | None:
         return self.source_panel.source
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
@@ -161,9 +162,9 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()  # a file is taken too, to say why it cannot be used
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile() and not (self.job and self.job.running):
-            self.source_panel.set_folder(urls[0].toLocalFile())
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths and not (self.job and self.job.running):
+            self.source_panel.set_paths(paths)  # a folder, or the parts dropped together
             event.acceptProposedAction()
 
     def _source_changed(self) -> None:
@@ -189,8 +190,8 @@ class MainWindow(QMainWindow):
         self._preview_job.failed.connect(self.found_label.setText)
         self._preview_job.start()
 
-    def _offer_unfinished(self, source: Path) -> None:
-        unfinished = find_unfinished(source)
+    def _offer_unfinished(self, source: TakeoutParts) -> None:
+        unfinished = find_unfinished(source.home)
         self.source_panel.offer(unfinished)
         self.output_options.mode_resume.setVisible(unfinished is not None)
         if unfinished is not None:
@@ -234,7 +235,7 @@ class MainWindow(QMainWindow):
         except (StateError, OSError, ValueError) as error:
             tell(self, "Cannot continue that run", f"The progress saved in {output} cannot be read: {error}.")
             return
-        request = RunRequest.of(source, output, saved, retry_failed=retry_failed, decisions=decisions or {})
+        request = RunRequest.of(source.chosen, output, saved, retry_failed=retry_failed, decisions=decisions or {})
         self._launch(request)
 
     def start(self) -> None:
@@ -243,7 +244,7 @@ class MainWindow(QMainWindow):
         if source is None or not self.start_button.isEnabled():
             return
         folder, force = self.output_options.target()
-        request = RunRequest.of(source, folder, self.metadata.settings(), force=force)
+        request = RunRequest.of(source.chosen, folder, self.metadata.settings(), force=force)
         self.settings.setValue("options/force", self.output_options.force_box.isChecked())
         self.metadata.remember(self.settings)
         self._launch(request)

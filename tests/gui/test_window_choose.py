@@ -43,11 +43,11 @@ def test_drop_a_folder_and_a_file(qtbot, window: MainWindow, tmp_path: Path) -> 
     tree = make_takeout(tmp_path, 2)
     with qtbot.waitSignal(window.preview_ready, timeout=LONG):
         assert drop(window, tree.root)
-    assert window.source == tree.root.resolve()
-    archive = tmp_path / "takeout-20251103T101010Z-001.zip"
-    archive.write_bytes(b"PK\x05\x06" + bytes(18))
-    assert drop(window, archive), "taken, to say why it cannot be used"
-    assert "still packed: extract it first" in window.found_label.text()
+    assert window.source.paths == (tree.root.resolve(),)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a Takeout")
+    assert drop(window, notes), "taken, to say why it cannot be used"
+    assert "is a file, not a folder or a .zip/.tgz part" in window.found_label.text()
     assert not window.start_button.isEnabled()
 
 
@@ -57,7 +57,7 @@ def test_drop_a_folder_and_a_file(qtbot, window: MainWindow, tmp_path: Path) -> 
         (lambda tmp: tmp / "empty", "No photos or videos in"),
         (lambda tmp: tmp / "code", "No photos or videos in"),
         (lambda tmp: tmp / "code" / "main.py", "is a file, not a folder"),
-        (lambda tmp: tmp / "nowhere", "There is no folder at"),
+        (lambda tmp: tmp / "nowhere", "There is no folder or file at"),
     ],
 )
 def test_what_is_no_takeout_is_refused_in_words(qtbot, window: MainWindow, tmp_path: Path, make, words: str) -> None:

@@ -97,6 +97,26 @@ def pick_path(path: Path) -> Callable[[QWidget], None]:
     return answer
 
 
+def pick_files(folder: Path, names: list[str]) -> Callable[[QWidget], None]:
+    """Answer a file dialog as a person picks several files: go to their folder, then type them, quoted."""
+
+    def answer(dialog: QWidget) -> None:
+        assert isinstance(dialog, QFileDialog), dialog
+        edit = dialog.findChild(QLineEdit, "fileNameEdit")
+
+        def type_it() -> None:
+            edit.clear()
+            QTest.keyClicks(edit, str(folder))
+            QTest.keyClick(edit, Qt.Key.Key_Return)  # into the folder
+            edit.clear()
+            QTest.keyClicks(edit, " ".join(f'"{name}"' for name in names))
+            QTest.keyClick(edit, Qt.Key.Key_Return)
+
+        QTimer.singleShot(0, type_it)
+
+    return answer
+
+
 _SAID: dict[int, str] = {}
 
 
@@ -123,10 +143,10 @@ def menu_item(qtbot, window: MainWindow, menu_title: str, item: str) -> None:
     qtbot.mouseClick(menu, LEFT, pos=menu.actionGeometry(action).center())
 
 
-def drop(window: MainWindow, path: Path) -> bool:
-    """Drag a file or folder from the file manager onto the window; True when the window took it."""
+def drop(window: MainWindow, *paths: Path) -> bool:
+    """Drag files or folders from the file manager onto the window; True when the window took them."""
     data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(path))])
+    data.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
     centre = QPointF(window.rect().center())
     actions, buttons, keys = Qt.DropAction.CopyAction, LEFT, Qt.KeyboardModifier.NoModifier
     enter = QDragEnterEvent(centre.toPoint(), actions, data, buttons, keys)
