@@ -32,7 +32,7 @@ class SourcePanel(QWidget):
         self.choose_button = QPushButton("&Choose Takeout folder…")
         self.choose_button.setToolTip("The folder Google's download became once extracted")
         self.choose_button.clicked.connect(self.choose)
-        self.parts_button = QPushButton("Choose .zip/.tg&z parts…")
+        self.parts_button = QPushButton("Pic&k .zip/.tgz parts…")
         self.parts_button.setToolTip("Google's download as it came: pef reads the parts without extracting them")
         self.parts_button.clicked.connect(self.choose_parts)
         self.recent = RecentFolders(settings)

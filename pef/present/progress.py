@@ -32,6 +32,7 @@ def describe_progress(state: RunState, holder: str | None = None) -> list[str]:
     finished = total - counts["pending"]
     lines = [
         f"Source:       {state.source_path}",
+        *(f"  part        {part}" for part in state.parts if len(state.parts) > 1 or part != state.source_path),
         f"Status:       {status_words(state.status, holder)}",
         f"Started:      {state.started}",
         f"Last update:  {state.last_updated}",

@@ -122,6 +122,9 @@ def test_a_part_downloaded_later_is_picked_up_by_resume(takeout: TakeoutTree, re
     rows = {row["source"]: row for row in report_rows(output)}
     assert rows[held_back.name]["reason"] == "missing_part"
     held_back.rename(tgzs[1])
+    shown = run_pef("progress", output).stdout
+    assert f"Source:       {base / 'later'}" in shown and f"  part        {tgzs[2]}" in shown
+    assert str(tgzs[1]) not in shown
     result = run_pef("--path", base / "later", "--resume", *ZONE)
     assert f"Resuming in {output}" in result.stderr
     same_output(output, reference)
