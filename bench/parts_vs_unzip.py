@@ -107,7 +107,8 @@ def main() -> int:
     )
     pef = [sys.executable, "-m", "pef", "--quiet", "--yes", "--timezone", "UTC"]
     unpack = "unzip -q {part} -d {into}" if args.kind == "zip" else "tar -xzf {part} -C {into}"
-    results: dict[str, list[tuple[float, int]]] = {"unzip, then pef": [], "pef on the parts": []}
+    first = "unzip, then pef" if args.kind == "zip" else "tar -x, then pef"
+    results: dict[str, list[tuple[float, int]]] = {first: [], "pef on the parts": []}
     for round_ in range(args.rounds):
         extracted = work / f"extracted-{round_}"
         steps = []
@@ -117,12 +118,12 @@ def main() -> int:
             steps.append(unpack.format(part=part, into=into).split())
         folders = [str(extracted / f"part{n}" / "Takeout") for n in range(1, len(parts) + 1)]
         steps.append([*pef, "--path", *folders, "--output", str(work / f"out-a-{round_}")])
-        results["unzip, then pef"].append(run(steps, cold, work))
+        results[first].append(run(steps, cold, work))
         direct = [[*pef, "--path", *map(str, parts), "--output", str(work / f"out-b-{round_}")]]
         results["pef on the parts"].append(run(direct, cold, work))
         for folder in (extracted, work / f"out-a-{round_}", work / f"out-b-{round_}"):
             shutil.rmtree(folder)
-    baseline = statistics.median(seconds for seconds, _ in results["unzip, then pef"])
+    baseline = statistics.median(seconds for seconds, _ in results[first])
     for label, values in results.items():
         seconds = statistics.median(value[0] for value in values)
         peak = max(value[1] for value in values)

@@ -9,6 +9,7 @@ import subprocess
 import tarfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 EXPORT = "takeout-20251103T101010Z"
@@ -26,31 +27,35 @@ def _spread(root: Path, count: int) -> list[list[Path]]:
     return parts
 
 
-def zip_parts(root: Path, folder: Path, count: int = 3, method: int = zipfile.ZIP_DEFLATED) -> list[Path]:
-    """The Takeout folder `root` as takeout-…-001.zip …; each file keeps its time (even seconds: DOS time)."""
+def _packed(root: Path, folder: Path, count: int, suffix: str, add: Callable[[Path, list[Path]], None]) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     made = []
     for number, paths in enumerate(_spread(root, count), start=1):
-        target = folder / f"{EXPORT}-{number:03d}.zip"
+        made.append(folder / f"{EXPORT}-{number:03d}{suffix}")
+        add(made[-1], paths)
+    return made
+
+
+def zip_parts(root: Path, folder: Path, count: int = 3, method: int = zipfile.ZIP_DEFLATED) -> list[Path]:
+    """The Takeout folder `root` as takeout-…-001.zip …; each file keeps its time (even seconds: DOS time)."""
+
+    def add(target: Path, paths: list[Path]) -> None:
         with zipfile.ZipFile(target, "w", method) as archive:
             for path in paths:
                 info = zipfile.ZipInfo(f"Takeout/{path.relative_to(root)}", time.localtime(path.stat().st_mtime)[:6])
                 info.compress_type = method
                 archive.writestr(info, path.read_bytes())
-        made.append(target)
-    return made
+
+    return _packed(root, folder, count, ".zip", add)
 
 
 def tgz_parts(root: Path, folder: Path, count: int = 2, form: int = tarfile.PAX_FORMAT) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    made = []
-    for number, paths in enumerate(_spread(root, count), start=1):
-        target = folder / f"{EXPORT}-{number:03d}.tgz"
+    def add(target: Path, paths: list[Path]) -> None:
         with tarfile.open(target, "w:gz", format=form) as archive:
             for path in paths:
                 archive.add(path, f"Takeout/{path.relative_to(root)}")
-        made.append(target)
-    return made
+
+    return _packed(root, folder, count, ".tgz", add)
 
 
 def even_times(root: Path) -> None:

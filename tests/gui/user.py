@@ -80,41 +80,32 @@ def press(text: str) -> Callable[[QWidget], None]:
     return answer
 
 
-def pick_path(path: Path) -> Callable[[QWidget], None]:
-    """Answer a file dialog by typing a path into it and pressing Enter."""
+def _typing(*texts: str) -> Callable[[QWidget], None]:
+    """Answer a file dialog by typing into its name field, each text followed by Enter."""
 
     def answer(dialog: QWidget) -> None:
         assert isinstance(dialog, QFileDialog), dialog
         edit = dialog.findChild(QLineEdit, "fileNameEdit")
 
         def type_it() -> None:
-            edit.clear()
-            QTest.keyClicks(edit, str(path))
-            QTest.keyClick(edit, Qt.Key.Key_Return)
+            for text in texts:
+                edit.clear()
+                QTest.keyClicks(edit, text)
+                QTest.keyClick(edit, Qt.Key.Key_Return)
 
         QTimer.singleShot(0, type_it)
 
     return answer
+
+
+def pick_path(path: Path) -> Callable[[QWidget], None]:
+    """Answer a file dialog by typing a path into it and pressing Enter."""
+    return _typing(str(path))
 
 
 def pick_files(folder: Path, names: list[str]) -> Callable[[QWidget], None]:
     """Answer a file dialog as a person picks several files: go to their folder, then type them, quoted."""
-
-    def answer(dialog: QWidget) -> None:
-        assert isinstance(dialog, QFileDialog), dialog
-        edit = dialog.findChild(QLineEdit, "fileNameEdit")
-
-        def type_it() -> None:
-            edit.clear()
-            QTest.keyClicks(edit, str(folder))
-            QTest.keyClick(edit, Qt.Key.Key_Return)  # into the folder
-            edit.clear()
-            QTest.keyClicks(edit, " ".join(f'"{name}"' for name in names))
-            QTest.keyClick(edit, Qt.Key.Key_Return)
-
-        QTimer.singleShot(0, type_it)
-
-    return answer
+    return _typing(str(folder), " ".join(f'"{name}"' for name in names))
 
 
 _SAID: dict[int, str] = {}
