@@ -9,10 +9,7 @@ make it go back; an entry asked for again after the stream passed it (a retry) r
 from __future__ import annotations
 
 import gzip
-import io
 import os
-import shutil
-import subprocess
 import tarfile
 import tempfile
 import threading
@@ -42,48 +39,14 @@ def _mtime_ns(info: tarfile.TarInfo) -> int:
     return round(info.mtime * 1_000_000_000)
 
 
-GZIP = shutil.which("gzip")
-
-
-class _Gunzip(io.RawIOBase):
-    """gzip's own program unpacking the part on the other core; its verdict on the stream's end is kept."""
-
-    def __init__(self, file: BinaryIO) -> None:
-        self._process = subprocess.Popen(
-            [GZIP or "gzip", "-dc"], stdin=file, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        assert self._process.stdout is not None
-        count = self._process.stdout.readinto(buffer)
-        if not count and self._process.wait() != 0:
-            said = self._process.stderr.read().decode(errors="replace").strip() if self._process.stderr else ""
-            raise EOFError(said.rpartition(": ")[2] or "the compressed stream is damaged")
-        return count
-
-    def close(self) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
-        for pipe in (self._process.stdout, self._process.stderr):
-            if pipe is not None:
-                pipe.close()
-        super().close()
-
-
 class _Stream:
     """The part opened once, front to back: its entries, then a check that the compressed stream ended whole."""
 
     def __init__(self, path: Path) -> None:
         self._file = open(path, "rb")  # noqa: SIM115 (closed by close())
         try:
-            gzipped = os.pread(self._file.fileno(), 2, 0) == b"\x1f\x8b"  # the file's own offset stays at 0
-            self._raw: BinaryIO = self._file
-            if gzipped:
-                self._raw = _Gunzip(self._file) if GZIP else gzip.GzipFile(fileobj=self._file)  # type: ignore[assignment]
+            gzipped = os.pread(self._file.fileno(), 2, 0) == b"\x1f\x8b"
+            self._raw: BinaryIO = gzip.GzipFile(fileobj=self._file) if gzipped else self._file  # type: ignore[assignment]
             self.tar = tarfile.open(fileobj=self._raw, mode="r|", errorlevel=1)  # noqa: SIM115 (closed by close())
         except BaseException:
             self._file.close()
