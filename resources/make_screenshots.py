@@ -25,6 +25,7 @@ import pef.run.engine as engine_module  # noqa: E402
 from pef.gui.appearance import apply_appearance  # noqa: E402
 from pef.gui.window import MainWindow  # noqa: E402
 from pef.run.output_files import OutputFiles  # noqa: E402
+from tests.archives import zip_parts  # noqa: E402
 from tests.builders import TakeoutTree, jpeg_bytes, mp4_bytes, png_bytes, sidecar  # noqa: E402
 
 OUT = ROOT / "resources" / "screenshots"
@@ -76,6 +77,15 @@ def click(widget) -> None:
     QTest.qWait(50)
 
 
+def choose(window: MainWindow, source: Path) -> None:
+    """Type a Takeout (a folder, or a folder of parts), wait until it is looked through, and preview it."""
+    window.source_edit.clear()
+    QTest.keyClicks(window.source_edit, str(source))
+    QTest.keyClick(window.source_edit, Qt.Key.Key_Return)
+    wait_until(lambda: window.preview is not None and window.preview.source.chosen == (source.resolve(),))
+    click(window.preview_button)
+
+
 def main() -> int:
     app = QApplication(sys.argv)  # noqa: F841 (kept alive until the end)
     work = Path(tempfile.mkdtemp(prefix="pef-shots-"))
@@ -90,10 +100,7 @@ def main() -> int:
 
     shot("start")
     source = takeout(work)
-    QTest.keyClicks(window.source_edit, str(source))
-    QTest.keyClick(window.source_edit, Qt.Key.Key_Return)
-    wait_until(lambda: window.preview is not None)
-    click(window.preview_button)
+    choose(window, source)
     shot("chosen")
     click(window.start_button)
     wait_until(lambda: window.run_view.progress.value() > 150)
@@ -124,6 +131,9 @@ def main() -> int:
     apply_appearance("dark")
     shot("dark")
     apply_appearance("system")
+    zip_parts(source, work / "Downloads", count=3)
+    choose(window, work / "Downloads")
+    shot("parts")
     window.close()
     return 0
 

@@ -13,10 +13,11 @@ from pef.takeout.parts import TakeoutParts
 
 WELCOME = """How to start:
 
-1. Ask Google for your photos at takeout.google.com (choose Google Photos) and download the parts.
-2. Extract them: you get a folder called Takeout, holding "Google Photos".
-3. Choose that folder above, or drop it on this window. pef looks through it and says what it found.
-4. Click Start. Your Takeout is never changed; pef writes into a new folder beside it.
+1. Ask Google for your photos at takeout.google.com (choose Google Photos) and download the parts
+   (takeout-…-001.zip, -002.zip …).
+2. Pick those parts above, or drop them on this window: there is no need to extract them. A Takeout
+   folder you extracted works too. pef looks through it and says what it found.
+3. Click Start. Your Takeout is never changed; pef writes into a new folder beside it.
 
 You can pause, stop or close pef at any time: the next start offers to resume where it stopped."""
 
