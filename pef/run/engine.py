@@ -277,7 +277,8 @@ class Engine:
                     order[future] = handed_out
                     handed_out += 1
                 if not pending:
-                    if control.stopping or not queue:
+                    waiting = bool(self._pause_reason and blocked)  # paused by itself: the refused files wait
+                    if control.stopping or not (queue or waiting):
                         break
                     room = self._reserve.path if self._pause_reason else None  # the disk may be full
                     self._save(store, RunStatus.PAUSED, room)  # paused: nothing in hand, everything saved
@@ -309,7 +310,7 @@ class Engine:
                     elif not self._pause_reason:
                         streak.clear()
                 store.checkpoint_if_due()
-        if not queue:
+        if not queue and not (self._pause_reason and blocked):
             return RunStatus.COMPLETED
         return RunStatus.PAUSED if self._pause_reason else RunStatus.STOPPED
 

@@ -7,12 +7,14 @@ comparison by `unzip` and `tar`, and damaged, withheld, killed and interrupted o
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -175,3 +177,29 @@ def test_kill_9_and_ctrl_c_at_random_moments_on_parts_then_resume(many: TakeoutT
     same_output(output, reference)
     leftovers = [path.name for path in output.iterdir() if path.name in (".pef-work", "processing_state.journal")]
     assert leftovers == []
+
+
+def test_a_full_output_drive_while_unpacking_pauses_and_resumes(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root; this test runs in CI, which is root")
+    drive = tmp_path / "drive"
+    drive.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(drive)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        tree = TakeoutTree(tmp_path / "given" / "Takeout")
+        clips = {f"clip_{n}.avi": random.Random(n).randbytes(9_000_000) for n in range(6)}  # unpacked on the drive
+        for name, data in clips.items():
+            tree.media(f"Photos from 2020/{name}", data, f"{name}.json", sidecar(name, 1_600_000_000))
+        parts = zip_parts(tree.root, tmp_path / "downloads", count=2, method=zipfile.ZIP_STORED)
+        output = drive / "out"
+        result = run_pef("--path", *parts, "--output", output, "--yes", *ZONE, check_code=3)
+        assert "output disk is full" in result.stderr
+        subprocess.run(["mount", "-o", "remount,size=80m", str(drive)], check=True)
+        run_pef("--path", *parts, "--output", output, *ZONE)
+        for name, data in clips.items():
+            assert (output / "Google Photos" / "Photos from 2020" / name).read_bytes() == data
+        assert not (output / ".pef-work").exists()
+    finally:
+        subprocess.run(["umount", str(drive)], check=True)
