@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from pef.gui.window import MainWindow
 from tests.archives import EXPORT, tgz_parts, zip_parts
+from tests.builders import TakeoutTree, jpeg_bytes, sidecar
+from tests.conftest import exiftool_json
 from tests.gui.conftest import make_takeout, open_window
+from tests.gui.test_review import open_review, open_tab, select
 from tests.gui.user import LONG, answering, click, drop, pick_files, run_with, state_of
 
 
@@ -62,3 +65,22 @@ def test_parts_dropped_together_and_a_damaged_one_named(qtbot, window: MainWindo
     parts[1].write_bytes(whole)
     summary = run_with(qtbot, window, window.source_panel.resume_button)
     assert (summary.status, summary.done, summary.total) == ("completed", 10, 11)
+
+
+def test_review_on_parts_gives_a_photo_the_sidecar_from_another_part(qtbot, window: MainWindow, tmp_path) -> None:
+    tree = TakeoutTree(tmp_path / "given" / "Takeout")
+    tree.media("Trip/a.jpg", jpeg_bytes(), "a.jpg.json", sidecar("a.jpg"))
+    tree.media("Trip/beach photo.jpg", jpeg_bytes((320, 240), (20, 120, 200)), None)
+    tree.write_json("Trip/beach.jpg.json", sidecar("beach.jpg", 1_262_347_200, geo=(48.8584, 2.2945, 35.0)))
+    parts = tgz_parts(tree.root, tmp_path / "downloads", count=2)
+    with qtbot.waitSignal(window.preview_ready, timeout=LONG):
+        assert drop(window, *parts)
+    run_with(qtbot, window, window.start_button)
+    open_review(qtbot, window)
+    select(qtbot, open_tab(qtbot, window, 0), "Google Photos/Trip/beach photo.jpg")
+    resolve = window.review.resolve
+    qtbot.waitUntil(lambda: resolve.candidates.count() > 0, timeout=20_000)
+    assert resolve.candidates.item(0).data(Qt.ItemDataRole.UserRole) == "Google Photos/Trip/beach.jpg.json"
+    run_with(qtbot, window, resolve.use_button)
+    seen = exiftool_json(tmp_path / "downloads" / f"{EXPORT}_pefProcessed" / "Google Photos/Trip/beach photo.jpg")
+    assert seen["ExifIFD:DateTimeOriginal"].startswith("2010:01:01") and round(seen["GPS:GPSLatitude"], 4) == 48.8584
