@@ -15,6 +15,7 @@ from pef.takeout.archive_names import unflagged_name
 from pef.takeout.member_files import DamagedEntry, unpack
 from pef.takeout.part_members import Member, PartDamaged
 from pef.takeout.source import EntryKind
+from pef.takeout.zip_salvage import EntryStream, LocalEntry, local_entries
 
 UTF8_FLAG = 0x800
 UNIX = 3
@@ -31,16 +32,20 @@ def _kind(info: zipfile.ZipInfo) -> EntryKind | None:
     return EntryKind.SYMLINK if kind == stat.S_IFLNK else EntryKind.SPECIAL
 
 
-def _mtime_ns(info: zipfile.ZipInfo) -> int:
+def _mtime_ns(extra: bytes, date_time: tuple[int, ...]) -> int:
     """The UT field's time when there is one, else the DOS time read as local time (as unzip does)."""
-    extra, at = info.extra, 0
+    at = 0
     while at + 4 <= len(extra):
         tag, length = struct.unpack_from("<HH", extra, at)
         body = extra[at + 4 : at + 4 + length]
         if tag == EXTENDED_TIME and len(body) >= 5 and body[0] & 1:
             return struct.unpack_from("<i", body, 1)[0] * 1_000_000_000
         at += 4 + length
-    return int(time.mktime((*info.date_time, 0, 0, -1))) * 1_000_000_000
+    return int(time.mktime((*date_time, 0, 0, -1))) * 1_000_000_000
+
+
+def _dos(clock: int, day: int) -> tuple[int, ...]:
+    return (day >> 9) + 1980, (day >> 5) & 0xF, day & 0x1F, clock >> 11, (clock >> 5) & 0x3F, (clock & 0x1F) * 2
 
 
 def entry_problem(error: Exception) -> str:
@@ -60,22 +65,45 @@ class ZipPart:
         self._file = None
         self._zip: zipfile.ZipFile | None = None
         self._infos: list[zipfile.ZipInfo] = []
+        self._measures: list[tuple[int, int]] = []  # (size, time) of each entry, by index
+        self._salvaged: list[LocalEntry] = []  # entries read from their own headers: the part's end is gone
         self._lock = threading.Lock()
 
     def members(self) -> Iterator[Member]:
         try:
             self._file = open(self.path, "rb")  # noqa: SIM115 (kept open for the run; closed by close())
+        except OSError as error:
+            raise PartDamaged(f"it cannot be read ({error.strerror or error})") from None
+        try:
             self._zip = zipfile.ZipFile(self._file)  # a file we own: the zip module never closes it under us
-        except (zipfile.BadZipFile, OSError, *ENTRY_ERRORS) as error:
-            self.close()
-            raise PartDamaged(f"its table of contents cannot be read ({error}): was the download cut short?") from None
+        except (OSError, *ENTRY_ERRORS):
+            yield from self._salvage()  # ends with PartDamaged, naming where the part ends
+            return
         self._infos = sorted(self._zip.infolist(), key=lambda info: info.header_offset)
         for index, info in enumerate(self._infos):
             # the zip module read an unflagged name as CP437, which maps every byte: its bytes come back whole
             name = info.filename if info.flag_bits & UTF8_FLAG else unflagged_name(info.orig_filename.encode("cp437"))
-            yield Member(index, name, info.file_size, _kind(info), _mtime_ns(info), info.CRC)
+            yield self._listed(
+                Member(index, name, info.file_size, _kind(info), _mtime_ns(info.extra, info.date_time), info.CRC)
+            )
+
+    def _salvage(self) -> Iterator[Member]:
+        assert self._file is not None
+        for index, entry in enumerate(local_entries(self._file.fileno())):
+            self._salvaged.append(entry)
+            name = entry.name.decode("utf-8", "replace") if entry.flags & UTF8_FLAG else unflagged_name(entry.name)
+            kind = None if name.endswith("/") else EntryKind.FILE
+            yield self._listed(
+                Member(index, name, entry.size, kind, _mtime_ns(entry.extra, _dos(*entry.dos)), entry.crc)
+            )
+
+    def _listed(self, member: Member) -> Member:
+        self._measures.append((member.size, member.mtime_ns))
+        return member
 
     def _open(self, index: int):
+        if self._salvaged:
+            return EntryStream(self._file.fileno(), self._salvaged[index])  # type: ignore[union-attr]
         if self._zip is None:
             raise PartDamaged("it could not be read")
         with self._lock:
@@ -89,10 +117,10 @@ class ZipPart:
             raise DamagedEntry(entry_problem(error)) from None
 
     def unpack(self, index: int, folder: Path | None) -> int:
-        info = self._infos[index]
+        size, mtime_ns = self._measures[index]
         try:
             with self._open(index) as stream:
-                return unpack(stream, info.file_size, _mtime_ns(info), folder)
+                return unpack(stream, size, mtime_ns, folder)
         except ENTRY_ERRORS as error:
             raise DamagedEntry(entry_problem(error)) from None
 

@@ -39,6 +39,19 @@ def write_zip(path: Path, entries: list[tuple[zipfile.ZipInfo, bytes]], **option
     return path
 
 
+class _Unseekable(io.RawIOBase):
+    """A stream: the zip module writes each entry's sizes after its data (data descriptors, flag bit 3)."""
+
+    def __init__(self, target: io.BufferedWriter) -> None:
+        self.target = target
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        return self.target.write(data)
+
+
 def skipped(source: PartsSource) -> dict[str, tuple[Reason, str]]:
     survey = survey_takeout(source, RunSettings())
     return {item.entry.key: (item.reason, item.detail) for item in survey.skipped}
@@ -102,18 +115,8 @@ def test_zip_oddities_are_read_or_refused_each_with_a_reason(tmp_path: Path) -> 
 
 
 def test_zip64_data_descriptors_store_and_cp437_names(tmp_path: Path) -> None:
-    class Unseekable(io.RawIOBase):  # a zip written to a stream gets data descriptors (flag bit 3)
-        def __init__(self, target: io.BufferedWriter) -> None:
-            self.target = target
-
-        def writable(self) -> bool:
-            return True
-
-        def write(self, data: bytes) -> int:  # type: ignore[override]
-            return self.target.write(data)
-
     path = tmp_path / f"{EXPORT}-001.zip"
-    with open(path, "wb") as raw, zipfile.ZipFile(Unseekable(raw), "w") as archive:
+    with open(path, "wb") as raw, zipfile.ZipFile(_Unseekable(raw), "w") as archive:
         info, data = entry(f"{PHOTOS}/streamed.jpg")
         archive.writestr(info, data)
         stored, _ = entry(f"{PHOTOS}/stored.jpg")
@@ -146,7 +149,8 @@ def test_a_damaged_entry_fails_alone_and_a_cut_zip_is_named(tmp_path: Path) -> N
     cut.write_bytes(cut.read_bytes()[:-30])  # the central directory's end is gone
     source = PartsSource(find_parts([tmp_path]))
     found = skipped(source)
-    assert found[cut.name][0] is Reason.DAMAGED_PART and "cut short" in found[cut.name][1]
+    assert found[cut.name][0] is Reason.DAMAGED_PART and "table of contents is cut short" in found[cut.name][1]
+    assert opened(source, "Google Photos/Photos from 2019/other.jpg") == PHOTO  # read from its own header
     assert opened(source, "Google Photos/Photos from 2019/good.jpg") == good
     with pytest.raises(DamagedEntry, match="CRC"):
         source.open("Google Photos/Photos from 2019/bad.jpg")
@@ -183,3 +187,24 @@ def test_tgz_long_names_links_and_a_cut(tmp_path: Path, form: int) -> None:
     found = skipped(cut)
     assert found[path.name][0] is Reason.DAMAGED_PART and "cut short" in found[path.name][1]
     cut.close()
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_cut_zip_gives_every_entry_before_the_cut(tmp_path: Path, streamed: bool) -> None:
+    photos = {f"IMG_{n}.jpg": jpeg_bytes(color=(n * 40, 9, 9)) for n in range(5)}
+    path = tmp_path / f"{EXPORT}-001.zip"
+    with open(path, "wb") as raw:
+        target = _Unseekable(raw) if streamed else raw  # streamed: sizes in data descriptors, after the data
+        with zipfile.ZipFile(target, "w") as archive:
+            for name, data in photos.items():
+                archive.writestr(entry(f"{PHOTOS}/{name}")[0], data)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: whole.index(b"IMG_3.jpg") + 60])  # cut inside IMG_3's deflated bytes
+    source = PartsSource(find_parts([path]))
+    found = skipped(source)
+    assert found[path.name][0] is Reason.DAMAGED_PART and "after 3 whole entries" in found[path.name][1]
+    for name in ("IMG_0.jpg", "IMG_1.jpg", "IMG_2.jpg"):
+        assert opened(source, f"Google Photos/Photos from 2019/{name}") == photos[name]
+    with pytest.raises(FileNotFoundError):
+        source.open("Google Photos/Photos from 2019/IMG_3.jpg")
+    source.close()
