@@ -203,3 +203,30 @@ def test_a_full_output_drive_while_unpacking_pauses_and_resumes(tmp_path: Path) 
         assert not (output / ".pef-work").exists()
     finally:
         subprocess.run(["umount", str(drive)], check=True)
+
+
+def test_a_hostile_zip_writes_nothing_outside_its_output(tmp_path: Path) -> None:
+    part = tmp_path / "downloads" / f"{EXPORT}-001.zip"
+    part.parent.mkdir()
+    photo = jpeg_bytes(color=(3, 3, 3))
+    with zipfile.ZipFile(part, "w") as archive:
+        for name in (
+            "../../evil.jpg",
+            "/tmp/evil-absolute.jpg",
+            "Takeout/../../evil2.jpg",
+            "Takeout/Google Photos/ok.jpg",
+        ):
+            archive.writestr(name, photo)
+        link = zipfile.ZipInfo("Takeout/Google Photos/link.jpg")
+        link.create_system, link.external_attr = 3, (0o120777 << 16)
+        archive.writestr(link, "../../../../etc/passwd")
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    output = tmp_path / "downloads" / "out"
+    run_pef("--path", part, "--output", output, *ZONE)
+    after = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file() and output not in path.parents}
+    assert after == before and not Path("/tmp/evil-absolute.jpg").exists()
+    rows = {row["source"]: row["reason"] for row in report_rows(output)}
+    assert rows[f"{part.name}: ../../evil.jpg"] == rows[f"{part.name}: /tmp/evil-absolute.jpg"] == "unsafe_path"
+    assert rows[f"{part.name}: Takeout/../../evil2.jpg"] == "unsafe_path"
+    assert rows["Google Photos/link.jpg"] == "symlink" and rows["Google Photos/ok.jpg"] == "no_sidecar"
+    assert (output / "Google Photos" / "ok.jpg").read_bytes() == photo
