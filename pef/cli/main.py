@@ -15,7 +15,7 @@ from pef import __version__
 from pef.cli.console import ConsoleProgress
 from pef.model.events import Level, Message, RunSummary
 from pef.model.records import RunSettings
-from pef.present.parts import part_warnings, parts_lines
+from pef.present.parts import part_messages
 from pef.present.words import human_bytes, terminal_safe
 from pef.run.control import RunControl
 from pef.run.engine import Engine
@@ -242,10 +242,8 @@ def _dry_run(parts: TakeoutParts, output: Path, settings: RunSettings, console: 
         state = forecast(survey, settings)
     finally:
         source.close()
-    for line in parts_lines(survey):
-        console(Message(Level.INFO, line))
-    for warning in part_warnings(source):
-        console(Message(Level.WARNING, warning))
+    for message in part_messages(survey):
+        console(message)
     summary = summarize(state, survey, output, "completed")
     summary = RunSummary(**{**summary.__dict__, "dry_run": True, "report": None})
     console(Message(Level.INFO, f"Would copy {human_bytes(survey.total_bytes)}."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from pef.model.events import Level, Message
 from pef.present.words import human_bytes
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.survey import Survey
@@ -23,7 +24,7 @@ def parts_lines(survey: Survey) -> list[str]:
     sidecars = Counter(source.part_of(entry.key) for entry in survey.scan.sidecars)
     lines = [f"Read from {_plural(len(source.held), 'part')}" + (f", {len(missing)} missing:" if missing else ":")]
     for held in source.held:
-        kind = "folder" if held.part.kind == "folder" else held.part.kind.value
+        kind = held.part.kind.value
         what = (
             f"{_plural(media[held.part], 'media file')}, {_plural(sidecars[held.part], 'sidecar')}, "
             f"{human_bytes(held.size)}"
@@ -46,3 +47,9 @@ def part_warnings(source: PartsSource) -> list[str]:
         for name in source.parts.missing()
     ]
     return warnings
+
+
+def part_messages(survey: Survey) -> list[Message]:
+    """What both faces say about the parts before a run (or a dry run): each part, then what is wrong."""
+    lines = [Message(Level.INFO, line) for line in parts_lines(survey)]
+    return lines + [Message(Level.WARNING, warning) for warning in part_warnings(survey.source)]

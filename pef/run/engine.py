@@ -28,7 +28,7 @@ from pef.model.events import (
 )
 from pef.model.outcomes import ENVIRONMENT_FAILURES, FileStatus, Reason
 from pef.model.records import FileRecord, FileTask, now_iso
-from pef.present.parts import part_warnings, parts_lines
+from pef.present.parts import part_messages, part_warnings
 from pef.present.words import space_question
 from pef.run.autopause import STREAK_LIMIT, explain_streak
 from pef.run.control import ControlState, RunControl
@@ -82,11 +82,10 @@ class Engine:
                 sink(event)
 
     def survey(self) -> Survey:
-        survey = survey_takeout(PartsSource(self.job.source), self.job.settings)
-        for line in parts_lines(survey):
-            self._emit(Message(Level.INFO, line))
-        for warning in part_warnings(survey.source):
-            self._emit(Message(Level.WARNING, warning))
+        self._source = PartsSource(self.job.source, work=self.job.output / WORK_DIR)
+        survey = survey_takeout(self._source, self.job.settings)
+        for message in part_messages(survey):
+            self._emit(message)
         self._emit(ScanFinished(len(survey.tasks), len(survey.scan.sidecars), survey.total_bytes))
         return survey
 
@@ -186,12 +185,10 @@ class Engine:
                 self._emit(Message(Level.WARNING, f"pef.log is incomplete: {log.failure.strerror or log.failure}."))
 
     def _todo(self, survey: Survey, state: RunState) -> list[FileTask]:
-        """The files to do, in the order their parts hold them (a .tgz is read front to back, once)."""
+        """The files to do, in the order their parts hold them (a .tgz is read once, front to back); parts are told."""
         todo = [task for task in survey.tasks if needs_work(self.job, task, state.files.get(task.key))]
         todo.sort(key=lambda task: survey.source.position(task.key))
         survey.source.expect([task.key for task in todo])
-        survey.source.work = self.job.output / WORK_DIR
-        self._source = survey.source
         return todo
 
     def _record(self, store: StateStore, record: FileRecord) -> None:

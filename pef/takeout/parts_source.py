@@ -56,9 +56,9 @@ class _First:
 class PartsSource:
     """A TakeoutSource over every part; entries come part after part, each part in its own order."""
 
-    def __init__(self, parts: TakeoutParts) -> None:
+    def __init__(self, parts: TakeoutParts, work: Path | None = None) -> None:
         self.parts = parts
-        self.work: Path | None = None  # where large entries are unpacked during a run (the output's work folder)
+        self.work = work  # where a run unpacks large entries (its output's work folder); None: the system's
         self._readers: list[Reader] = [_reader(part) for part in parts.parts]
         self._where: dict[str, tuple[int, int, int]] = {}  # key → (part, index in it, time in ns)
         self.held: list[PartHolding] = []
