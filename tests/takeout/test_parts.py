@@ -11,6 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pef.model.outcomes import Reason
 from pef.model.records import RunSettings
@@ -18,6 +20,7 @@ from pef.takeout.archive_names import inner_key
 from pef.takeout.member_files import DamagedEntry
 from pef.takeout.parts import PartKind, find_parts
 from pef.takeout.parts_source import PartsSource
+from pef.takeout.source import EntryKind
 from pef.takeout.survey import survey_takeout
 from tests.archives import EXPORT
 from tests.builders import jpeg_bytes, sidecar
@@ -207,4 +210,38 @@ def test_a_cut_zip_gives_every_entry_before_the_cut(tmp_path: Path, streamed: bo
         assert opened(source, f"Google Photos/Photos from 2019/{name}") == photos[name]
     with pytest.raises(FileNotFoundError):
         source.open("Google Photos/Photos from 2019/IMG_3.jpg")
+    source.close()
+
+
+archive_names = st.lists(
+    st.lists(
+        st.sampled_from(["..", ".", "", "Takeout", "a", "Été", unicodedata.normalize("NFD", "Été"), "x\\..\\y", "C:"])
+        | st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00/"), min_size=1, max_size=12),
+        min_size=1,
+        max_size=4,
+    ).map("/".join),
+    min_size=1,
+    max_size=8,
+)
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # the zip module says so when writing the same name twice
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=archive_names)
+def test_any_entry_names_stay_inside_the_export_and_each_is_read_or_refused(tmp_path: Path, names: list[str]) -> None:
+    path = tmp_path / f"{EXPORT}-001.zip"
+    named = [name for name in names if name and not name.endswith("/")]
+    with zipfile.ZipFile(path, "w") as archive:
+        for number, name in enumerate(named):
+            archive.writestr(entry(name)[0], b"%d" % number)
+    source = PartsSource(find_parts([path]))
+    listed = list(source.entries())
+    assert len(listed) == len(named)  # every entry is read or refused, none vanishes
+    files = [item for item in listed if item.kind is EntryKind.FILE]
+    assert len({item.key for item in files}) == len(files)
+    for item in files:
+        pieces = item.key.split("/")
+        assert ".." not in pieces and "" not in pieces and not item.key.startswith("/"), item.key
+        assert (tmp_path / "export" / item.key).resolve().is_relative_to(tmp_path / "export")
+        assert opened(source, item.key) in {b"%d" % n for n in range(len(named))}
     source.close()
