@@ -20,14 +20,12 @@ from pef.present.words import human_bytes, terminal_safe
 from pef.run.control import RunControl
 from pef.run.engine import Engine
 from pef.run.job import RunDeclined, RunRefused
-from pef.run.preview import forecast
+from pef.run.preview import look_through
 from pef.run.request import DEFAULT_WORKERS, RequestRefused, RunRequest, resolve_run
 from pef.run.summary import summarize
 from pef.state.outputs import OutputChoiceError, OutputLocked, lock_holder, unfinished_run
 from pef.state.store import RunState, RunStatus, StateError, StateStore
 from pef.takeout.parts import TakeoutParts, find_parts
-from pef.takeout.parts_source import PartsSource
-from pef.takeout.survey import survey_takeout
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -236,12 +234,7 @@ def _exit_code(summary: RunSummary, source: TakeoutParts, interrupted: bool, con
 
 
 def _dry_run(parts: TakeoutParts, output: Path, settings: RunSettings, console: ConsoleProgress) -> int:
-    source = PartsSource(parts)
-    try:
-        survey = survey_takeout(source, settings)
-        state = forecast(survey, settings)
-    finally:
-        source.close()
+    survey, state = look_through(parts, settings)
     for message in part_messages(survey):
         console(message)
     summary = summarize(state, survey, output, "completed")

@@ -81,13 +81,19 @@ def find_unfinished(source: Path) -> UnfinishedRun | None:
     return UnfinishedRun(folder, state.started, len(state.files), state.total, state.settings)
 
 
-def make_preview(parts: TakeoutParts, settings: RunSettings) -> Preview:
+def look_through(parts: TakeoutParts, settings: RunSettings) -> tuple[Survey, RunState]:
+    """The survey of a Takeout and what a run would record (the dry run and the preview); the parts are closed."""
     source = PartsSource(parts)
     try:
         survey = survey_takeout(source, settings)
-        summary = summarize(forecast(survey, settings), survey, None, "completed")
+        return survey, forecast(survey, settings)
     finally:
         source.close()
+
+
+def make_preview(parts: TakeoutParts, settings: RunSettings) -> Preview:
+    survey, state = look_through(parts, settings)
+    summary = summarize(state, survey, None, "completed")
     new_output = default_output(parts.home)
     try:
         free = shutil.disk_usage(new_output.parent).free
@@ -102,7 +108,7 @@ def make_preview(parts: TakeoutParts, settings: RunSettings) -> Preview:
         new_output,
         free,
         find_unfinished(parts.home),
-        (*parts_lines(survey), *part_warnings(source)),
+        (*parts_lines(survey), *part_warnings(survey.source)),
     )
 
 
