@@ -14,6 +14,7 @@ from pathlib import Path
 from pef import __version__
 from pef.cli.console import ConsoleProgress
 from pef.model.events import Level, Message, RunSummary
+from pef.model.library import AlbumMode, DuplicateMode, Layout
 from pef.model.records import RunSettings
 from pef.present.parts import part_messages
 from pef.present.words import human_bytes, terminal_safe
@@ -69,6 +70,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--xmp-files",
         action="store_true",
         help="also put an .xmp file beside every output (for asset managers that read them)",
+    )
+    library = parser.add_argument_group("your library (a continued run keeps its own unless one is given)")
+    library.add_argument(
+        "--albums",
+        type=AlbumMode,
+        choices=list(AlbumMode),
+        help="album folders: keywords (default: one file per photo, albums in its metadata and albums.csv), "
+        "link (album folders of links to it) or copy (full copies in every album folder)",
+    )
+    library.add_argument(
+        "--layout",
+        type=Layout,
+        choices=list(Layout),
+        help="folders: takeout (default: the Takeout's own), or by the date written: year, year/month, "
+        "year/month/day (undated files in Undated)",
+    )
+    library.add_argument(
+        "--trash",
+        choices=("keep", "skip"),
+        help="what you deleted in Google Photos: keep (default, in its own Trash folder) or skip",
+    )
+    library.add_argument(
+        "--duplicates",
+        type=DuplicateMode,
+        choices=list(DuplicateMode),
+        help="a photo uploaded twice (the same bytes): keep (default) both files, or link the second to the first",
     )
     parser.add_argument(
         "--suffix",
@@ -170,6 +197,10 @@ def run(argv: Sequence[str]) -> int:
         args.workers,
         name_dates=not args.no_name_dates,
         xmp_files=args.xmp_files,
+        albums=args.albums,
+        layout=args.layout,
+        skip_trash=None if args.trash is None else args.trash == "skip",
+        duplicates=args.duplicates,
     )
     try:
         resolved = resolve_run(request)
@@ -239,7 +270,7 @@ def _dry_run(parts: TakeoutParts, output: Path, settings: RunSettings, console: 
         console(message)
     summary = summarize(state, survey, output, "completed")
     summary = RunSummary(**{**summary.__dict__, "dry_run": True, "report": None})
-    console(Message(Level.INFO, f"Would copy {human_bytes(survey.total_bytes)}."))
+    console(Message(Level.INFO, f"Would copy {human_bytes(survey.total_bytes - summary.saved_bytes)}."))
     console.show_summary(summary)
     return EXIT_OK
 

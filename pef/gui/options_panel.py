@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from pef.gui.library_options import LibraryOptions
 from pef.gui.metadata_options import MetadataOptions
 from pef.gui.output_options import OutputOptions
+from pef.model.records import RunSettings
 
 
 class OptionsPanel(QWidget):
-    def __init__(self, output: OutputOptions, metadata: MetadataOptions) -> None:
+    def __init__(self, output: OutputOptions, metadata: MetadataOptions, library: LibraryOptions) -> None:
         super().__init__()
-        self.output, self.metadata = output, metadata
+        self.output, self.metadata, self.library = output, metadata, library
         self.toggle = QToolButton()
         self.toggle.setCheckable(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -27,7 +29,10 @@ class OptionsPanel(QWidget):
         self.body = QWidget()
         side_by_side = QHBoxLayout(self.body)
         side_by_side.setContentsMargins(0, 0, 0, 0)
-        side_by_side.addWidget(output, 3)
+        left = QVBoxLayout()
+        left.addWidget(output)
+        left.addWidget(library)
+        side_by_side.addLayout(left, 3)
         side_by_side.addWidget(metadata, 2)
         head = QHBoxLayout()
         head.addWidget(self.toggle)
@@ -42,9 +47,31 @@ class OptionsPanel(QWidget):
             metadata.xmp_box.toggled,
             metadata.zone_box.currentTextChanged,
             metadata.suffix_edit.textChanged,
+            library.albums_box.currentIndexChanged,
+            library.layout_box.currentIndexChanged,
+            library.skip_trash_box.toggled,
+            library.link_duplicates_box.toggled,
         ):
             signal.connect(lambda *_: self.summarize())
         self.set_open(False)
+
+    def settings(self) -> RunSettings:
+        """What a run would write, as the options say."""
+        return self.library.applied(self.metadata.settings())
+
+    def show_settings(self, settings: RunSettings) -> None:
+        self.metadata.show_settings(settings)
+        self.library.show_settings(settings)
+
+    def restore(self, saved: QSettings) -> None:
+        self.output.force_box.setChecked(saved.value("options/force", False, type=bool))
+        self.metadata.restore(saved)
+        self.library.restore(saved)
+
+    def remember(self, saved: QSettings) -> None:
+        saved.setValue("options/force", self.output.force_box.isChecked())
+        self.metadata.remember(saved)
+        self.library.remember(saved)
 
     def set_open(self, shown: bool) -> None:
         self.toggle.setChecked(shown)
@@ -65,4 +92,4 @@ class OptionsPanel(QWidget):
         )
         if settings.write_exif and settings.xmp_files:
             what += ", and .xmp files beside them"
-        self.line.setText(f"{where} · {what}")
+        self.line.setText(f"{where} · {self.library.words()} · {what}")

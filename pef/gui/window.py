@@ -19,6 +19,7 @@ from pef.gui.appearance import apply_appearance
 from pef.gui.desktop import LONG_RUN_SECONDS, KeepAwake, notify
 from pef.gui.dialogs import ask, tell
 from pef.gui.job import EngineJob
+from pef.gui.library_options import LibraryOptions
 from pef.gui.menus import build_menus
 from pef.gui.metadata_options import MetadataOptions
 from pef.gui.options_panel import OptionsPanel
@@ -72,7 +73,8 @@ class MainWindow(QMainWindow):
         self.resume_label, self.resume_button = panel.resume_label, panel.resume_button
         self.output_options = OutputOptions(lambda: self.source)
         self.metadata = MetadataOptions()
-        self.options = OptionsPanel(self.output_options, self.metadata)
+        self.library = LibraryOptions()
+        self.options = OptionsPanel(self.output_options, self.metadata, self.library)
         self._build_run()
 
     def _build_run(self) -> None:
@@ -137,8 +139,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1100, 700)
-        self.output_options.force_box.setChecked(self.settings.value("options/force", False, type=bool))
-        self.metadata.restore(self.settings)
+        self.options.restore(self.settings)
         self.set_appearance(self.settings.value("view/appearance", "system", type=str))
         last = self.recent.folders()
         if last:  # the Takeout of last time, and with it any run left unfinished
@@ -185,8 +186,13 @@ class MainWindow(QMainWindow):
         self.found_label.setText("Looking through the Takeout…")
         self._offer_unfinished(source)
         self._set_running(False)
-        self._preview_job = PreviewJob(source, self.metadata.settings(), self)
+        self._look_through(source)
+
+    def _look_through(self, source: TakeoutParts, then_show: bool = False) -> None:
+        self._preview_job = PreviewJob(source, self.options.settings(), self)
         self._preview_job.ready.connect(self._on_preview)
+        if then_show:  # Preview was asked for with options the preview was not made with
+            self._preview_job.ready.connect(lambda _preview: self.show_preview())
         self._preview_job.failed.connect(self.found_label.setText)
         self._preview_job.start()
 
@@ -196,7 +202,7 @@ class MainWindow(QMainWindow):
         self.output_options.mode_resume.setVisible(unfinished is not None)
         if unfinished is not None:
             self.output_options.mode_resume.setChecked(True)
-            self.metadata.show_settings(unfinished.settings)  # Resume continues the run as it was begun
+            self.options.show_settings(unfinished.settings)  # Resume continues the run as it was begun
         elif self.output_options.mode_resume.isChecked():
             self.output_options.mode_new.setChecked(True)
 
@@ -209,8 +215,13 @@ class MainWindow(QMainWindow):
         self.preview_ready.emit(preview)
 
     def show_preview(self) -> None:
-        preview = self.preview
-        if preview is None:
+        preview, source = self.preview, self.source
+        if preview is None or source is None:
+            return
+        if preview.settings != self.options.settings():  # the options changed since: what they would do now
+            self.summary_view.setPlainText("Looking through the Takeout again with the options chosen…")
+            self.tabs.setCurrentWidget(self.summary_view)
+            self._look_through(source, then_show=True)
             return
         try:
             choice = self.output_options.choice()
@@ -244,9 +255,8 @@ class MainWindow(QMainWindow):
         if source is None or not self.start_button.isEnabled():
             return
         folder, force = self.output_options.target()
-        request = RunRequest.of(source.chosen, folder, self.metadata.settings(), force=force)
-        self.settings.setValue("options/force", self.output_options.force_box.isChecked())
-        self.metadata.remember(self.settings)
+        request = RunRequest.of(source.chosen, folder, self.options.settings(), force=force)
+        self.options.remember(self.settings)
         self._launch(request)
 
     def _launch(self, request: RunRequest) -> None:
@@ -276,9 +286,9 @@ class MainWindow(QMainWindow):
     def _enough_space(self, free: int | None) -> bool:
         """Ask before a run the chosen folder's drive looks too small for (the engine asks again, exactly)."""
         preview = self.preview
-        if preview is None or free is None or free >= preview.total_bytes:
+        if preview is None or free is None or free >= preview.to_copy:
             return True
-        question = space_question(free, preview.total_bytes)
+        question = space_question(free, preview.to_copy)
         return ask(self, "Not enough free space", question, "Start anyway", "Cancel")
 
     def toggle_pause(self) -> None:

@@ -23,6 +23,7 @@ class Reason(StrEnum):
     # sidecars without media, and files that are not media
     NO_MEDIA = "no_media"
     ALBUM_METADATA = "album_metadata"
+    TRASHED = "trashed"  # in the Trash (Bin) of Google Photos, left out as asked (--trash skip)
     NOT_MEDIA = "not_media"
     SYMLINK = "symlink"
     SPECIAL_FILE = "special_file"
@@ -53,6 +54,7 @@ class MatchKind(StrEnum):
     CONVERTED = "converted"  # a still Google converted from a HEIC (IMG_1.HEIC.jpg), using the HEIC's sidecar
     COMPANION = "companion"  # the video half of a live or motion photo, using the still's sidecar
     CHOSEN = "chosen"  # a sidecar the person chose in Review
+    ALBUM_COPY = "album_copy"  # the sidecar of its copy in an album folder (its own is missing)
 
 
 class DateSource(StrEnum):

@@ -22,3 +22,4 @@ class Metadata:
     description: str = ""
     people: tuple[str, ...] = ()
     favorited: bool = False
+    from_partner: bool = False  # shared by a partner account (googlePhotosOrigin.fromPartnerSharing)

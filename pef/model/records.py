@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pef.model.library import AlbumMode, CopyAction, CopyKind, DuplicateMode, FolderKind, Layout, LinkKind
 from pef.model.outcomes import DateSource, DecisionKind, FileStatus, MatchKind, Reason
 
 
@@ -17,6 +18,10 @@ class RunSettings:
     timezone: str = "auto"
     name_dates: bool = True  # media with no usable sidecar get the date their name carries
     xmp_files: bool = False  # an .xmp file beside every output, even where the metadata is inside it
+    albums: AlbumMode = AlbumMode.KEYWORDS
+    layout: Layout = Layout.TAKEOUT
+    skip_trash: bool = False  # leave out what the person deleted in Google Photos
+    duplicates: DuplicateMode = DuplicateMode.KEEP
 
     def as_json(self) -> dict:
         return {
@@ -25,6 +30,10 @@ class RunSettings:
             "timezone": self.timezone,
             "name_dates": self.name_dates,
             "xmp_files": self.xmp_files,
+            "albums": self.albums.value,
+            "layout": self.layout.value,
+            "skip_trash": self.skip_trash,
+            "duplicates": self.duplicates.value,
         }
 
     @classmethod
@@ -35,6 +44,10 @@ class RunSettings:
             str(data.get("timezone", "auto")),
             bool(data.get("name_dates", True)),
             bool(data.get("xmp_files", False)),
+            AlbumMode(data.get("albums", AlbumMode.COPY)),  # a state saved before the modes: full album copies
+            Layout(data.get("layout", Layout.TAKEOUT)),
+            bool(data.get("skip_trash", False)),
+            DuplicateMode(data.get("duplicates", DuplicateMode.KEEP)),
         )
 
 
@@ -78,8 +91,14 @@ class FileTask:
     sidecar: str | None
     match: MatchKind | None
     reason: Reason | None  # why there is no sidecar
-    album: str = ""  # the album whose folder holds it
+    albums: tuple[str, ...] = ()  # the albums holding this photo (its own folder's and its copies')
     decision: Decision | None = None  # what the person chose in Review
+    folder: FolderKind = FolderKind.LIBRARY  # what the folder holding it is
+    copy_of: str = ""  # the key of the photo it has the same bytes as (its original)
+    copy_kind: CopyKind | None = None
+    action: CopyAction = CopyAction.WRITE
+    dated: bool = False  # its output's folders are the date written (`output` is the folder below them and its name)
+    renamed: bool = False  # its output's name or folder is not the source's (a drive could not hold it, a clash)
 
 
 @dataclass(frozen=True)
@@ -100,6 +119,13 @@ class FileRecord:
     date_source: DateSource | None = None
     mtime_ns: int = 0  # the output's modification time when pef finished it (0: not recorded, pef 0.1)
     decided: str = ""  # the token of the Review decision it was made with
+    copy_of: str = ""  # the key of the photo whose file this output is (a link), or stands for (no file)
+    link: LinkKind | None = None
+
+    @property
+    def owns_output(self) -> bool:
+        """Whether `output` is a name this record made (not the output of the photo it stands for)."""
+        return self.output is not None and self.link is not LinkKind.NONE
 
     def as_json(self) -> dict:
         return {
@@ -116,6 +142,7 @@ class FileRecord:
             "date_source": self.date_source.value if self.date_source else None,
             "mtime_ns": self.mtime_ns,
             **({"decided": self.decided} if self.decided else {}),
+            **({"copy_of": self.copy_of, "link": self.link.value} if self.link else {}),
         }
 
     @classmethod
@@ -135,6 +162,8 @@ class FileRecord:
             date_source=DateSource(data["date_source"]) if data.get("date_source") else None,
             mtime_ns=int(data.get("mtime_ns") or 0),
             decided=str(data.get("decided", "")),
+            copy_of=str(data.get("copy_of", "")),
+            link=LinkKind(data["link"]) if data.get("link") else None,
         )
 
 

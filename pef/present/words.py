@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pef.model.events import RunSummary
+from pef.model.library import LinkKind
 from pef.model.outcomes import DateSource, Reason
 
 EXPLANATIONS: dict[Reason, str] = {  # one sentence for people, and what they can do; both faces and the report
@@ -13,6 +14,7 @@ EXPLANATIONS: dict[Reason, str] = {  # one sentence for people, and what they ca
     Reason.AMBIGUOUS: "Two files could both own the same sidecar; pef does not guess, so both were copied as they are.",
     Reason.NO_MEDIA: "No photo or video in its folder has this sidecar's name; nothing was written from it.",
     Reason.ALBUM_METADATA: "An album's description, not a photo's; its title is written into the album's photos.",
+    Reason.TRASHED: "You deleted it in Google Photos (it was in the Trash), and this run leaves the Trash out.",
     Reason.NOT_MEDIA: "Not a photo or a video, so it was not copied.",
     Reason.SYMLINK: "A link to somewhere else; pef never follows links out of the Takeout, so it was not copied.",
     Reason.SPECIAL_FILE: "A pipe, socket or device rather than a file, so it was not copied.",
@@ -94,6 +96,7 @@ REASON_WORDS: dict[str, str] = {  # a reason in a few words: the summary's rows 
     Reason.AMBIGUOUS: "two owners",
     Reason.NO_MEDIA: "no media file",
     Reason.ALBUM_METADATA: "album files",
+    Reason.TRASHED: "in the Trash",
     Reason.NOT_MEDIA: "not media",
     Reason.SYMLINK: "links",
     Reason.SPECIAL_FILE: "special files",
@@ -153,6 +156,7 @@ def summary_lines(summary: RunSummary) -> list[str]:
         lines += [row("other files", skipped, "(not copied)"), *reasons(summary.skipped)]
     if summary.status != "completed" and not summary.dry_run:
         lines.append(row("not yet done", summary.total - summary.done - unmatched - failed))
+    lines += library_lines(summary)
     if summary.failures:
         lines.append("Failed files:")
         lines += [f"  {record.error or record.key}" for record in summary.failures[:50]]
@@ -162,6 +166,34 @@ def summary_lines(summary: RunSummary) -> list[str]:
         lines.append(f"Output: {summary.output}" if not summary.dry_run else f"Output would be: {summary.output}")
     if summary.report and not summary.dry_run:
         lines.append(f"Report: {summary.report}")
+    return lines
+
+
+LINK_WORDS = {
+    LinkKind.HARD: "hard links (one file, two names)",
+    LinkKind.SYMBOLIC: "symbolic links (the drive holds no hard links)",
+    LinkKind.NONE: "no file of their own (their albums are in the photo's metadata and albums.csv)",
+}
+SHOWN_FOLDERS = 12
+
+
+def library_lines(summary: RunSummary) -> list[str]:
+    """The top-level folders and how many files each holds; album copies and duplicates, and what became of them."""
+    lines = []
+    if summary.folders:
+        folders = sorted(summary.folders.items(), key=lambda item: (item[0][:1].isdigit(), item[0]))
+        shown = [f"{name} ({count:,})" for name, count in folders[:SHOWN_FOLDERS]]
+        more = len(folders) - SHOWN_FOLDERS
+        lines.append("Folders: " + ", ".join(shown) + (f", and {more} more" if more > 0 else "") + ".")
+    if summary.album_copies or summary.duplicates:
+        found = f"{summary.album_copies:,} album cop{'y' if summary.album_copies == 1 else 'ies'}"
+        found += f" and {summary.duplicates:,} identical duplicate{'s' if summary.duplicates != 1 else ''}"
+        lines.append(f"Recognised by their bytes: {found} of photos in the library.")
+    for kind in LinkKind:
+        if count := summary.links.get(kind.value, 0):
+            lines.append(f"  {count:,} as {LINK_WORDS[kind]}")
+    if summary.saved_bytes:
+        lines.append(f"  {human_bytes(summary.saved_bytes)} not written twice.")
     return lines
 
 

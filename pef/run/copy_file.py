@@ -15,14 +15,17 @@ from pef.metadata.formats import SNIFF_BYTES, MediaFormat, media_format_of
 from pef.metadata.plan import MetadataPlan, WriteResult, join_notes
 from pef.metadata.registry import check_output, handler_for
 from pef.metadata.splice import CorruptMedia, Piece, SourceChanged, whole_file
-from pef.metadata.timezone import ZoneRule
+from pef.metadata.timezone import ZoneRule, wall_clock
 from pef.metadata.xmp import xmp_file_packet
+from pef.model.library import CopyAction
 from pef.model.outcomes import DateSource, FileStatus, Reason
 from pef.model.photo import Metadata
 from pef.model.records import FileRecord, FileTask, RunSettings, now_iso
 from pef.run.failures import RETRIES, FileFailure, backoff, output_failure, source_failure
 from pef.run.output_files import OutputFiles
+from pef.run.stand_in import StandIns
 from pef.state.layout import WORK_DIR
+from pef.takeout.destinations import placed
 from pef.takeout.member_files import DamagedEntry
 from pef.takeout.name_dates import NameDate, date_from_name
 from pef.takeout.parts_source import PartsSource, entry_failure
@@ -66,6 +69,10 @@ class FileCopier:
     def work(self) -> Path:
         return self.output_root / WORK_DIR
 
+    @property
+    def links(self) -> StandIns:
+        return StandIns(self.files, self.output_root)
+
     def _source_failure(self, task: FileTask, error: OSError) -> FileFailure:
         if error.errno in (errno.ENOSPC, errno.EDQUOT):  # unpacking an entry of a part onto the output drive
             return output_failure(task.output, error)
@@ -81,11 +88,26 @@ class FileCopier:
                 Reason.BAD_SIDECAR, f"cannot read it: {entry_failure(error, self.source.part_of(key))}"
             )
 
-    def process(self, task: FileTask) -> FileRecord:
-        """Process a file, retrying transient errors with backoff; permanent ones are recorded at once."""
+    def process(self, task: FileTask, original: FileRecord | None = None) -> FileRecord:
+        """Process a file, retrying transient errors with backoff; permanent ones are recorded at once.
+
+        A copy the modes link or leave out (`task.action`) stands in for its `original`'s output once
+        that is done; until then, or where the drive holds no links, it is written as a file of its own.
+        """
+        standing = original is not None and original.status is FileStatus.DONE and original.output
+        if task.action is not CopyAction.WRITE and standing:
+            assert original is not None
+            try:
+                stand_in = self.links.stand_in(task, original, self._work_name(task.output))
+            except FileFailure as failed:
+                return self._failed(task, failed, 1)
+            if stand_in is not None:
+                return stand_in
         retry = 0
         while True:
             record, transient = self._attempt(task, retry + 1)
+            if standing and task.action is not CopyAction.WRITE:  # the drive holds no links: a copy of its own
+                record = replace(record, copy_of=task.copy_of)
             if not transient or retry >= RETRIES:
                 return record
             retry += 1
@@ -102,7 +124,7 @@ class FileCopier:
             return self._failed(task, failed, 1)
         note = join_notes("copied unchanged after an error in pef", written.note)
         return FileRecord(
-            task.key, FileStatus.FAILED, task.output, task.sidecar, Reason.INTERNAL_ERROR,
+            task.key, FileStatus.FAILED, written.output, task.sidecar, Reason.INTERNAL_ERROR,
             written.size, 1, now_iso(), error, task.match, note, None, written.mtime_ns, _token(task),
         )  # fmt: skip
 
@@ -140,7 +162,7 @@ class FileCopier:
         record = FileRecord(
             task.key,
             status,
-            task.output,
+            written.output,
             task.sidecar,
             reason,
             written.size,
@@ -174,11 +196,12 @@ class FileCopier:
             src_fd = source.fileno()
             stat_ = os.fstat(src_fd)
             media_format, plan, result, failure = self._plan(task, src_fd, stat_.st_size, metadata, guessed)
-            destination = self.output_root / task.output
-            partial = self.work / f"{next(self._numbers)}-{destination.name[:PARTIAL_NAME_CHARS]}.partial"
+            output = self._placed(task, result, metadata)
+            destination = self.output_root / output
+            partial = self._work_name(output)
             xmp = xmp_path(destination) if result.xmp_file is not None else None
             xmp_partial = partial.with_name(f"{partial.stem}.xmp.partial")
-            notes = [result.note, RENAMED if task.output != task.key else ""]
+            notes = [result.note, RENAMED if task.renamed else ""]
             try:
                 if not self.output_root.is_dir():  # never recreate it: an unplugged drive's mount point
                     raise OSError(errno.ENOENT, "the output folder is no longer there", str(self.output_root))
@@ -207,7 +230,21 @@ class FileCopier:
                 self._remove_quietly(partial, xmp_partial)
                 raise output_failure(task.output, error) from error
         date_source = result.date_source if failure is None else None
-        return Written(size, join_notes(*notes), failure, date_source, mtime_ns)
+        return Written(size, join_notes(*notes), failure, date_source, mtime_ns, output)
+
+    def _work_name(self, output: str) -> Path:
+        """A short name of pef's own in the work folder, where an output is made before it takes its name."""
+        return self.work / f"{next(self._numbers)}-{output.rpartition('/')[2][:PARTIAL_NAME_CHARS]}.partial"
+
+    def _placed(self, task: FileTask, result: WriteResult, metadata: Metadata | None) -> str:
+        """Where the output goes: in a layout by date, the folder of the date written (or of the sidecar's)."""
+        if result.when is not None:
+            day = result.when.local.date()
+        elif metadata is not None and metadata.taken is not None:
+            day = wall_clock(metadata.taken, self.zones.zone_at(metadata.geo)).local.date()
+        else:
+            day = None
+        return placed(task, self.settings.layout, day, metadata is not None and metadata.from_partner)
 
     def _set_time(self, path: Path, taken: int | None, source_ns: int) -> tuple[int, str]:
         """Give a written file its time: the photo's, else the source file's. Returns what it got, and a note."""
@@ -249,7 +286,7 @@ class FileCopier:
             return MediaFormat.OTHER, None, unchanged, None
         try:
             media_format = media_format_of(os.pread(src_fd, SNIFF_BYTES, 0), task.key)
-            plan = MetadataPlan.of(metadata, self.zones, (task.album,) if task.album else (), camera_first=guessed)
+            plan = MetadataPlan.of(metadata, self.zones, task.albums, camera_first=guessed)
             if size == 0:
                 raise CorruptMedia("the file is empty")
             if media_format is MediaFormat.OTHER and task.key.lower().endswith(EXIF_EXTENSIONS):
@@ -279,3 +316,4 @@ class Written:
     failure: FileFailure | None
     date_source: DateSource | None
     mtime_ns: int
+    output: str  # where it went, relative to the output folder

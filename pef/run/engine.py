@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import shutil
 import threading
 import time
@@ -26,20 +27,23 @@ from pef.model.events import (
     ScanFinished,
     SpaceShortage,
 )
+from pef.model.library import CopyAction
 from pef.model.outcomes import ENVIRONMENT_FAILURES, FileStatus, Reason
 from pef.model.records import FileRecord, FileTask, now_iso
 from pef.present.parts import part_messages, part_warnings
 from pef.present.words import space_question
+from pef.run.albums_file import album_rows, write_albums
 from pef.run.autopause import STREAK_LIMIT, explain_streak
 from pef.run.control import ControlState, RunControl
 from pef.run.copy_file import FileCopier
 from pef.run.job import Confirm, Job, RunDeclined, RunRefused
 from pef.run.output_files import OutputFiles
 from pef.run.report import media_row, other_rows, write_report
-from pef.run.resume import needs_work, open_state
+from pef.run.resume import copy_needs_work, needs_work, open_state, retire_output
 from pef.run.runlog import RunLog
+from pef.run.stand_in import AwaitedOriginals
 from pef.run.summary import summarize
-from pef.state.layout import REPORT_NAME, WORK_DIR
+from pef.state.layout import ALBUMS_NAME, REPORT_NAME, WORK_DIR
 from pef.state.outputs import OutputChoiceError, OutputLock, OutputLocked, check_output_folder
 from pef.state.reserve import SpaceReserve
 from pef.state.store import RunState, RunStatus, StateStore
@@ -70,6 +74,8 @@ class Engine:
         self._reserve: SpaceReserve | None = None
         self._tally: Counter = Counter()
         self._source: PartsSource | None = None
+        self._previous: dict[str, FileRecord] = {}  # what files being redone became before: their old outputs
+        self._owned: set[str | None] = set()  # outputs the records hold now: never let go of
         # workers report retries while the engine reports the rest; a sink may pause the run from inside an event
         self._emit_lock = threading.RLock()
         self.control.subscribe(lambda state, reason: self._emit(ControlChanged(state.value, reason)))
@@ -135,16 +141,7 @@ class Engine:
                 self.sleep,
                 lambda task, retry, delay, error: self._emit(FileRetrying(task.key, retry, delay, error)),
             )
-            state = open_state(job, store, survey, copier, self._emit)
-            state.decisions.update(job.decisions)
-            survey = survey.decided(state.decisions)
-            state.orphan_sidecars = sorted(survey.orphans)
-            todo = self._todo(survey, state)
-            if not todo and state.status == RunStatus.COMPLETED:
-                self._emit(Message(Level.INFO, "Nothing to do: every file of this run is already finished."))
-            self._check_space(todo)
-            for task in todo:
-                state.files.pop(task.key, None)
+            state, survey, todo = self._begin(store, survey, copier)
             store.begin(state)
             self._reserve = SpaceReserve(job.output, len(survey.tasks))
             if not self._reserve.hold():
@@ -172,7 +169,9 @@ class Engine:
                 )
             )
             summary = summarize(state, survey, job.output, status, self._pause_reason)
-            self._write_report(survey, state)
+            rows = [media_row(task, state.files.get(task.key)) for task in survey.tasks]
+            self._write_listing(REPORT_NAME, lambda path: write_report(path, [*rows, *other_rows(survey)]))
+            self._write_listing(ALBUMS_NAME, lambda path: write_albums(path, album_rows(survey, state)))
             self._emit(RunFinished(summary))
             return summary
         finally:
@@ -184,16 +183,51 @@ class Engine:
             if log.failure is not None:
                 self._emit(Message(Level.WARNING, f"pef.log is incomplete: {log.failure.strerror or log.failure}."))
 
+    def _begin(self, store: StateStore, survey: Survey, copier: FileCopier) -> tuple[RunState, Survey, list[FileTask]]:
+        """The state continued, the survey with the person's decisions, the files to do (their records set aside)."""
+        state, self._previous = open_state(self.job, store, survey, copier, self._emit)
+        state.decisions.update(self.job.decisions)
+        survey = survey.decided(state.decisions)
+        state.orphan_sidecars = sorted(survey.orphans)
+        todo = self._todo(survey, state)
+        if not todo and state.status == RunStatus.COMPLETED:
+            self._emit(Message(Level.INFO, "Nothing to do: every file of this run is already finished."))
+        self._check_space(todo)
+        for task in todo:
+            if (previous := state.files.pop(task.key, None)) is not None:
+                self._previous[task.key] = previous
+        self._owned = {record.output for record in state.files.values() if record.owns_output}
+        return state, survey, todo
+
     def _todo(self, survey: Survey, state: RunState) -> list[FileTask]:
-        """The files to do, in the order their parts hold them (a .tgz is read once, front to back); parts are told."""
-        todo = [task for task in survey.tasks if needs_work(self.job, task, state.files.get(task.key))]
-        todo.sort(key=lambda task: survey.source.position(task.key))
+        """The files to do, in the order their parts hold them (a .tgz is read once, front to back); parts are told.
+
+        Copies that stand in for their originals come last: each waits for its original's record.
+        """
+        files = state.files
+        todo = [task for task in survey.tasks if needs_work(self.job, task, files.get(task.key))]
+        redone = {task.key for task in todo}
+        todo += [
+            task
+            for task in survey.tasks
+            if task.key not in redone
+            and (
+                task.copy_of in redone
+                or copy_needs_work(self.job.output, task, files.get(task.key), files.get(task.copy_of))
+            )
+        ]
+        todo.sort(key=lambda task: (task.action is not CopyAction.WRITE, survey.source.position(task.key)))
         survey.source.expect([task.key for task in todo])
         return todo
 
     def _record(self, store: StateStore, record: FileRecord) -> None:
         if record.reason not in ENVIRONMENT_FAILURES:  # those are tried again soon: keep what was unpacked for them
             self._source.release(record.key)
+            if record.owns_output:
+                self._owned.add(record.output)
+            earlier = self._previous.pop(record.key, None)
+            if earlier is not None and earlier.owns_output and earlier.output not in self._owned:
+                retire_output(self.job.output, earlier, self.files, self._emit)
         previous = store.state.files.get(record.key)
         if previous is not None:  # a retried file replaces its earlier outcome
             self._tally[previous.status.value] -= 1
@@ -222,7 +256,7 @@ class Engine:
             )
 
     def _check_space(self, todo: list[FileTask]) -> None:
-        needed = sum(task.size for task in todo)
+        needed = sum(task.size for task in todo if task.action is CopyAction.WRITE)
         try:
             free = self.files.free_space(self.job.output)
         except OSError:
@@ -234,9 +268,9 @@ class Engine:
         if not self.confirm(question):
             raise RunDeclined(question.split(" Start anyway?", maxsplit=1)[0])
 
-    def _process(self, copier: FileCopier, task: FileTask) -> FileRecord:
+    def _process(self, copier: FileCopier, task: FileTask, original: FileRecord | None) -> FileRecord:
         try:
-            return copier.process(task)
+            return copier.process(task, original)
         except Exception as error:  # a bug must cost no file and not the run, and must be seen
             trace = traceback.format_exc()
             text = f"{task.key}: an error in pef ({error.__class__.__name__}); copied unchanged, see pef.log"
@@ -259,23 +293,24 @@ class Engine:
         streak: list[tuple[FileTask, FileRecord]] = []  # environmental failures in a row: five pause the run
         blocked: list[FileTask] = []  # every environmental failure since the last resume: retried at the resume
         order: dict[Future[FileRecord], int] = {}
-        handed_out = 0
+        numbers = itertools.count()  # the order files are handed out in
         resumed_from = 0  # files handed out before this number met the drives as they were before the resume
+        awaited = AwaitedOriginals(todo)
         self._pause_reason = ""
         with ThreadPoolExecutor(max_workers=self.job.workers, thread_name_prefix="pef-worker") as pool:
             while True:
                 if self._pause_reason and control.state is ControlState.RUNNING:  # resumed after pef paused
                     self._take_in_resume(queue, streak, blocked)
-                    resumed_from = handed_out
+                    resumed_from = next(numbers)
                 while queue and control.state is ControlState.RUNNING and len(pending) < limit:
                     task = queue.popleft()
-                    future = pool.submit(self._process, copier, task)
-                    pending[future] = task
-                    order[future] = handed_out
-                    handed_out += 1
+                    if awaited.holds(task):
+                        continue
+                    future = pool.submit(self._process, copier, task, store.state.files.get(task.copy_of))
+                    pending[future], order[future] = task, next(numbers)
                 if not pending:
-                    waiting = bool(self._pause_reason and blocked)  # paused by itself: the refused files wait
-                    if control.stopping or not (queue or waiting):
+                    # paused by itself: the refused files wait
+                    if control.stopping or not (queue or (self._pause_reason and blocked)):
                         break
                     room = self._reserve.path if self._pause_reason else None  # the disk may be full
                     self._save(store, RunStatus.PAUSED, room)  # paused: nothing in hand, everything saved
@@ -288,9 +323,9 @@ class Engine:
                 for future in sorted(done, key=order.__getitem__):  # record in the order handed out
                     task, record, number = pending.pop(future), future.result(), order.pop(future)
                     self._record(store, record)
+                    queue.extend(awaited.recorded(record))
                     bytes_done += record.size
-                    tally = Counter(self._tally)
-                    self._emit(FileFinished(record, len(store.state.files), total, bytes_done, tally))
+                    self._emit(FileFinished(record, len(store.state.files), total, bytes_done, Counter(self._tally)))
                     if record.status is FileStatus.FAILED and record.reason in ENVIRONMENT_FAILURES:
                         if number < resumed_from:  # refused before the person resumed: tried again, not counted
                             queue.appendleft(task)
@@ -307,7 +342,7 @@ class Engine:
                     elif not self._pause_reason:
                         streak.clear()
                 store.checkpoint_if_due()
-        if not queue and not (self._pause_reason and blocked):
+        if not queue and not awaited and not (self._pause_reason and blocked):
             return RunStatus.COMPLETED
         return RunStatus.PAUSED if self._pause_reason else RunStatus.STOPPED
 
@@ -331,14 +366,13 @@ class Engine:
         self._pause_reason = explain_streak(records, self.job.source.paths, self.job.output, left, free)
         self.control.pause(self._pause_reason)
 
-    def _write_report(self, survey: Survey, state: RunState) -> None:
-        rows = [media_row(task, state.files.get(task.key)) for task in survey.tasks]
+    def _write_listing(self, name: str, write: Callable[[Path], None]) -> None:
+        """Write one of the run's listings (the report, albums.csv); a failure is said, the next run writes it again."""
         try:
-            write_report(self.job.output / REPORT_NAME, [*rows, *other_rows(survey)])
+            write(self.job.output / name)
         except OSError as error:
             self._emit(
                 Message(
-                    Level.ERROR,
-                    f"Could not write {REPORT_NAME} ({error.strerror or error}); the next run writes it again.",
+                    Level.ERROR, f"Could not write {name} ({error.strerror or error}); the next run writes it again."
                 )
             )

@@ -48,6 +48,12 @@ class OutputFiles:
     def rename(self, source: Path, target: Path) -> None:
         deep_paths.replace(source, target)
 
+    def hard_link(self, target: Path, path: Path) -> None:
+        os.link(target, path, follow_symlinks=False)
+
+    def symlink(self, text: str, path: Path) -> None:
+        os.symlink(text, path)
+
     def remove(self, path: Path) -> None:
         path.unlink(missing_ok=True)
 

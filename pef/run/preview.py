@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pef.metadata.timezone import ZoneRule, resolve_zone, wall_clock
 from pef.model.events import RunSummary
+from pef.model.library import CopyAction
 from pef.model.outcomes import DateSource, FileStatus, Reason
 from pef.model.photo import Metadata
-from pef.model.records import FileRecord, RunSettings
+from pef.model.records import FileRecord, FileTask, RunSettings
 from pef.present.parts import part_warnings, parts_lines
 from pef.present.words import human_bytes, summary_lines
+from pef.run.stand_in import StandIns
 from pef.run.summary import summarize
 from pef.state.outputs import default_output, unfinished_run
 from pef.state.store import RunState, StateError, StateStore
+from pef.takeout.destinations import placed
 from pef.takeout.name_dates import date_from_name
 from pef.takeout.parts import TakeoutParts
 from pef.takeout.parts_source import PartsSource
@@ -42,6 +46,12 @@ class Preview:
     free_bytes: int | None  # on the drive that would hold the new output
     unfinished: UnfinishedRun | None
     parts: tuple[str, ...] = ()  # the parts and what each holds, then what is wrong with any (none for a folder)
+    settings: RunSettings = field(default_factory=RunSettings)  # the options it was made with
+
+    @property
+    def to_copy(self) -> int:
+        """Bytes a run would write: album copies and duplicates that stand in for their photo take none."""
+        return self.total_bytes - self.forecast.saved_bytes
 
     @property
     def found_line(self) -> str:
@@ -49,25 +59,44 @@ class Preview:
 
 
 def forecast(survey: Survey, settings: RunSettings) -> RunState:
-    """What a run would record for every file, reading each sidecar but writing nothing."""
-    source = survey.source
+    """What a run would record for every file, reading each sidecar but writing nothing.
+
+    Outputs are where the modes would put them, by the sidecar's date (a camera's own date, read only
+    while writing, may move a few across a midnight); copies the modes link or leave out stand in for
+    their originals.
+    """
+    source, zones = survey.source, resolve_zone(settings.timezone)
     state = RunState(source_path=source.parts.label, settings=settings, total=len(survey.tasks))
-    for task in survey.tasks:
-        status, reason, dated = FileStatus.UNMATCHED, task.reason, None
+    for task in sorted(survey.tasks, key=lambda task: task.action is not CopyAction.WRITE):
+        status, reason, dated, metadata = FileStatus.UNMATCHED, task.reason, None, None
         named = settings.name_dates and settings.write_exif and task.reason is Reason.NO_SIDECAR
-        if named and date_from_name(task.key.rpartition("/")[2]) is not None:
+        name_date = date_from_name(task.key.rpartition("/")[2]) if named else None
+        if name_date is not None:
             status, reason, dated = FileStatus.DONE, None, DateSource.FILENAME
+            metadata = Metadata("", name_date.instant(zones.zone_at(None)))
         elif task.sidecar is not None:
             data = read_small(source, task.sidecar)
             parsed = parse_sidecar(data) if data is not None else None
             if isinstance(parsed, Metadata):
-                status, reason = FileStatus.DONE, None
+                status, reason, metadata = FileStatus.DONE, None, parsed
             else:
                 reason = Reason.BAD_SIDECAR
-        state.files[task.key] = FileRecord(
-            task.key, status, task.output, task.sidecar, reason, match=task.match, date_source=dated
-        )
+        record = FileRecord(
+            task.key, status, _output(task, metadata, zones, settings), task.sidecar, reason,
+            task.size, match=task.match, date_source=dated,
+        )  # fmt: skip
+        original = state.files.get(task.copy_of)
+        if task.action is not CopyAction.WRITE and original is not None and original.status is FileStatus.DONE:
+            record = StandIns.foreseen(task, original)
+        state.files[task.key] = record
     return state
+
+
+def _output(task: FileTask, metadata: Metadata | None, zones: ZoneRule, settings: RunSettings) -> str:
+    day = None
+    if metadata is not None and metadata.taken is not None:
+        day = wall_clock(metadata.taken, zones.zone_at(metadata.geo)).local.date()
+    return placed(task, settings.layout, day, metadata is not None and metadata.from_partner)
 
 
 def find_unfinished(source: Path) -> UnfinishedRun | None:
@@ -109,6 +138,7 @@ def make_preview(parts: TakeoutParts, settings: RunSettings) -> Preview:
         free,
         find_unfinished(parts.home),
         (*parts_lines(survey), *part_warnings(survey.source)),
+        settings,
     )
 
 
@@ -116,7 +146,7 @@ def preview_lines(preview: Preview, free_bytes: int | None) -> list[str]:
     """What a run would do, and whether the drive of the folder chosen (`free_bytes` free) holds it."""
     lines = [*preview.parts, *summary_lines(replace(preview.forecast, dry_run=True))]
     free = human_bytes(free_bytes) if free_bytes is not None else "unknown"
-    lines.append(f"To copy: {human_bytes(preview.total_bytes)}; free on the output drive: {free}.")
-    if free_bytes is not None and free_bytes < preview.total_bytes:
+    lines.append(f"To copy: {human_bytes(preview.to_copy)}; free on the output drive: {free}.")
+    if free_bytes is not None and free_bytes < preview.to_copy:
         lines.append("Warning: not enough free space. pef pauses by itself when the disk is full.")
     return lines

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pef.metadata.formats import SNIFF_BYTES, media_format_of
 from pef.metadata.registry import handler_for
+from pef.model.library import CopyAction
 from pef.model.outcomes import FileStatus, Reason
 from pef.model.photo import Metadata
 from pef.model.records import FileRecord, FileTask, now_iso
@@ -21,6 +22,8 @@ RECOVERED = "recovered from the output folder after the state file was lost"
 
 
 def recover_record(task: FileTask, output_root: Path, processor: FileCopier) -> FileRecord | None:
+    if task.dated or task.action is not CopyAction.WRITE:
+        return None  # its place depends on its date or on its original: done again, in place
     try:
         stat = deep_paths.stat(output_root / task.output)
     except OSError:

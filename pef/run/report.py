@@ -12,7 +12,10 @@ from pef.present.words import explanation
 from pef.state.store import write_atomically
 from pef.takeout.survey import Survey
 
-COLUMNS = ("source", "kind", "status", "reason", "why", "sidecar", "output", "match", "date_source", "error", "note")
+COLUMNS = (
+    "source", "kind", "status", "reason", "why", "sidecar", "output", "match", "date_source", "copy_of", "link",
+    "error", "note",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,8 @@ class ReportRow:
     output: str = ""
     match: str = ""
     date_source: str = ""  # sidecar, camera or sidecar_over_camera: where the written date came from
+    copy_of: str = ""  # the photo this file has the same bytes as (an album copy, a duplicate)
+    link: str = ""  # hard, symbolic, none: how its output stands for that photo's file
     error: str = ""
     note: str = ""
 
@@ -36,7 +41,7 @@ class ReportRow:
 
 def media_row(task: FileTask, record: FileRecord | None) -> ReportRow:
     if record is None:
-        return ReportRow(task.key, "media", "pending", "", task.sidecar or "", task.output)
+        return ReportRow(task.key, "media", "pending", "", task.sidecar or "", task.output, copy_of=task.copy_of)
     return ReportRow(
         task.key,
         "media",
@@ -46,6 +51,8 @@ def media_row(task: FileTask, record: FileRecord | None) -> ReportRow:
         record.output or "",
         record.match.value if record.match else "",
         record.date_source.value if record.date_source else "",
+        task.copy_of,
+        record.link.value if record.link else "",
         record.error or "",
         record.note,
     )

@@ -2,7 +2,8 @@
 
 The resolver decides the output folder, refuses what must be refused (an output inside the Takeout
 or around it, a folder holding the person's own files, a run of another source or with other
-settings, a folder another run holds), lets a continued run keep its own time zone, and measures
+settings, a folder another run holds), lets a continued run keep its own time zone and library modes
+unless others are asked for, and measures
 the free space on the folder actually chosen.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pef.metadata.timezone import AUTO, UnknownZone, resolve_zone
+from pef.model.library import AlbumMode, DuplicateMode, Layout
 from pef.model.records import Decision, RunSettings
 from pef.run.job import Job
 from pef.run.resume import conflict_message, state_conflict
@@ -44,6 +46,11 @@ class RunRequest:
     decisions: dict[str, Decision] = field(default_factory=dict)  # Review's choices for files it could not match
     name_dates: bool = True
     xmp_files: bool = False
+    # the library's modes; None: the continued run's own, or the default for a new one
+    albums: AlbumMode | None = None
+    layout: Layout | None = None
+    skip_trash: bool | None = None
+    duplicates: DuplicateMode | None = None
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -56,7 +63,9 @@ class RunRequest:
         """A request to write as `settings` say (the window's options, or a saved run's)."""
         return cls(
             source, output, timezone=settings.timezone, write_exif=settings.write_exif, suffixes=settings.suffixes,
-            name_dates=settings.name_dates, xmp_files=settings.xmp_files, **more,  # type: ignore[arg-type]
+            name_dates=settings.name_dates, xmp_files=settings.xmp_files, albums=settings.albums,
+            layout=settings.layout, skip_trash=settings.skip_trash, duplicates=settings.duplicates,
+            **more,  # type: ignore[arg-type]
         )  # fmt: skip
 
 
@@ -131,7 +140,12 @@ def resolve_run(request: RunRequest) -> ResolvedRun:
         resolve_zone(zone)
     except UnknownZone as error:
         raise RequestRefused(str(error)) from None
-    settings = RunSettings(request.suffixes, request.write_exif, zone, request.name_dates, request.xmp_files)
+    kept = saved.settings if saved else RunSettings()  # a continued run keeps its own modes unless asked
+    settings = RunSettings(
+        request.suffixes, request.write_exif, zone, request.name_dates, request.xmp_files,
+        request.albums or kept.albums, request.layout or kept.layout,
+        kept.skip_trash if request.skip_trash is None else request.skip_trash, request.duplicates or kept.duplicates,
+    )  # fmt: skip
     conflict = state_conflict(saved, source, settings) if saved is not None else None
     if conflict:
         raise RequestRefused(conflict_message(choice.folder, conflict))

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat as stat_module
 from collections.abc import Callable
 from pathlib import Path
 
 from pef.model.events import Event, Level, Message
+from pef.model.library import CopyAction, LinkKind
 from pef.model.outcomes import PERMANENT_FAILURES, FileStatus
 from pef.model.records import FileRecord, FileTask, RunSettings
 from pef.run.copy_file import FileCopier
 from pef.run.job import Job, RunRefused
+from pef.run.output_files import OutputFiles
 from pef.run.recovery import recover_record
 from pef.state import deep_paths
 from pef.state.layout import LEGACY_PARTIAL_SUFFIX, WORK_DIR
 from pef.state.store import RunState, RunStatus, StateError, StateStore
+from pef.takeout.file_names import XMP_SUFFIX
 from pef.takeout.parts import TakeoutParts
 from pef.takeout.survey import Survey
 
@@ -69,15 +73,21 @@ def remove_partials(folder: Path, unfinished: bool) -> int:
 
 def open_state(
     job: Job, store: StateStore, survey: Survey, copier: FileCopier, emit: Callable[[Event], None]
-) -> RunState:
-    """The state this run continues (or a fresh one), cut to the files the Takeout still holds."""
+) -> tuple[RunState, dict[str, FileRecord]]:
+    """The state this run continues (or a fresh one), cut to the files the Takeout still holds.
+
+    With it, what a run redoing every file replaces: the outputs it made before, to be let go of
+    where they now go elsewhere (another layout).
+    """
     fresh = RunState(source_path=job.source.label, settings=job.settings)
     rebuilt = False
+    replaced: dict[str, FileRecord] = {}
     if job.redo_all or not store.exists():
         state = fresh
         if store.exists():  # every file is redone, with what the person decided in Review
             with contextlib.suppress(StateError, OSError, ValueError):
-                state.decisions = store.peek().decisions
+                earlier = store.peek()
+                state.decisions, replaced = earlier.decisions, earlier.files
     else:
         try:
             loaded = store.load()
@@ -116,7 +126,29 @@ def open_state(
     removed = remove_partials(job.output, unfinished=state.status != RunStatus.COMPLETED)
     if removed:
         emit(Message(Level.INFO, f"Removed {removed} half-written file(s) left by an interrupted run."))
-    return state
+    return state, replaced
+
+
+def stands_in(root: Path, record: FileRecord, original: FileRecord | None) -> bool:
+    """Whether a copy's record still stands in for its original's output as it is now."""
+    if original is None or original.status is not FileStatus.DONE or not original.output or not record.output:
+        return False
+    if record.link is LinkKind.NONE:
+        return record.output == original.output
+    try:
+        one, other = deep_paths.stat(root / record.output), deep_paths.stat(root / original.output)
+    except OSError:
+        return False
+    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)  # a link follows a rewritten original
+
+
+def copy_needs_work(root: Path, task: FileTask, record: FileRecord | None, original: FileRecord | None) -> bool:
+    """A copy the modes link or leave out is redone when its original changed, or can be stood in for now."""
+    if task.action is CopyAction.WRITE or record is None:
+        return False
+    if record.link is not None:
+        return not stands_in(root, record, original)
+    return not record.copy_of and original is not None and original.status is FileStatus.DONE
 
 
 def needs_work(job: Job, task: FileTask, record: FileRecord | None) -> bool:
@@ -137,3 +169,22 @@ def needs_work(job: Job, task: FileTask, record: FileRecord | None) -> bool:
         changed = record.mtime_ns and found.st_mtime_ns != record.mtime_ns
         return found.st_size != record.size or bool(changed)  # truncated, replaced or edited since
     return False
+
+
+def retire_output(root: Path, earlier: FileRecord, files: OutputFiles, emit: Callable[[Event], None]) -> None:
+    """Let go of an output a file had before it went elsewhere (another date, a link now), if it is still pef's."""
+    assert earlier.output is not None
+    path = root / earlier.output
+    try:
+        found = os.lstat(path)
+        ours = stat_module.S_ISLNK(found.st_mode) or (
+            found.st_size == earlier.size and (not earlier.mtime_ns or found.st_mtime_ns == earlier.mtime_ns)
+        )
+        if not ours:
+            return  # changed since pef made it: the person's now
+        files.remove(path)
+        xmp = path.with_name(path.name + XMP_SUFFIX)
+        if os.path.lexists(xmp) and os.lstat(xmp).st_mtime_ns == found.st_mtime_ns:  # pef gives it the output's time
+            files.remove(xmp)
+    except OSError as error:
+        emit(Message(Level.WARNING, f"{earlier.output} is left where it was ({error.strerror or error})."))

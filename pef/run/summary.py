@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from pef.model.events import RunSummary
+from pef.model.library import CopyKind
 from pef.model.outcomes import FileStatus
 from pef.state.layout import REPORT_NAME
 from pef.state.store import RunState
@@ -18,7 +19,15 @@ def summarize(state: RunState, survey: Survey, output: Path | None, status: str,
     dates: Counter = Counter()
     failures = []
     done = 0
+    folders: Counter = Counter()
+    links: Counter = Counter()
+    saved = 0
     for record in state.files.values():
+        if record.link is not None:
+            links[record.link.value] += 1
+            saved += record.size
+        elif record.output:
+            folders[record.output.split("/", 1)[0] if "/" in record.output else "(top)"] += 1
         if record.date_source is not None:
             dates[record.date_source.value] += 1
         if record.status is FileStatus.DONE:
@@ -41,4 +50,9 @@ def summarize(state: RunState, survey: Survey, output: Path | None, status: str,
         reason=reason,
         report=output / REPORT_NAME if output else None,
         failures=tuple(sorted(failures, key=lambda r: r.key)),
+        folders=folders,
+        links=links,
+        saved_bytes=saved,
+        album_copies=sum(task.copy_kind is CopyKind.ALBUM_COPY for task in survey.tasks),
+        duplicates=sum(task.copy_kind is CopyKind.DUPLICATE for task in survey.tasks),
     )

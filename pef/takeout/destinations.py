@@ -1,20 +1,42 @@
-"""Where each media file goes: its own relative path, unless a drive could not hold it; and its sidecar.
+"""Where each media file goes: the layout's folders, its own name unless a drive could not hold it; its sidecar.
 
 A name is changed only as far as needed, and then reported: characters Windows drives refuse,
 names they reserve, trailing dots and spaces, names longer than 255 bytes (less room for the `.xmp`
 pef may put beside it), and names that another output, pef's own files or the `.xmp` of another
 output would collide with on a case-insensitive or normalising drive (exFAT, NTFS, APFS).
+
+In a layout by date the folders below a root are the date written, known only once the file is
+written: so names are unique across a whole root, and no two files ever meet in any date folder.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
 
-from pef.model.records import FileTask
+from pef.model.library import (
+    ALBUMS_FOLDER,
+    PARTNER_FOLDER,
+    TOP_FOLDERS,
+    UNDATED_FOLDER,
+    AlbumMode,
+    CopyAction,
+    CopyKind,
+    DuplicateMode,
+    FolderKind,
+    Layout,
+)
+from pef.model.outcomes import MatchKind, Reason
+from pef.model.records import FileTask, RunSettings
 from pef.state.layout import OWN_NAMES
+from pef.takeout.copies import Copy
 from pef.takeout.file_names import XMP_SUFFIX, collision_key, numbered, portable_name
 from pef.takeout.matching import MatchResult
 from pef.takeout.source import SourceEntry
+
+RESERVED = (*TOP_FOLDERS.values(), PARTNER_FOLDER, ALBUMS_FOLDER, UNDATED_FOLDER)
 
 
 class OutputNamer:
@@ -22,7 +44,8 @@ class OutputNamer:
 
     def __init__(self) -> None:
         self._folders: dict[str, str] = {"": ""}  # source folder key → output folder
-        self._taken: set[str] = {collision_key(name) for name in OWN_NAMES}
+        self._taken: set[str] = {collision_key(name) for name in (*OWN_NAMES, *RESERVED)}
+        self._roots: dict[str, set[str]] = defaultdict(set)  # names taken below each root of a layout by date
 
     def file(self, key: str) -> str:
         folder, _, name = key.rpartition("/")
@@ -35,6 +58,24 @@ class OutputNamer:
             known = self._folders[key] = self._claim(self.folder(parent), portable_name(name), with_xmp=False)
         return known
 
+    def place_folder(self, key: str, output: str) -> None:
+        """The output folder of a source folder, as the layout wants it (a special folder, an album)."""
+        self._folders[key] = output
+
+    def subfolder(self, parent: str, name: str) -> str:
+        return self._claim(parent, portable_name(name), with_xmp=False)
+
+    def dated(self, root: str, key: str) -> str:
+        """`root/name`: the name is free below `root` whatever date folders come between."""
+        name = portable_name(key.rpartition("/")[2])
+        taken = self._roots[root]
+        for candidate in itertools.chain([name], (numbered(name, counter) for counter in itertools.count(2))):
+            wanted = (collision_key(candidate), collision_key(candidate + XMP_SUFFIX))
+            if not any(item in taken for item in wanted):
+                taken.update(wanted)
+                return f"{root}/{candidate}" if root else candidate
+        raise AssertionError("unreachable: the counter always finds a free name")
+
     def _claim(self, parent: str, name: str, with_xmp: bool) -> str:
         for candidate in itertools.chain([name], (numbered(name, counter) for counter in itertools.count(2))):
             path = f"{parent}/{candidate}" if parent else candidate
@@ -45,16 +86,106 @@ class OutputNamer:
         raise AssertionError("unreachable: the counter always finds a free name")
 
 
+@dataclass(frozen=True)
+class Library:
+    """What the survey knows of the Takeout's folders: their kinds, the albums' names, the copies."""
+
+    kinds: dict[str, FolderKind] = field(default_factory=dict)  # folder key → kind (absent: the library)
+    albums: dict[str, str] = field(default_factory=dict)  # album folder key → album name
+    copies: dict[str, Copy] = field(default_factory=dict)  # media key → the photo it is a copy of
+
+    def kind(self, key: str) -> FolderKind:
+        return self.kinds.get(key.rpartition("/")[0], FolderKind.LIBRARY)
+
+    def album_of(self, key: str) -> str:
+        folder = key.rpartition("/")[0]
+        if self.kinds.get(folder) is not FolderKind.ALBUM:
+            return ""
+        return self.albums.get(folder) or folder.rpartition("/")[2]
+
+    def photo_of(self, key: str) -> str:
+        """The photo a file stands for: its original when it is an album copy, else itself."""
+        copy = self.copies.get(key)
+        return copy.original if copy is not None and copy.kind is CopyKind.ALBUM_COPY else key
+
+
+def action_for(copy: Copy | None, settings: RunSettings) -> CopyAction:
+    """What the modes do with a file: write it, link it to its original, or let the original stand for it."""
+    if copy is None:
+        return CopyAction.WRITE
+    if copy.kind is CopyKind.DUPLICATE:
+        return CopyAction.LINK if settings.duplicates is DuplicateMode.LINK else CopyAction.WRITE
+    return {AlbumMode.COPY: CopyAction.WRITE, AlbumMode.LINK: CopyAction.LINK, AlbumMode.KEYWORDS: CopyAction.OMIT}[
+        settings.albums
+    ]
+
+
+def _place_folders(names: OutputNamer, library: Library, by_date: bool) -> None:
+    """Special folders go to their own top-level folders; in a layout by date, albums go below `Albums`."""
+    for folder, kind in sorted(library.kinds.items()):
+        if kind.special and not by_date:
+            names.place_folder(folder, TOP_FOLDERS[kind])
+        elif kind is FolderKind.ALBUM and by_date:
+            names.place_folder(folder, names.subfolder(ALBUMS_FOLDER, folder.rpartition("/")[2]))
+
+
 def plan_tasks(
-    media: tuple[SourceEntry, ...], matches: MatchResult, albums: dict[str, str] | None = None
+    media: tuple[SourceEntry, ...],
+    matches: MatchResult,
+    library: Library | None = None,
+    settings: RunSettings | None = None,
 ) -> list[FileTask]:
-    """Per media file: its output path and its sidecar. `albums`: album folder → album name."""
+    """Per media file: its output path, its sidecar, its albums, and what the modes do with it."""
+    library, settings = library or Library(), settings or RunSettings()
     by_media = matches.by_media()
+    by_date = settings.layout.by_date
     names = OutputNamer()
+    _place_folders(names, library, by_date)
+    ordered = sorted(media, key=lambda e: e.key)
+    albums: dict[str, set[str]] = defaultdict(set)
+    borrowed: dict[str, str] = {}  # a photo without a sidecar → the sidecar of its copy in an album
+    for entry in ordered:
+        photo = library.photo_of(entry.key)
+        if album := library.album_of(entry.key):
+            albums[photo].add(album)
+        if photo != entry.key and (sidecar := by_media[entry.key].sidecar) and not by_media[photo].sidecar:
+            borrowed.setdefault(photo, sidecar)
     tasks = []
-    for entry in sorted(media, key=lambda e: e.key):
-        match = by_media[entry.key]
-        album = (albums or {}).get(entry.key.rpartition("/")[0], "")
-        output = names.file(entry.key)
-        tasks.append(FileTask(entry.key, entry.size, output, match.sidecar, match.kind, match.reason, album))
+    for entry in ordered:
+        match, kind, copy = by_media[entry.key], library.kind(entry.key), library.copies.get(entry.key)
+        sidecar, match_kind, reason = match.sidecar, match.kind, match.reason
+        if entry.key in borrowed and reason is Reason.NO_SIDECAR:
+            sidecar, match_kind, reason = borrowed[entry.key], MatchKind.ALBUM_COPY, None
+        in_album = kind is FolderKind.ALBUM and (copy is not None or settings.albums is not AlbumMode.KEYWORDS)
+        dated = by_date and not in_album
+        output = names.dated(TOP_FOLDERS.get(kind, ""), entry.key) if dated else names.file(entry.key)
+        name = entry.key.rpartition("/")[2]
+        renamed = output.rpartition("/")[2] != name or (not by_date and not kind.special and output != entry.key)
+        tasks.append(
+            FileTask(
+                entry.key, entry.size, output, sidecar, match_kind, reason,
+                tuple(sorted(albums[library.photo_of(entry.key)])),
+                folder=kind,
+                copy_of=copy.original if copy else "",
+                copy_kind=copy.kind if copy else None,
+                action=action_for(copy, settings),
+                dated=dated,
+                renamed=renamed,
+            )
+        )  # fmt: skip
     return tasks
+
+
+def date_folder(day: date, layout: Layout) -> str:
+    parts = {Layout.YEAR: 1, Layout.MONTH: 2, Layout.DAY: 3}[layout]
+    return "/".join([f"{day.year:04d}", f"{day.month:02d}", f"{day.day:02d}"][:parts])
+
+
+def placed(task: FileTask, layout: Layout, day: date | None, partner: bool) -> str:
+    """The output path of a file once its date is written: its date folders, and a partner's photos apart."""
+    root, _, name = task.output.rpartition("/")
+    partner = partner and task.folder is FolderKind.LIBRARY
+    if not task.dated:
+        return f"{PARTNER_FOLDER}/{task.output}" if partner else task.output
+    folder = date_folder(day, layout) if day is not None and layout.by_date else UNDATED_FOLDER
+    return "/".join(piece for piece in (PARTNER_FOLDER if partner else root, folder, name) if piece)

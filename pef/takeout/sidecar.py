@@ -110,6 +110,11 @@ def _load(data: bytes) -> dict | SidecarProblem:
     return document
 
 
+def _from_partner(document: dict) -> bool:
+    origin = document.get("googlePhotosOrigin")
+    return isinstance(origin, dict) and "fromPartnerSharing" in origin
+
+
 def parse_sidecar(data: bytes) -> Metadata | SidecarProblem:
     document = _load(data)
     if isinstance(document, SidecarProblem):
@@ -122,6 +127,7 @@ def parse_sidecar(data: bytes) -> Metadata | SidecarProblem:
             description=_text(document, "description"),
             people=_people(document),
             favorited=document.get("favorited") is True,
+            from_partner=_from_partner(document),
         )
     except _Invalid as error:
         return SidecarProblem(Reason.BAD_SIDECAR, str(error))

@@ -5,18 +5,23 @@ from __future__ import annotations
 import traceback
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TypeVar
 
+from pef.model.library import FolderKind
 from pef.model.outcomes import DecisionKind, MatchKind, Reason
+from pef.model.photo import Metadata
 from pef.model.records import Decision, FileTask, RunSettings
-from pef.takeout.destinations import plan_tasks
+from pef.takeout.copies import Placed, find_copies
+from pef.takeout.destinations import Library, plan_tasks
+from pef.takeout.folder_kinds import folder_kind
 from pef.takeout.matching import match_sidecars
 from pef.takeout.member_files import DamagedEntry
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.scan import SkippedFile, TakeoutScan, scan_takeout
 from pef.takeout.sidecar import MAX_SIDECAR_BYTES, SidecarProblem, album_title, parse_sidecar, sidecar_title
+from pef.takeout.source import SourceEntry
 
 T = TypeVar("T")
 
@@ -30,6 +35,7 @@ class Survey:
     orphans: dict[str, tuple[Reason, str]]  # sidecar → (no_media | bad_sidecar, detail)
     skipped: tuple[SkippedFile, ...]
     problems: tuple[tuple[str, str], ...] = ()  # (key, traceback) of files whose reading met a bug in pef
+    library: Library = field(default_factory=Library)  # folder kinds, album names, copies
 
     @property
     def total_bytes(self) -> int:
@@ -114,10 +120,38 @@ def survey_takeout(source: PartsSource, settings: RunSettings) -> Survey:
             skipped.append(SkippedFile(entries[key], Reason.ALBUM_METADATA))
         else:
             orphans[key] = orphan
-    used = frozenset(m.sidecar for m in matches.media if m.sidecar)
     albums = album_names(source, skipped, guarded)
-    tasks = tuple(plan_tasks(scan.media, matches, albums))
-    return Survey(source, scan, tasks, used, orphans, tuple(skipped), tuple(guarded.problems))
+    kinds = {folder: folder_kind(folder.rpartition("/")[2], folder in albums) for folder in _folders(scan.media)}
+    media = scan.media
+    by_media = matches.by_media()
+    if settings.skip_trash:
+        trashed = [e for e in media if kinds.get(e.key.rpartition("/")[0]) is FolderKind.TRASH]
+        media = tuple(e for e in media if kinds.get(e.key.rpartition("/")[0]) is not FolderKind.TRASH)
+        skipped += [SkippedFile(e, Reason.TRASHED) for e in trashed]
+        sidecars = {by_media[e.key].sidecar for e in trashed} - {by_media[e.key].sidecar for e in media}
+        skipped += [SkippedFile(entries[key], Reason.TRASHED) for key in sorted(k for k in sidecars if k)]
+    used = frozenset(by_media[e.key].sidecar for e in media if by_media[e.key].sidecar)
+
+    @cache
+    def metadata_of(key: str) -> Metadata | None:
+        sidecar = by_media[key].sidecar
+        data = read_small(source, sidecar) if sidecar else None
+        parsed = guarded(lambda: parse_sidecar(data), key, None) if data is not None else None
+        return parsed if isinstance(parsed, Metadata) else None
+
+    def agree(photo: str, copy: str) -> bool:
+        """Their sidecars do not say different things (a copy without a usable one is taken by its bytes)."""
+        one, other = metadata_of(photo), metadata_of(copy)
+        return one is None or other is None or (one.title, one.taken) == (other.title, other.taken)
+
+    placed = [Placed(e.key, e.size, kinds.get(e.key.rpartition("/")[0], FolderKind.LIBRARY)) for e in media]
+    library = Library(kinds, albums, find_copies(placed, source, agree))
+    tasks = tuple(plan_tasks(media, matches, library, settings))
+    return Survey(source, scan, tasks, used, orphans, tuple(skipped), tuple(guarded.problems), library)
+
+
+def _folders(media: tuple[SourceEntry, ...]) -> set[str]:
+    return {entry.key.rpartition("/")[0] for entry in media if "/" in entry.key}
 
 
 def album_names(source: PartsSource, skipped: list[SkippedFile], guarded: _Guard) -> dict[str, str]:

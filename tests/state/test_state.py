@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pef.model.library import AlbumMode
 from pef.model.outcomes import FileStatus, MatchKind, Reason
 from pef.model.records import FileRecord, RunSettings
 from pef.state.journal import Journal, replay_lines
@@ -108,11 +109,12 @@ def test_snapshot_folds_the_journal_and_empties_it(tmp_path: Path) -> None:
     data = json.loads((tmp_path / STATE_NAME).read_text())
     assert data["stats"] == {"total": 6, "done": 2, "unmatched": 1, "failed": 1, "pending": 2}
     assert data["settings"] == {
-        "suffixes": ["-x"], "write_exif": True, "timezone": "UTC", "name_dates": True, "xmp_files": False
+        "suffixes": ["-x"], "write_exif": True, "timezone": "UTC", "name_dates": True, "xmp_files": False,
+        "albums": "keywords", "layout": "takeout", "skip_trash": False, "duplicates": "keep",
     }  # fmt: skip
     assert RunSettings.from_json({"suffixes": ["-x"], "write_exif": True, "timezone": "UTC"}) == RunSettings(
-        ("-x",), True, "UTC"
-    )  # a state from pef 0.1 reads with the defaults of what it did not know
+        ("-x",), True, "UTC", albums=AlbumMode.COPY
+    )  # a state from pef 0.1 reads with the defaults of what it did not know, and with full album copies as it made
     assert not list(tmp_path.glob(".*.tmp"))
 
 

@@ -1,0 +1,90 @@
+"""The same photo in several places: album copies and identical duplicates, recognised by their bytes.
+
+Only files of equal size are read, and only those in the library and in albums (the special folders
+stay what they are). A file in an album is a copy of the photo whose bytes it has when their sidecars
+do not disagree on the title and the time; two files of the library with the same bytes are one photo
+uploaded twice. The first in key order of the library (else of the albums) is the photo itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from pef.model.library import CopyKind, FolderKind
+from pef.takeout.member_files import DamagedEntry
+from pef.takeout.parts_source import PartsSource
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A media file, its size and the kind of folder that holds it."""
+
+    key: str
+    size: int
+    folder: FolderKind
+
+
+@dataclass(frozen=True)
+class Copy:
+    original: str  # the key of the photo it has the same bytes as
+    kind: CopyKind
+
+
+def content_digest(source: PartsSource, key: str) -> bytes | None:
+    """A digest of every byte of a file; None when it cannot be read (it is then nobody's copy)."""
+    digest = hashlib.blake2b(digest_size=20)
+    try:
+        with source.open(key) as stream:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+    except (OSError, DamagedEntry):
+        return None
+    finally:
+        source.release(key)
+    return digest.digest()
+
+
+def _same_size(files: Iterable[Placed]) -> list[list[Placed]]:
+    """Groups of files of one size (in the library or in albums) that may hold a copy."""
+    by_size: dict[int, list[Placed]] = defaultdict(list)
+    for item in files:
+        if item.size > 0 and not item.folder.special:
+            by_size[item.size].append(item)
+    return [group for group in by_size.values() if len(group) > 1]
+
+
+def find_copies(files: Iterable[Placed], source: PartsSource, agree: Callable[[str, str], bool]) -> dict[str, Copy]:
+    """Every file that is another's copy → what it is a copy of. `agree(photo, copy)`: their sidecars do not differ."""
+    groups = _same_size(files)
+    wanted = sorted((item.key for group in groups for item in group), key=source.position)
+    source.expect(wanted)
+    digests = {key: content_digest(source, key) for key in wanted}
+    copies: dict[str, Copy] = {}
+    for group in groups:
+        same: dict[bytes, list[Placed]] = defaultdict(list)
+        for item in group:
+            if (digest := digests[item.key]) is not None:
+                same[digest].append(item)
+        for members in same.values():
+            if len(members) > 1:
+                copies.update(_copies_among(sorted(members, key=lambda i: i.key), agree))
+    return copies
+
+
+def _copies_among(members: list[Placed], agree: Callable[[str, str], bool]) -> dict[str, Copy]:
+    library = [item for item in members if item.folder is FolderKind.LIBRARY]
+    original = (library or members)[0].key
+    found = {}
+    for item in members:
+        if item.key == original:
+            continue
+        if item.folder is FolderKind.LIBRARY:
+            found[item.key] = Copy(original, CopyKind.DUPLICATE)
+        elif agree(original, item.key):
+            found[item.key] = Copy(original, CopyKind.ALBUM_COPY)
+    return found
