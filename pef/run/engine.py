@@ -171,7 +171,9 @@ class Engine:
             summary = summarize(state, survey, job.output, status, self._pause_reason)
             rows = [media_row(task, state.files.get(task.key)) for task in survey.tasks]
             self._write_listing(REPORT_NAME, lambda path: write_report(path, [*rows, *other_rows(survey)]))
-            self._write_listing(ALBUMS_NAME, lambda path: write_albums(path, album_rows(survey, state)))
+            albums = album_rows(survey, state)
+            if albums or (job.output / ALBUMS_NAME).exists():
+                self._write_listing(ALBUMS_NAME, lambda path: write_albums(path, albums))
             self._emit(RunFinished(summary))
             return summary
         finally:
