@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout
 
 from pef.model.library import AlbumMode, DuplicateMode, Layout
 from pef.model.records import RunSettings
@@ -59,35 +59,38 @@ class LibraryOptions(QGroupBox):
             "Undated. Trash, Archive, Locked Folder and a partner's photos always get folders of their own.",
             LAYOUT_CHOICES,
         )
-        self.skip_trash_box = QCheckBox("Leave out the &Trash")
+        self.skip_trash_box = QCheckBox("Leave out the Trash")
         self.skip_trash_box.setToolTip(
             "Photos you deleted in Google Photos are in its Trash (Bin). Unticked: they go to a Trash folder of "
             "their own; ticked: they are left out and listed in the report."
         )
-        self.link_duplicates_box = QCheckBox("Link photos uploaded &twice")
+        self.link_duplicates_box = QCheckBox("Link photos uploaded twice")
         self.link_duplicates_box.setToolTip(
             "The same bytes twice in the library (a photo uploaded twice): ticked, the second is a link to the "
             "first, so its bytes are not stored twice. Either way, the summary and the report name them."
         )
         layout = QFormLayout(self)
-        layout.addRow("&Albums:", self.albums_box)
-        layout.addRow("&Folders:", self.layout_box)
-        layout.addRow(self.skip_trash_box)
-        layout.addRow(self.link_duplicates_box)
+        layout.addRow("Albums:", self.albums_box)
+        layout.addRow("Folders:", self.layout_box)
+        boxes = QHBoxLayout()
+        boxes.addWidget(self.skip_trash_box)
+        boxes.addWidget(self.link_duplicates_box)
+        boxes.addStretch(1)
+        layout.addRow(boxes)
 
     def applied(self, settings: RunSettings) -> RunSettings:
         """`settings` with the modes chosen here."""
         return replace(
             settings,
-            albums=self.albums_box.currentData(),
-            layout=self.layout_box.currentData(),
+            albums=AlbumMode(self.albums_box.currentData()),  # a combo box gives its data back as plain text
+            layout=Layout(self.layout_box.currentData()),
             skip_trash=self.skip_trash_box.isChecked(),
             duplicates=DuplicateMode.LINK if self.link_duplicates_box.isChecked() else DuplicateMode.KEEP,
         )
 
     def show_settings(self, settings: RunSettings) -> None:
-        self.albums_box.setCurrentIndex(self.albums_box.findData(settings.albums))
-        self.layout_box.setCurrentIndex(self.layout_box.findData(settings.layout))
+        self.albums_box.setCurrentIndex(self.albums_box.findData(settings.albums.value))
+        self.layout_box.setCurrentIndex(self.layout_box.findData(settings.layout.value))
         self.skip_trash_box.setChecked(settings.skip_trash)
         self.link_duplicates_box.setChecked(settings.duplicates is DuplicateMode.LINK)
 

@@ -24,6 +24,8 @@ class _PreviewWorker(QObject):
             self.ready.emit(make_preview(self.source, self.settings))
         except OSError as error:
             self.failed.emit(f"Cannot read {self.source.label}: {error.strerror or error}")
+        except Exception as error:  # a bug in pef: said in the window, never an endless "Looking through…"
+            self.failed.emit(f"pef could not look through {self.source.label}: an error in pef ({error!r}).")
 
 
 class PreviewJob(QObject):

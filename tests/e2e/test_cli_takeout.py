@@ -208,7 +208,7 @@ def test_every_media_file_appears_exactly_once(processed) -> None:
     tree, _, _, _, output = processed
     outputs = {str(p.relative_to(output)) for p in output.rglob("*") if p.is_file()}
     expected_media = set(tree.expected)
-    state_files = {"processing_state.json", "pef-report.csv", "pef.log"}
+    state_files = {"processing_state.json", "pef-report.csv", "pef.log", "albums.csv"}
     xmp_files = {name for name in outputs if name.endswith(".xmp")}
     assert outputs - state_files - xmp_files == expected_media
     unwritable = {f"{Y}/CLIP0001(10).AVI", f"{Y}/anim.gif"}

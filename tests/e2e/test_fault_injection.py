@@ -21,7 +21,7 @@ from tests.conftest import REPO, run_pef
 
 FILES = 2_100
 KILLS = 22
-STATE_FILES = {"processing_state.json", "pef-report.csv", "pef.log"}
+STATE_FILES = {"processing_state.json", "pef-report.csv", "pef.log", "albums.csv"}
 OWN_LOOKALIKES = (
     ".pef.lock",
     ".pef-reserve",

@@ -226,7 +226,7 @@ def test_a_continued_run_keeps_its_modes_and_refuses_others_without_force(librar
 
 # ---- kill -9 at random moments, then resume: the same output as a clean run ----
 
-KILL_PHOTOS, KILLS = 500, 8
+KILL_PHOTOS, KILLS = 500, 10
 
 
 @pytest.fixture(scope="module")
@@ -274,16 +274,21 @@ def test_kill_9_at_random_moments_then_resume_gives_the_clean_run(albums_many: T
     timing.communicate()
     window = time.monotonic() - began
     output, rng, progress = tmp_path / "killed", random.Random(16), []
-    for _ in range(KILLS):
+    total = finished_count(clean)
+    for attempt in range(KILLS):
         process = _start(albums_many.root, output)
         wait_for_start(process)
-        time.sleep(rng.uniform(0.0, window / 5))
+        if attempt < KILLS // 2:
+            time.sleep(rng.uniform(0.0, window / 5))
+        else:  # while the album links are made (files come first, their links after them)
+            while process.poll() is None and finished_count(output) <= KILL_PHOTOS + (attempt - KILLS // 2) * 20:
+                time.sleep(0.002)
         process.send_signal(signal.SIGKILL)
         process.communicate()
         progress.append(finished_count(output))
     print(f"\nwriting takes {window:.2f} s; files finished after each kill: {progress}")
-    total = finished_count(clean)
     assert sum(0 < count < total for count in progress) >= KILLS // 2  # most kills landed mid-run
+    assert any(KILL_PHOTOS < count < total for count in progress)  # some while links were made
     _start(albums_many.root, output).communicate()
     assert structure(output) == structure(clean)
     assert album_rows(output) == album_rows(clean)

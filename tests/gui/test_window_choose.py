@@ -22,6 +22,7 @@ from tests.gui.user import (
     dialog_text,
     drop,
     menu_item,
+    pick_item,
     pick_path,
     press,
     run_with,
@@ -119,22 +120,34 @@ def test_options_reach_the_run_and_are_remembered(qtbot, window: MainWindow, set
     click(qtbot, window.metadata.exif_box)
     type_into(qtbot, window.metadata.zone_box.lineEdit(), "UTC", enter=False)
     type_into(qtbot, window.metadata.suffix_edit, "-retouche, -mine", enter=False)
+    pick_item(qtbot, window.library.layout_box, "By year (2019)")
+    pick_item(qtbot, window.library.albums_box, "Album folders of links to the photos")
+    click(qtbot, window.library.skip_trash_box)
     assert "files copied only" in window.options.line.text()
+    assert "folders by year, albums as links, Trash left out" in window.options.line.text()
     run_with(qtbot, window, window.start_button)
     output = tmp_path / "Takeout_pefProcessed"
     assert state_of(output)["settings"] == {
         "suffixes": ["-retouche", "-mine"], "write_exif": False, "timezone": "UTC",
         "name_dates": True, "xmp_files": False,
+        "albums": "link", "layout": "year", "skip_trash": True, "duplicates": "keep",
     }  # fmt: skip
     assert not window.metadata.name_dates_box.isEnabled(), "nothing is written: no date from names either"
     name = "Google Photos/Photos from 2020/IMG_0001.jpg"
-    assert (output / name).read_bytes() == (tree.root / name).read_bytes()
+    outputs = [path for path in output.rglob("IMG_0001.jpg") if path.parent.name.isdigit()]
+    assert [path.read_bytes() for path in outputs] == [(tree.root / name).read_bytes()]  # in its year's folder
     window.close()
     again = open_window(qtbot, settings)
     assert (again.metadata.exif_box.isChecked(), again.metadata.zone(), again.metadata.suffix_edit.text()) == (
         False,
         "UTC",
         "-retouche, -mine",
+    )
+    library = again.library
+    assert (library.layout_box.currentText(), library.albums_box.currentText(), library.skip_trash_box.isChecked()) == (
+        "By year (2019)",
+        "Album folders of links to the photos",
+        True,
     )
 
 

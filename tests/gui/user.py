@@ -10,7 +10,16 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLineEdit, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
 
 from pef.gui.window import MainWindow
 
@@ -30,6 +39,17 @@ def type_into(qtbot, edit: QLineEdit, text: str, enter: bool = True) -> None:
     qtbot.keyClicks(edit, text)
     if enter:
         qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def pick_item(qtbot, combo: QComboBox, text: str) -> None:
+    """Choose an item of a closed drop-down as a keyboard user does: focus it, then arrow keys."""
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText() == text:
+            return
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == text, f"{text} is not among the choices"
 
 
 def type_takeout(qtbot, window: MainWindow, folder: Path) -> None:
