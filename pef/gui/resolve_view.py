@@ -39,6 +39,8 @@ WHAT_TO_DO = {
     "unmatched": "\nGive it one of the sidecars below, the date in its name, or a date by hand: pef writes it in.",
     "orphans": "\nIf one of the photos below is its own, give it to that photo: pef writes its metadata in.",
     "failed": "\nRetry failed tries it again once the cause is fixed.",
+    "duplicates": "\nThe same photo was uploaded twice. pef keeps both unless the option “Link photos uploaded "
+    "twice” (--duplicates link) is on: then the second is a link to the first and takes no room.",
 }
 
 

@@ -17,7 +17,7 @@ from pef.model.records import Decision
 from pef.takeout.name_dates import date_from_name
 from pef.takeout.parts import TakeoutParts
 
-KINDS = ("unmatched", "orphans", "failed")
+KINDS = ("unmatched", "orphans", "failed", "duplicates")
 
 
 class ReviewPanel(QWidget):
@@ -35,11 +35,13 @@ class ReviewPanel(QWidget):
         self.unmatched = ReviewTable("unmatched media", self._picture)
         self.orphans = ReviewTable("orphan sidecars")
         self.failed = ReviewTable("failed files")
+        self.duplicates = ReviewTable("photos uploaded twice")
         self.thumbnails.ready.connect(self._picture_arrived)
         for table, tip in (
             (self.unmatched, "Photos and videos copied without metadata: pef found no sidecar it could be sure of"),
             (self.orphans, "Sidecars (the .json files with dates and places) that no photo or video uses"),
             (self.failed, "Files pef could not copy, or copied without the metadata they should have"),
+            (self.duplicates, "Photos in the library twice with the same bytes (uploaded twice), and what pef did"),
         ):
             self.tabs.setTabToolTip(self.tabs.addTab(table, ""), tip)
             table.view.doubleClicked.connect(lambda _index, t=table: self.open_file(t))
@@ -87,6 +89,7 @@ class ReviewPanel(QWidget):
                 (self.unmatched, "Un&matched", self.rows.unmatched),
                 (self.orphans, "Orphan s&idecars", self.rows.orphans),
                 (self.failed, "Fai&led", self.rows.failed),
+                (self.duplicates, "Duplicates", self.rows.duplicates),
             )
         ):
             table.set_rows(items)

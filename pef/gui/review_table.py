@@ -1,4 +1,4 @@
-"""Review's tables: unmatched media, orphan sidecars and failed files, from the run's pef-report.csv.
+"""Review's tables: unmatched media, orphan sidecars, failed files, duplicates, from the run's pef-report.csv.
 
 A table model behind a sort/filter proxy keeps 100k rows fast; thumbnails are asked for only for the
 rows on screen.
@@ -15,10 +15,12 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, QSortFilterP
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLineEdit, QTableView, QVBoxLayout, QWidget
 
+from pef.model.library import CopyKind
 from pef.present.words import explanation, reason_words
 from pef.state.layout import REPORT_NAME
 
 COLUMNS = ("File", "Why", "Details")
+DUPLICATE = CopyKind.DUPLICATE.value  # the Why of a duplicate: not a reason, a finding
 ROW_HEIGHT = 44
 
 
@@ -43,6 +45,7 @@ class ReviewRows:
     unmatched: tuple[ReviewRow, ...] = ()
     orphans: tuple[ReviewRow, ...] = ()
     failed: tuple[ReviewRow, ...] = ()
+    duplicates: tuple[ReviewRow, ...] = ()  # a photo uploaded twice: the second of each pair
     used_sidecars: tuple[str, ...] = ()  # sidecars a file uses: candidates for a file in the same folder
 
 
@@ -57,7 +60,7 @@ def _details(row: dict[str, str]) -> str:
 
 def read_review(output: Path) -> ReviewRows:
     """The rows to review, from an output folder's report (empty when it has none yet)."""
-    groups: dict[str, list[ReviewRow]] = {"unmatched": [], "orphans": [], "failed": []}
+    groups: dict[str, list[ReviewRow]] = {"unmatched": [], "orphans": [], "failed": [], "duplicates": []}
     used: list[str] = []
     try:
         with open(output / REPORT_NAME, encoding="utf-8-sig", newline="") as handle:
@@ -67,9 +70,18 @@ def read_review(output: Path) -> ReviewRows:
                 group = {"unmatched": "unmatched", "orphan": "orphans", "failed": "failed"}.get(row["status"])
                 if group:
                     groups[group].append(ReviewRow(row["source"], row["reason"], _details(row), row["output"]))
+                if row.get("copy") == CopyKind.DUPLICATE:
+                    groups["duplicates"].append(ReviewRow(row["source"], DUPLICATE, _twin(row), row["output"]))
     except FileNotFoundError:
         pass
-    return ReviewRows(*(tuple(groups[name]) for name in ("unmatched", "orphans", "failed")), tuple(used))
+    return ReviewRows(*(tuple(groups[name]) for name in ("unmatched", "orphans", "failed", "duplicates")), tuple(used))
+
+
+def _twin(row: dict[str, str]) -> str:
+    how = {"hard": "a hard link to its file", "symbolic": "a symbolic link to its file"}.get(
+        row["link"], "a file of its own"
+    )
+    return f"the same bytes as {row['copy_of']}; written as {how}"
 
 
 class ReviewModel(QAbstractTableModel):

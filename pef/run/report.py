@@ -13,7 +13,7 @@ from pef.state.store import write_atomically
 from pef.takeout.survey import Survey
 
 COLUMNS = (
-    "source", "kind", "status", "reason", "why", "sidecar", "output", "match", "date_source", "copy_of", "link",
+    "source", "kind", "status", "reason", "why", "sidecar", "output", "match", "date_source", "copy", "copy_of", "link",
     "error", "note",
 )  # fmt: skip
 
@@ -28,7 +28,8 @@ class ReportRow:
     output: str = ""
     match: str = ""
     date_source: str = ""  # sidecar, camera or sidecar_over_camera: where the written date came from
-    copy_of: str = ""  # the photo this file has the same bytes as (an album copy, a duplicate)
+    copy: str = ""  # album_copy or duplicate: a file with the same bytes as another photo
+    copy_of: str = ""  # that photo
     link: str = ""  # hard, symbolic, none: how its output stands for that photo's file
     error: str = ""
     note: str = ""
@@ -41,7 +42,10 @@ class ReportRow:
 
 def media_row(task: FileTask, record: FileRecord | None) -> ReportRow:
     if record is None:
-        return ReportRow(task.key, "media", "pending", "", task.sidecar or "", task.output, copy_of=task.copy_of)
+        copy = task.copy_kind.value if task.copy_kind else ""
+        return ReportRow(
+            task.key, "media", "pending", "", task.sidecar or "", task.output, copy=copy, copy_of=task.copy_of
+        )
     return ReportRow(
         task.key,
         "media",
@@ -51,6 +55,7 @@ def media_row(task: FileTask, record: FileRecord | None) -> ReportRow:
         record.output or "",
         record.match.value if record.match else "",
         record.date_source.value if record.date_source else "",
+        task.copy_kind.value if task.copy_kind else "",
         task.copy_of,
         record.link.value if record.link else "",
         record.error or "",

@@ -186,5 +186,14 @@ def retire_output(root: Path, earlier: FileRecord, files: OutputFiles, emit: Cal
         xmp = path.with_name(path.name + XMP_SUFFIX)
         if os.path.lexists(xmp) and os.lstat(xmp).st_mtime_ns == found.st_mtime_ns:  # pef gives it the output's time
             files.remove(xmp)
+        folder = path.parent
+        while folder != root and _empty(folder):  # folders it leaves empty go too
+            folder.rmdir()
+            folder = folder.parent
     except OSError as error:
         emit(Message(Level.WARNING, f"{earlier.output} is left where it was ({error.strerror or error})."))
+
+
+def _empty(folder: Path) -> bool:
+    with os.scandir(folder) as entries:
+        return next(entries, None) is None

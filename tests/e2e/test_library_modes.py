@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from pef.model.events import RunFinished
-from pef.model.library import AlbumMode
+from pef.model.library import AlbumMode, Layout
+from pef.model.outcomes import DecisionKind
+from pef.model.records import Decision
 from pef.present.words import summary_lines
 from pef.run.engine import Engine
 from pef.run.output_files import OutputFiles
@@ -221,7 +223,24 @@ def test_a_continued_run_keeps_its_modes_and_refuses_others_without_force(librar
     run_pef("--path", library.root, "--output", output, *ZONE, "--layout", "takeout", "--force", "--quiet")
     files = files_of(output)
     assert not any(path.startswith(("2019/", "2020/")) for path in files), sorted(files)  # the old layout let go of
+    assert not (output / "2019").exists() and not (output / "Undated").exists()
     assert "Google Photos/Photos from 2019/IMG_A.jpg" in files
+
+
+def test_a_date_given_in_review_moves_the_file_out_of_undated(library: TakeoutTree, tmp_path: Path) -> None:
+    output = run_modes(library, tmp_path / "out", "--layout", "year/month")
+    key = "Google Photos/Photos from 2019/no date.jpg"
+    assert (output / "Undated/no date.jpg").is_file()
+    decision = Decision(DecisionKind.MANUAL, taken=MARCH_2020)
+    job = resolve_run(RunRequest(library.root, output, decisions={key: decision})).job
+    assert job.settings.layout is Layout.MONTH  # a continued run keeps its own modes
+    Engine(job, lambda _event: None).run()
+    rows = {row["source"]: row for row in report_rows(output)}
+    assert rows[key]["output"] == "2020/03/no date.jpg" and rows[key]["date_source"] == "manual"
+    assert not (output / "Undated").exists()  # let go of, and the folder it left empty
+    assert identity((output / "2020/03/no date.jpg").read_bytes()) == identity(
+        (library.photos / "Photos from 2019/no date.jpg").read_bytes()
+    )
 
 
 # ---- kill -9 at random moments, then resume: the same output as a clean run ----

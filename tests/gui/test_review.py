@@ -73,8 +73,8 @@ def test_review_resolves_each_kind_of_file(qtbot, sized_window: MainWindow, tmp_
     run_with(qtbot, window, window.start_button)
     open_review(qtbot, window)
     review, resolve = window.review, window.review.resolve
-    texts = [review.tabs.tabText(i) for i in range(3)]
-    assert texts == ["Un&matched (5)", "Orphan s&idecars (1)", "Fai&led (1)"]
+    texts = [review.tabs.tabText(i) for i in range(4)]
+    assert texts == ["Un&matched (5)", "Orphan s&idecars (1)", "Fai&led (1)", "Duplicates (0)"]
     table = open_tab(qtbot, window, 0)
     rows = table.view.viewport().height() // table.view.verticalHeader().defaultSectionSize()
     assert rows >= 3, f"only {rows} rows fit"
@@ -229,3 +229,21 @@ def test_review_model_sorts_and_filters_100k_rows(qtbot) -> None:
     qtbot.keyClick(table.filter, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(table.filter, "img_09999")  # typed over the selected text
     assert sorted(r.source for r in table.visible_rows()) == [f"Photos/IMG_09999{d}.jpg" for d in range(10)]
+
+
+def test_review_names_a_photo_uploaded_twice(qtbot, sized_window: MainWindow, tmp_path: Path) -> None:
+    window, tree = sized_window, TakeoutTree(tmp_path / "Takeout")
+    twice = jpeg_bytes(color=(12, 34, 56))
+    for folder in ("Photos from 2019", "Photos from 2020"):
+        tree.media(f"{folder}/IMG_9.jpg", twice, "IMG_9.jpg.json", sidecar("IMG_9.jpg"))
+    tree.media("Photos from 2020/IMG_10.jpg", jpeg_bytes(), "IMG_10.jpg.json", sidecar("IMG_10.jpg"))
+    type_takeout(qtbot, window, tree.root)
+    run_with(qtbot, window, window.start_button)
+    assert "1 identical duplicate" in window.summary_view.toPlainText()
+    open_review(qtbot, window)
+    assert window.review.tabs.tabText(3) == "Duplicates (1)"
+    table = open_tab(qtbot, window, 3)
+    select(qtbot, table, "Google Photos/Photos from 2020/IMG_9.jpg")
+    words = window.review.resolve.why_label.text()
+    assert "the same bytes as Google Photos/Photos from 2019/IMG_9.jpg" in words and "uploaded twice" in words
+    assert table.selected().why == "duplicate"

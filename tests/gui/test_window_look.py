@@ -72,7 +72,7 @@ def test_about_and_the_reasons_through_the_help_menu(qtbot, window: MainWindow) 
 
 def test_tooltips_explain_the_words(window: MainWindow) -> None:
     tips = " ".join(w.toolTip() for w in window.findChildren(QAbstractButton)) + " ".join(
-        window.review.tabs.tabToolTip(i) for i in range(3)
+        window.review.tabs.tabToolTip(i) for i in range(4)
     )
     tips += window.metadata.exif_box.toolTip() + window.metadata.suffix_edit.toolTip()
     for word in ("sidecar", "Sidecars", "edited copy", "no photo or video uses"):
