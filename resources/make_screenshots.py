@@ -27,6 +27,7 @@ from pef.gui.window import MainWindow  # noqa: E402
 from pef.run.output_files import OutputFiles  # noqa: E402
 from tests.archives import zip_parts  # noqa: E402
 from tests.builders import TakeoutTree, jpeg_bytes, mp4_bytes, png_bytes, sidecar  # noqa: E402
+from tests.promises import unique_jpeg  # noqa: E402
 
 OUT = ROOT / "resources" / "screenshots"
 DRIVE = {"created": 0, "full_from": 700, "full_until": 10**9}
@@ -46,12 +47,14 @@ def takeout(root: Path) -> Path:
     tree = TakeoutTree(root / "Takeout")
     for index in range(3000):
         name = f"IMG_{index:05d}.jpg"
-        tree.media(
-            f"Photos from {2015 + index % 6}/{name}",
-            jpeg_bytes((160, 120), (index % 255, 80, 120)),
-            f"{name}.supplemental-metadata.json",
-            sidecar(name, 1_450_000_000 + index * 3600),
-        )
+        data = unique_jpeg(index, (48, 36))
+        meta = sidecar(name, 1_450_000_000 + index * 3600)
+        tree.media(f"Photos from {2015 + index % 6}/{name}", data, f"{name}.supplemental-metadata.json", meta)
+        if index % 75 == 0:  # in an album too, as Google's download has it: the same bytes again
+            tree.media(f"Holiday/{name}", data, f"{name}.supplemental-metadata.json", meta)
+        if index % 1000 == 1:
+            tree.media(f"Bin/{name}", jpeg_bytes((160, 120), (10, 10, 40)), f"{name}.supplemental-metadata.json", meta)
+    tree.write_json("Holiday/metadata.json", {"title": "Holiday"})
     trip = "Photos from 2019"
     tree.media(f"{trip}/beach photo.jpg", jpeg_bytes((320, 240), (30, 140, 210)), None)
     tree.write_json(f"{trip}/beach.jpg.json", sidecar("beach.jpg", 1_557_600_000, geo=(43.2965, 5.3698, 0.0)))
@@ -84,6 +87,15 @@ def choose(window: MainWindow, source: Path) -> None:
     QTest.keyClick(window.source_edit, Qt.Key.Key_Return)
     wait_until(lambda: window.preview is not None and window.preview.source.chosen == (source.resolve(),))
     click(window.preview_button)
+
+
+def library_preview(window: MainWindow) -> None:
+    """The options open, folders by month and albums as links, and what Preview says they would make."""
+    click(window.options.toggle)
+    window.library.layout_box.setCurrentIndex(window.library.layout_box.findData("year/month"))
+    window.library.albums_box.setCurrentIndex(window.library.albums_box.findData("link"))
+    click(window.preview_button)
+    wait_until(lambda: "Folders:" in window.summary_view.toPlainText())
 
 
 def main() -> int:
@@ -134,6 +146,9 @@ def main() -> int:
     zip_parts(source, work / "Downloads", count=3)
     choose(window, work / "Downloads")
     shot("parts")
+    choose(window, source)
+    library_preview(window)
+    shot("library")
     window.close()
     return 0
 

@@ -88,7 +88,7 @@ class RunSummary:
     dry_run: bool = False
     report: Path | None = None
     failures: tuple[FileRecord, ...] = ()
-    folders: Counter = field(default_factory=Counter)  # top-level output folder → files of their own there
+    folders: Counter = field(default_factory=Counter)  # top-level output folder → outputs there (links too)
     links: Counter = field(default_factory=Counter)  # link kind → outputs standing in for another's file
     saved_bytes: int = 0  # bytes not written twice, thanks to those
     album_copies: int = 0  # files recognised as copies of a photo, in album folders

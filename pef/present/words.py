@@ -185,10 +185,13 @@ def library_lines(summary: RunSummary) -> list[str]:
         shown = [f"{name} ({count:,})" for name, count in folders[:SHOWN_FOLDERS]]
         more = len(folders) - SHOWN_FOLDERS
         lines.append("Folders: " + ", ".join(shown) + (f", and {more} more" if more > 0 else "") + ".")
-    if summary.album_copies or summary.duplicates:
-        found = f"{summary.album_copies:,} album cop{'y' if summary.album_copies == 1 else 'ies'}"
-        found += f" and {summary.duplicates:,} identical duplicate{'s' if summary.duplicates != 1 else ''}"
-        lines.append(f"Recognised by their bytes: {found} of photos in the library.")
+    kinds = (
+        (summary.album_copies, "album copy", "album copies"),
+        (summary.duplicates, "identical duplicate", "identical duplicates"),
+    )
+    found = [f"{count:,} {one if count == 1 else many}" for count, one, many in kinds if count]
+    if found:
+        lines.append(f"Recognised by their bytes: {' and '.join(found)} of photos in the library.")
     for kind in LinkKind:
         if count := summary.links.get(kind.value, 0):
             lines.append(f"  {count:,} as {LINK_WORDS[kind]}")

@@ -26,7 +26,7 @@ def summarize(state: RunState, survey: Survey, output: Path | None, status: str,
         if record.link is not None:
             links[record.link.value] += 1
             saved += record.size
-        elif record.output:
+        if record.owns_output and record.output:
             folders[record.output.split("/", 1)[0] if "/" in record.output else "(top)"] += 1
         if record.date_source is not None:
             dates[record.date_source.value] += 1
