@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from pef.model.outcomes import FileStatus
 from pef.state.store import RunState
 
@@ -34,6 +36,8 @@ def describe_progress(state: RunState, holder: str | None = None) -> list[str]:
         f"Source:       {state.source_path}",
         *(f"  part        {part}" for part in state.parts if len(state.parts) > 1 or part != state.source_path),
         f"Status:       {status_words(state.status, holder)}",
+        f"Library:      albums {state.settings.albums}, folders {state.settings.layout}, "
+        f"Trash {'left out' if state.settings.skip_trash else 'kept'}, duplicates {state.settings.duplicates}",
         f"Started:      {state.started}",
         f"Last update:  {state.last_updated}",
         f"Media files:  {total:>9,}",
@@ -48,6 +52,11 @@ def describe_progress(state: RunState, holder: str | None = None) -> list[str]:
             f"Success rate: {100 * succeeded / finished:.1f}% of the {finished:,} files finished "
             "(unmatched files count as copied)"
         )
+    links = Counter(record.link.value for record in state.files.values() if record.link is not None)
+    if links:
+        words = {"hard": "hard links", "symbolic": "symbolic links", "none": "no file (albums in the photo's)"}
+        counted = ", ".join(f"{count:,} {words[kind]}" for kind, count in sorted(links.items()))
+        lines.append(f"Album copies and duplicates: {counted}")
     failed = sorted((r for r in state.files.values() if r.status is FileStatus.FAILED), key=lambda r: r.key)
     if failed:
         lines.append("Failed files:")

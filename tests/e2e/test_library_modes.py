@@ -218,6 +218,9 @@ def test_a_continued_run_keeps_its_modes_and_refuses_others_without_force(librar
     output = run_modes(library, tmp_path / "out", "--albums", "link", "--layout", "year")
     result = run_pef("--path", library.root, "--output", output, *ZONE)  # no modes given: its own, not the defaults
     assert "Nothing to do: every file of this run is already finished." in result.stderr
+    progress = run_pef("progress", output).stdout
+    assert "albums link, folders year, Trash kept, duplicates keep" in progress
+    assert "Album copies and duplicates: 3 hard links" in progress
     refused = run_pef("--path", library.root, "--output", output, *ZONE, "--layout", "takeout", check_code=2)
     assert "layout: saved 'year', now 'takeout'" in refused.stderr and "--force" in refused.stderr
     run_pef("--path", library.root, "--output", output, *ZONE, "--layout", "takeout", "--force", "--quiet")
