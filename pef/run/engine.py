@@ -214,7 +214,7 @@ class Engine:
             for task in survey.tasks
             if task.key not in redone
             and (
-                task.copy_of in redone
+                (task.action is not CopyAction.WRITE and task.copy_of in redone)  # a kept duplicate stands alone
                 or copy_needs_work(self.job.output, task, files.get(task.key), files.get(task.copy_of))
             )
         ]
