@@ -15,9 +15,9 @@ from pef.metadata.formats import SNIFF_BYTES, MediaFormat, media_format_of
 from pef.metadata.plan import MetadataPlan, WriteResult, join_notes
 from pef.metadata.registry import check_output, handler_for
 from pef.metadata.splice import CorruptMedia, Piece, SourceChanged, whole_file
-from pef.metadata.timezone import ZoneRule, wall_clock
+from pef.metadata.timezone import WallClock, ZoneRule, wall_clock
 from pef.metadata.xmp import xmp_file_packet
-from pef.model.library import CopyAction
+from pef.model.library import CopyAction, Layout
 from pef.model.outcomes import DateSource, FileStatus, Reason
 from pef.model.photo import Metadata
 from pef.model.records import FileRecord, FileTask, RunSettings, now_iso
@@ -43,6 +43,18 @@ def xmp_path(destination: Path) -> Path:
 
 def named_note(named: NameDate) -> str:
     return f"dated from its name: {named.words()}"
+
+
+def output_of(
+    task: FileTask, layout: Layout, zones: ZoneRule, metadata: Metadata | None, when: WallClock | None = None
+) -> str:
+    """Where an output goes: in a layout by date, the folder of the date written (`when`), else of the sidecar's."""
+    day = None
+    if when is not None:
+        day = when.local.date()
+    elif metadata is not None and metadata.taken is not None:
+        day = wall_clock(metadata.taken, zones.zone_at(metadata.geo)).local.date()
+    return placed(task, layout, day, metadata is not None and metadata.from_partner)
 
 
 def _token(task: FileTask) -> str:
@@ -196,7 +208,7 @@ class FileCopier:
             src_fd = source.fileno()
             stat_ = os.fstat(src_fd)
             media_format, plan, result, failure = self._plan(task, src_fd, stat_.st_size, metadata, guessed)
-            output = self._placed(task, result, metadata)
+            output = output_of(task, self.settings.layout, self.zones, metadata, result.when)
             destination = self.output_root / output
             partial = self._work_name(output)
             xmp = xmp_path(destination) if result.xmp_file is not None else None
@@ -235,16 +247,6 @@ class FileCopier:
     def _work_name(self, output: str) -> Path:
         """A short name of pef's own in the work folder, where an output is made before it takes its name."""
         return self.work / f"{next(self._numbers)}-{output.rpartition('/')[2][:PARTIAL_NAME_CHARS]}.partial"
-
-    def _placed(self, task: FileTask, result: WriteResult, metadata: Metadata | None) -> str:
-        """Where the output goes: in a layout by date, the folder of the date written (or of the sidecar's)."""
-        if result.when is not None:
-            day = result.when.local.date()
-        elif metadata is not None and metadata.taken is not None:
-            day = wall_clock(metadata.taken, self.zones.zone_at(metadata.geo)).local.date()
-        else:
-            day = None
-        return placed(task, self.settings.layout, day, metadata is not None and metadata.from_partner)
 
     def _set_time(self, path: Path, taken: int | None, source_ns: int) -> tuple[int, str]:
         """Give a written file its time: the photo's, else the source file's. Returns what it got, and a note."""

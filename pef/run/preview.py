@@ -6,19 +6,19 @@ import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pef.metadata.timezone import ZoneRule, resolve_zone, wall_clock
+from pef.metadata.timezone import resolve_zone
 from pef.model.events import RunSummary
 from pef.model.library import CopyAction
 from pef.model.outcomes import DateSource, FileStatus, Reason
 from pef.model.photo import Metadata
-from pef.model.records import FileRecord, FileTask, RunSettings
+from pef.model.records import FileRecord, RunSettings
 from pef.present.parts import part_warnings, parts_lines
 from pef.present.words import human_bytes, summary_lines
+from pef.run.copy_file import output_of
 from pef.run.stand_in import StandIns
 from pef.run.summary import summarize
 from pef.state.outputs import default_output, unfinished_run
 from pef.state.store import RunState, StateError, StateStore
-from pef.takeout.destinations import placed
 from pef.takeout.name_dates import date_from_name
 from pef.takeout.parts import TakeoutParts
 from pef.takeout.parts_source import PartsSource
@@ -82,7 +82,7 @@ def forecast(survey: Survey, settings: RunSettings) -> RunState:
             else:
                 reason = Reason.BAD_SIDECAR
         record = FileRecord(
-            task.key, status, _output(task, metadata, zones, settings), task.sidecar, reason,
+            task.key, status, output_of(task, settings.layout, zones, metadata), task.sidecar, reason,
             task.size, match=task.match, date_source=dated,
         )  # fmt: skip
         original = state.files.get(task.copy_of)
@@ -90,13 +90,6 @@ def forecast(survey: Survey, settings: RunSettings) -> RunState:
             record = StandIns.foreseen(task, original)
         state.files[task.key] = record
     return state
-
-
-def _output(task: FileTask, metadata: Metadata | None, zones: ZoneRule, settings: RunSettings) -> str:
-    day = None
-    if metadata is not None and metadata.taken is not None:
-        day = wall_clock(metadata.taken, zones.zone_at(metadata.geo)).local.date()
-    return placed(task, settings.layout, day, metadata is not None and metadata.from_partner)
 
 
 def find_unfinished(source: Path) -> UnfinishedRun | None:

@@ -122,11 +122,12 @@ def survey_takeout(source: PartsSource, settings: RunSettings) -> Survey:
             orphans[key] = orphan
     albums = album_names(source, skipped, guarded)
     kinds = {folder: folder_kind(folder.rpartition("/")[2], folder in albums) for folder in _folders(scan.media)}
+    library = Library(kinds, albums)  # the copies come once the media left are known
     media = scan.media
     by_media = matches.by_media()
     if settings.skip_trash:
-        trashed = [e for e in media if kinds.get(e.key.rpartition("/")[0]) is FolderKind.TRASH]
-        media = tuple(e for e in media if kinds.get(e.key.rpartition("/")[0]) is not FolderKind.TRASH)
+        trashed = [e for e in media if library.kind(e.key) is FolderKind.TRASH]
+        media = tuple(e for e in media if library.kind(e.key) is not FolderKind.TRASH)
         skipped += [SkippedFile(e, Reason.TRASHED) for e in trashed]
         sidecars = {by_media[e.key].sidecar for e in trashed} - {by_media[e.key].sidecar for e in media}
         skipped += [SkippedFile(entries[key], Reason.TRASHED) for key in sorted(k for k in sidecars if k)]
@@ -144,8 +145,8 @@ def survey_takeout(source: PartsSource, settings: RunSettings) -> Survey:
         one, other = metadata_of(photo), metadata_of(copy)
         return one is None or other is None or (one.title, one.taken) == (other.title, other.taken)
 
-    placed = [Placed(e.key, e.size, kinds.get(e.key.rpartition("/")[0], FolderKind.LIBRARY)) for e in media]
-    library = Library(kinds, albums, find_copies(placed, source, agree))
+    placed = [Placed(e.key, e.size, library.kind(e.key)) for e in media]
+    library = replace(library, copies=find_copies(placed, source, agree))
     tasks = tuple(plan_tasks(media, matches, library, settings))
     return Survey(source, scan, tasks, used, orphans, tuple(skipped), tuple(guarded.problems), library)
 
