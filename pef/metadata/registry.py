@@ -12,7 +12,15 @@ from pef.metadata.mp4 import movie_pieces
 from pef.metadata.plan import MetadataPlan, Omitted, WriteResult
 from pef.metadata.png import png_pieces
 from pef.metadata.tiff_file import tiff_pieces
-from pef.metadata.verify import Check, check_heif, check_image, check_movie, check_tiff, check_xmp_file
+from pef.metadata.verify import (
+    Check,
+    check_heif,
+    check_image,
+    check_jpeg,
+    check_movie,
+    check_tiff,
+    check_xmp_file,
+)
 from pef.metadata.webp import webp_pieces
 from pef.metadata.xmp_file import MetadataWriter, tiff_head, xmp_file_writer
 
@@ -28,7 +36,7 @@ class FormatHandler:
 
 _XMP_FILE_ONLY = FormatHandler(xmp_file_writer(None), check_xmp_file, writes_into=False)
 HANDLERS: dict[MediaFormat, FormatHandler] = {
-    MediaFormat.JPEG: FormatHandler(jpeg_pieces, check_image, writes_into=True),
+    MediaFormat.JPEG: FormatHandler(jpeg_pieces, check_jpeg, writes_into=True),
     MediaFormat.PNG: FormatHandler(png_pieces, check_image, writes_into=True),
     MediaFormat.WEBP: FormatHandler(webp_pieces, check_image, writes_into=True),
     MediaFormat.ISO_VIDEO: FormatHandler(movie_pieces, check_movie, writes_into=True),

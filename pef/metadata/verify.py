@@ -1,12 +1,14 @@
 """Read a written file back and compare what it says with what was meant to be written.
 
-Images are read with Pillow, not with pef's own parsers, so a writer bug cannot hide behind a
-reader that shares it (HEIF's items are found by the item grammar, their EXIF read by Pillow);
-movies and XMP are read by code that shares nothing with their writers but the box and packet grammar.
+Images are read with Pillow or with the small readers of `read_back` (JPEG headers and EXIF blocks),
+never with the writers' own parsers, so a writer bug cannot hide behind a reader that shares it (HEIF's
+items are found by the item grammar); movies and XMP are read by code that shares nothing with their
+writers but the box and packet grammar.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import struct
 import warnings
@@ -41,6 +43,7 @@ from pef.metadata.isobmff import (
 from pef.metadata.mp4 import iso6709
 from pef.metadata.plan import MetadataPlan, Omitted, WriteResult
 from pef.metadata.quicktime_keys import apple_creation_date, apple_text
+from pef.metadata.read_back import ExifTags, Unreadable, jpeg_metadata, read_exif
 from pef.metadata.splice import CorruptMedia, SourceReader
 from pef.metadata.xmp import Bag, LangAlt, XmpUnreadable, read_xmp, xmp_properties
 
@@ -58,10 +61,12 @@ def _degrees(parts: object, ref: object) -> float | None:
     except (TypeError, ValueError, ZeroDivisionError):
         return None
     value = degrees + minutes / 60 + seconds / 3600
+    if not math.isfinite(value):  # a zero denominator
+        return None
     return -value if ref in ("S", "W") else value
 
 
-def _check_exif(exif: Image.Exif, plan: MetadataPlan, result: WriteResult) -> list[str]:
+def _check_exif(exif: Image.Exif | ExifTags, plan: MetadataPlan, result: WriteResult) -> list[str]:
     problems = []
     details = exif.get_ifd(EXIF_IFD)
     if result.when is not None:
@@ -114,6 +119,18 @@ def _check_image(path: Path, plan: MetadataPlan, result: WriteResult) -> list[st
             return _check_exif(image.getexif(), plan, result) + _check_xmp(packet, plan, result)
     except (OSError, SyntaxError, ValueError) as error:  # Pillow's ways of saying "not readable"
         return [f"Pillow cannot read it back ({error})"]
+
+
+def _check_jpeg(path: Path, plan: MetadataPlan, result: WriteResult) -> list[str]:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        found = jpeg_metadata(fd)
+        exif = read_exif(found.exif) if found.exif is not None else ExifTags()
+    except (Unreadable, struct.error) as error:
+        return [f"the JPEG cannot be read back ({error})"]
+    finally:
+        os.close(fd)
+    return _check_exif(exif, plan, result) + _check_xmp(found.xmp, plan, result)
 
 
 @dataclass
@@ -188,11 +205,10 @@ def _check_heif(path: Path, plan: MetadataPlan, result: WriteResult) -> list[str
     parts = split_exif_item(exif_data) if exif_data else None
     if parts is None:
         return ["no readable Exif item"]
-    exif = Image.Exif()
     try:
-        exif.load(parts[1])
-    except (OSError, SyntaxError, ValueError, struct.error) as error:
-        return [f"Pillow cannot read its Exif item ({error})"]
+        exif = read_exif(parts[1])
+    except (Unreadable, struct.error) as error:
+        return [f"its Exif item cannot be read back ({error})"]
     return _check_exif(exif, plan, result) + _check_xmp(packet, plan, result)
 
 
@@ -203,6 +219,10 @@ Check = Callable[[Path, MetadataPlan, WriteResult, Path | None], list[str]]
 
 def check_image(path: Path, plan: MetadataPlan, result: WriteResult, _xmp_file: Path | None) -> list[str]:
     return _check_image(path, plan, result)
+
+
+def check_jpeg(path: Path, plan: MetadataPlan, result: WriteResult, _xmp_file: Path | None) -> list[str]:
+    return _check_jpeg(path, plan, result)
 
 
 def check_movie(path: Path, plan: MetadataPlan, result: WriteResult, _xmp_file: Path | None) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -51,7 +53,7 @@ class RunSettings:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """What the person chose in Review for one media file; kept in the run's state for every later run."""
 
@@ -81,7 +83,7 @@ class Decision:
         return cls(DecisionKind(data["kind"]), data.get("sidecar"), int(taken) if taken is not None else None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileTask:
     """One source media file and what the plan says to do with it."""
 
@@ -101,7 +103,7 @@ class FileTask:
     renamed: bool = False  # its output's name or folder is not the source's (a drive could not hold it, a clash)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileRecord:
     """What happened to one source media file (one line of the journal, one entry of the state)."""
 
@@ -168,4 +170,9 @@ class FileRecord:
 
 
 def now_iso() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+    return _iso_second(int(time.time()))
+
+
+@functools.lru_cache(maxsize=1)  # a record's time is to the second: formatted once a second, not once a file
+def _iso_second(second: int) -> str:
+    return datetime.fromtimestamp(second).astimezone().isoformat(timespec="seconds")

@@ -6,13 +6,12 @@ Written in every mode, so another tool can rebuild the albums whatever pef did w
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pef.state.store import RunState, write_atomically
+from pef.run.listing import write_listing
+from pef.state.store import RunState
 from pef.takeout.survey import Survey
 
 COLUMNS = ("album", "position", "output", "source")
@@ -41,9 +40,4 @@ def album_rows(survey: Survey, state: RunState) -> list[AlbumRow]:
 
 
 def write_albums(path: Path, rows: Iterable[AlbumRow]) -> None:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([getattr(row, column) for column in COLUMNS])
-    write_atomically(path, buffer.getvalue().encode("utf-8-sig", "backslashreplace"))
+    write_listing(path, COLUMNS, rows)

@@ -38,7 +38,7 @@ from pef.run.control import ControlState, RunControl
 from pef.run.copy_file import FileCopier
 from pef.run.job import Confirm, Job, RunDeclined, RunRefused
 from pef.run.output_files import OutputFiles
-from pef.run.report import media_row, other_rows, write_report
+from pef.run.report import report_rows, write_report
 from pef.run.resume import copy_needs_work, needs_work, open_state, retire_output
 from pef.run.runlog import RunLog
 from pef.run.stand_in import AwaitedOriginals
@@ -169,8 +169,7 @@ class Engine:
                 )
             )
             summary = summarize(state, survey, job.output, status, self._pause_reason)
-            rows = [media_row(task, state.files.get(task.key)) for task in survey.tasks]
-            self._write_listing(REPORT_NAME, lambda path: write_report(path, [*rows, *other_rows(survey)]))
+            self._write_listing(REPORT_NAME, lambda path: write_report(path, report_rows(survey, state.files)))
             albums = album_rows(survey, state)
             if albums or (job.output / ALBUMS_NAME).exists():
                 self._write_listing(ALBUMS_NAME, lambda path: write_albums(path, albums))

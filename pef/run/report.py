@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable
+import heapq
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from pef.model.records import FileRecord, FileTask
 from pef.present.words import explanation
-from pef.state.store import write_atomically
+from pef.run.listing import write_listing
 from pef.takeout.survey import Survey
 
 COLUMNS = (
@@ -18,7 +19,7 @@ COLUMNS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportRow:
     source: str
     kind: str  # media, sidecar, other
@@ -63,25 +64,26 @@ def media_row(task: FileTask, record: FileRecord | None) -> ReportRow:
     )
 
 
-def other_rows(survey: Survey) -> list[ReportRow]:
-    """Report rows of every source file that is not a media file."""
-    rows = [ReportRow(key, "sidecar", "used") for key in sorted(survey.used_sidecars)]
-    rows += [
+def other_rows(survey: Survey) -> Iterator[ReportRow]:
+    """Report rows of every source file that is not a media file, in order of source."""
+    used = (ReportRow(key, "sidecar", "used") for key in sorted(survey.used_sidecars))
+    orphans = (
         ReportRow(key, "sidecar", "orphan", reason.value, error=detail)
-        for key, (reason, detail) in survey.orphans.items()
-    ]
-    rows += [
-        ReportRow(item.entry.key, "other", "skipped", item.reason.value, error=item.detail) for item in survey.skipped
-    ]
-    return rows
+        for key, (reason, detail) in sorted(survey.orphans.items())
+    )
+    skipped = (
+        ReportRow(item.entry.key, "other", "skipped", item.reason.value, error=item.detail)
+        for item in sorted(survey.skipped, key=lambda item: item.entry.key)
+    )
+    return heapq.merge(used, orphans, skipped, key=attrgetter("source"))
+
+
+def report_rows(survey: Survey, files: Mapping[str, FileRecord]) -> Iterator[ReportRow]:
+    """Every row of the report in order of source, made one at a time (a million rows are never all in memory)."""
+    media = (media_row(task, files.get(task.key)) for task in sorted(survey.tasks, key=attrgetter("key")))
+    return heapq.merge(media, other_rows(survey), key=attrgetter("source"))
 
 
 def write_report(path: Path, rows: Iterable[ReportRow]) -> None:
-    import io
-
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for row in sorted(rows, key=lambda r: r.source):
-        writer.writerow([getattr(row, column) for column in COLUMNS])
-    write_atomically(path, buffer.getvalue().encode("utf-8-sig", "backslashreplace"))  # BOM: Excel then reads UTF-8
+    """`rows` in order of source."""
+    write_listing(path, COLUMNS, rows)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +22,7 @@ VERSION = 1
 JSON_TEXT_ERRORS = "backslashreplace"
 JOURNAL_SYNC_SECONDS = 1.0
 MIN_SNAPSHOT_SECONDS = 5.0
+CHUNK_RECORDS = 1000
 SNAPSHOT_COST_SHARE = 0.02  # snapshots may take at most this share of the run's time
 
 
@@ -62,7 +65,23 @@ class RunState:
             "pending": max(self.total - len(self.files), 0),
         }
 
-    def as_json(self) -> dict:
+    def json_chunks(self) -> Iterator[bytes]:
+        """The state as JSON, a thousand records at a time: never a second copy of the whole state in memory."""
+        head = json.dumps(self._head(), ensure_ascii=False, indent=1)
+        yield (head.removesuffix("\n}") + ',\n "files": {\n').encode("utf-8", JSON_TEXT_ERRORS)
+        items = iter(self.files.items())
+        lead = ""
+        while batch := list(itertools.islice(items, CHUNK_RECORDS)):
+            text = ",\n".join(
+                f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(record.as_json(), ensure_ascii=False)}"
+                for key, record in batch
+            )
+            yield (lead + text).encode("utf-8", JSON_TEXT_ERRORS)
+            lead = ",\n"
+        yield b"\n }\n}"
+
+    def _head(self) -> dict:
+        """Everything but the files."""
         return {
             "version": VERSION,
             "source_path": self.source_path,
@@ -72,7 +91,6 @@ class RunState:
             "last_updated": self.last_updated,
             "status": self.status,
             "stats": self.counts(),
-            "files": {key: record.as_json() for key, record in self.files.items()},
             "orphan_sidecars": self.orphan_sidecars,
             "decisions": {key: decision.as_json() for key, decision in self.decisions.items()},
         }
@@ -99,7 +117,7 @@ class RunState:
             raise StateError(f"state file is damaged ({error.__class__.__name__}: {error})") from error
 
 
-def write_atomically(path: Path, data: bytes, room: Path | None = None) -> None:
+def write_atomically(path: Path, data: bytes | Iterable[bytes], room: Path | None = None) -> None:
     """Temp file in the same folder, flush, fsync, rename, fsync the folder: never a torn file.
 
     `room`: a file whose blocks are already allocated (the space reserve); it becomes the temp file,
@@ -110,7 +128,8 @@ def write_atomically(path: Path, data: bytes, room: Path | None = None) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.replace(room, temporary)
     with open(temporary, "r+b" if temporary.exists() else "wb") as handle:
-        handle.write(data)
+        for chunk in [data] if isinstance(data, bytes) else data:
+            handle.write(chunk)
         handle.truncate()
         handle.flush()
         os.fsync(handle.fileno())
@@ -208,8 +227,7 @@ class StateStore:
         self.journal.sync()  # outputs and journal durable before the snapshot that replaces them
         self.state.status = status
         self.state.last_updated = now_iso()
-        data = json.dumps(self.state.as_json(), ensure_ascii=False, indent=1).encode("utf-8", JSON_TEXT_ERRORS)
-        write_atomically(self.path, data, room)
+        write_atomically(self.path, self.state.json_chunks(), room)
         self.journal.truncate()
         if status == RunStatus.COMPLETED:
             self.journal.close()

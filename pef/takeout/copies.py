@@ -20,7 +20,7 @@ from pef.takeout.parts_source import PartsSource
 CHUNK = 1 << 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placed:
     """A media file, its size and the kind of folder that holds it."""
 

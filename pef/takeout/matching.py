@@ -35,7 +35,7 @@ TitleLookup = Callable[[str], str | None]
 _ALL_EXTENSIONS = tuple(sorted(MEDIA_EXTENSIONS))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MediaMatch:
     media: str
     sidecar: str | None

@@ -11,7 +11,7 @@ class PartDamaged(Exception):
     """A part that cannot be read (further): the message says why, in words for people."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     """One entry of a part as its reader lists it; `index` is its place in the part (archive order)."""
 

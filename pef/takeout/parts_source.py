@@ -46,7 +46,7 @@ class PartHolding:
     problem: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _First:
     part: int
     size: int

@@ -1,0 +1,119 @@
+"""What the bench scripts share: Takeouts of real files, and timing a command with its peak memory."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+BASE_INSTANT = 1_561_975_200
+PEF = [sys.executable, "-m", "pef"]
+
+
+def jpeg_of_size(seed: int, width: int, height: int, quality: int = 92) -> bytes:
+    """A JPEG with camera EXIF whose noise compresses like a real photo's detail."""
+    rng = random.Random(seed)
+    noise = Image.frombytes("RGB", (width // 4, height // 4), rng.randbytes(width * height * 3 // 16))
+    image = noise.resize((width, height), Image.Resampling.BICUBIC)
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "Google", "Pixel 7"
+    exif.get_ifd(0x8769)[0x9003] = "2019:07:01 12:00:00"
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, exif=exif)
+    return buffer.getvalue()
+
+
+def phone_jpeg(seed: int) -> bytes:
+    """About 3 MB, 12 megapixels' worth of detail."""
+    return jpeg_of_size(seed, 2800, 2100)
+
+
+def small_jpeg(seed: int) -> bytes:
+    """About 30 KB: a thumbnail-sized photo, where per-file cost is all there is."""
+    return jpeg_of_size(seed, 320, 240, quality=80)
+
+
+def tiny_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), (90, 120, 30)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def unique(jpeg: bytes, index: int) -> bytes:
+    """The JPEG with a comment naming its index: every photo its own bytes, none a duplicate of another."""
+    comment = f"photo {index:09d}".encode()
+    return jpeg[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + jpeg[2:]
+
+
+def sidecar(name: str, index: int) -> str:
+    return json.dumps(
+        {
+            "title": name,
+            "description": f"photo {index}" if index % 3 == 0 else "",
+            "photoTakenTime": {"timestamp": str(BASE_INSTANT + index * 60), "formatted": ""},
+            "creationTime": {"timestamp": "1700000000", "formatted": ""},
+            "geoData": {"latitude": 48.85 + index / 1e5, "longitude": 2.35, "altitude": 35.0},
+        }
+    )
+
+
+def make_takeout(root: Path, files: int, bodies: list[bytes], per_folder: int = 2000) -> int:
+    """`files` photos (cycling through `bodies`) with their sidecars in year folders; returns the bytes of media."""
+    total = 0
+    for index in range(files):
+        folder = root / "Takeout" / "Google Photos" / f"Photos from {2000 + index // per_folder}"
+        if index % per_folder == 0:
+            folder.mkdir(parents=True, exist_ok=True)
+        name = f"IMG_{index:07d}.jpg"
+        data = unique(bodies[index % len(bodies)], index)
+        (folder / name).write_bytes(data)
+        total += len(data)
+        (folder / f"{name}.supplemental-metadata.json").write_text(sidecar(name, index))
+    return total
+
+
+def drop_caches() -> bool:
+    """Empty the page cache (root only): both programs then read from disk alike."""
+    try:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: float
+    peak_mb: float  # the command's peak resident memory
+
+
+def timed(command: list[str], *, cold: bool = False, sync: bool = True) -> Timing:
+    """Run a command to its end; `sync`: the clock stops only when its bytes are on disk."""
+    if cold:
+        drop_caches()
+    else:
+        os.sync()
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0,):
+        raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
+    if sync:
+        os.sync()
+    return Timing(time.perf_counter() - started, usage.ru_maxrss / 1024)
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}"

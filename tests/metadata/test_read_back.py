@@ -1,0 +1,81 @@
+"""The read-back check's own JPEG and EXIF readers, against piexif on real camera files and on pef's output."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import piexif
+import pytest
+
+from pef.metadata.exif import DATE_TIME_ORIGINAL, GPS_LATITUDE, IMAGE_DESCRIPTION
+from pef.metadata.read_back import EXIF_POINTER, GPS_POINTER, Unreadable, jpeg_metadata, read_exif
+from pef.metadata.verify import check_jpeg
+from tests.builders import SAMPLES, jpeg_bytes
+from tests.metadata.test_writers import CAMERA_SAMPLES, PLAN
+from tests.metadata.written import written
+
+
+def read_back(path: Path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return jpeg_metadata(fd)
+    finally:
+        os.close(fd)
+
+
+def text(value: object) -> object:
+    return value.split(b"\x00", 1)[0].decode("latin-1") if isinstance(value, bytes) else value
+
+
+@pytest.mark.parametrize("name", CAMERA_SAMPLES)
+def test_camera_files_read_as_piexif_reads_them(name: str) -> None:
+    found = read_back(SAMPLES / name)
+    oracle = piexif.load(str(SAMPLES / name))
+    if found.exif is None:
+        assert not any(oracle[ifd] for ifd in ("0th", "Exif", "GPS"))
+        return
+    tags = read_exif(found.exif)
+    for tag in (0x010F, 0x0110, 0x0132):  # Make, Model, DateTime: ASCII in IFD0
+        assert tags.get(tag) == text(oracle["0th"].get(tag))
+    assert tags.get_ifd(EXIF_POINTER).get(DATE_TIME_ORIGINAL) == text(oracle["Exif"].get(DATE_TIME_ORIGINAL))
+    if GPS_LATITUDE in oracle["GPS"]:
+        expected = tuple(top / bottom for top, bottom in oracle["GPS"][GPS_LATITUDE])
+        assert tags.get_ifd(GPS_POINTER)[GPS_LATITUDE] == pytest.approx(expected)
+
+
+def test_pef_output_reads_as_piexif_reads_it(tmp_path: Path) -> None:
+    target, _ = written(tmp_path, jpeg_bytes(), "a.jpg", PLAN)
+    found = read_back(target)
+    tags, oracle = read_exif(found.exif), piexif.load(str(target))
+    assert tags.get(IMAGE_DESCRIPTION) == text(oracle["0th"][IMAGE_DESCRIPTION])
+    assert tags.get_ifd(EXIF_POINTER)[DATE_TIME_ORIGINAL] == text(oracle["Exif"][DATE_TIME_ORIGINAL])
+    latitude = tuple(top / bottom for top, bottom in oracle["GPS"][GPS_LATITUDE])
+    assert tags.get_ifd(GPS_POINTER)[GPS_LATITUDE] == pytest.approx(latitude)
+    assert found.xmp is not None and b"Op\xc3\xa9ra" in found.xmp
+
+
+def test_a_date_changed_on_the_disk_is_caught(tmp_path: Path) -> None:
+    target, result = written(tmp_path, jpeg_bytes(), "a.jpg", PLAN)
+    data = target.read_bytes()
+    written_date = result.when.exif_datetime().encode()
+    assert data.count(written_date) >= 1
+    target.write_bytes(data.replace(written_date, b"1999:01:01 00:00:00"))
+    problems = check_jpeg(target, PLAN, result, None)
+    assert any(problem.startswith("DateTimeOriginal reads '1999:01:01 00:00:00'") for problem in problems)
+
+
+@pytest.mark.parametrize("cut", [1, 3, 30, 200])
+def test_a_cut_or_foreign_file_is_reported_not_raised(tmp_path: Path, cut: int) -> None:
+    target, result = written(tmp_path, jpeg_bytes(), "a.jpg", PLAN)
+    target.write_bytes(target.read_bytes()[:cut])
+    assert check_jpeg(target, PLAN, result, None) != []
+    target.write_bytes(b"GIF89a" + bytes(100))
+    assert check_jpeg(target, PLAN, result, None) == ["the JPEG cannot be read back (no start-of-image marker)"]
+
+
+def test_a_tiff_block_pointing_past_its_end_is_unreadable() -> None:
+    with pytest.raises(Unreadable):
+        read_exif(b"II*\x00\xff\x00\x00\x00")
+    with pytest.raises(Unreadable):
+        read_exif(b"MM\x00*\x00\x00\x00\x08\x00\x01\x01\x0e\x00\x02\x00\x00\x00\x10\x00\x00\x01\x00")
