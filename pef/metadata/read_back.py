@@ -113,7 +113,8 @@ def _value(data: bytes, kind: int, number: int, order: str) -> object:
         return data.split(b"\x00", 1)[0].decode("latin-1")
     if kind in (_RATIONAL, _SRATIONAL):
         pairs = struct.unpack(f"{order}{2 * number}{'I' if kind == _RATIONAL else 'i'}", data)
-        return tuple(top / bottom if bottom else float("nan") for top, bottom in zip(pairs[::2], pairs[1::2], strict=True))
+        tops, bottoms = pairs[::2], pairs[1::2]
+        return tuple(top / bottom if bottom else float("nan") for top, bottom in zip(tops, bottoms, strict=True))
     if kind in (3, 4) and number == 1:
         return struct.unpack(order + ("H" if kind == 3 else "I"), data)[0]
     return data
