@@ -10,13 +10,20 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
 BASE_INSTANT = 1_561_975_200
-PEF = [sys.executable, "-m", "pef"]
+
+
+def pef_command(repo: Path | None = None) -> list[str]:
+    """pef as installed, or the checkout at `repo` (to compare two versions on the same data)."""
+    if repo is None:
+        return [sys.executable, "-m", "pef"]
+    return ["env", f"PYTHONPATH={repo.resolve()}", sys.executable, "-m", "pef"]
 
 
 def jpeg_of_size(seed: int, width: int, height: int, quality: int = 92) -> bytes:
@@ -98,16 +105,18 @@ class Timing:
 
 
 def timed(command: list[str], *, cold: bool = False, sync: bool = True) -> Timing:
-    """Run a command to its end; `sync`: the clock stops only when its bytes are on disk."""
+    """Run a command to its end; `sync`: the clock stops only when its bytes are on disk.
+
+    Every timing starts with nothing waiting to be written (an earlier run's dirty pages would slow this one).
+    """
+    os.sync()
     if cold:
         drop_caches()
-    else:
-        os.sync()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0,):
+    if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
     if sync:
         os.sync()
@@ -117,3 +126,21 @@ def timed(command: list[str], *, cold: bool = False, sync: bool = True) -> Timin
 def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}"
+
+
+def median_of(timings: list[Timing]) -> Timing:
+    ordered = sorted(timings, key=lambda timing: timing.seconds)
+    return Timing(ordered[len(ordered) // 2].seconds, max(timing.peak_mb for timing in timings))
+
+
+def compare(
+    labels_commands: dict[str, list[str]], rounds: int, after: dict[str, Callable[[], None]], **timing
+) -> dict[str, Timing]:
+    """Each command once per round, interleaved (a shared machine's noise falls on all alike); medians."""
+    found: dict[str, list[Timing]] = {label: [] for label in labels_commands}
+    for _ in range(rounds):
+        for label, command in labels_commands.items():
+            found[label].append(timed(command, **timing))
+            if label in after:
+                after[label]()
+    return {label: median_of(values) for label, values in found.items()}

@@ -246,7 +246,9 @@ class FileCopier:
 
     def _work_name(self, output: str) -> Path:
         """A short name of pef's own in the work folder, where an output is made before it takes its name."""
-        return self.work / f"{next(self._numbers)}-{output.rpartition('/')[2][:PARTIAL_NAME_CHARS]}.partial"
+        # the process's number too: worker processes share the work folder
+        name = output.rpartition("/")[2][:PARTIAL_NAME_CHARS]
+        return self.work / f"{os.getpid()}-{next(self._numbers)}-{name}.partial"
 
     def _set_time(self, path: Path, taken: int | None, source_ns: int) -> tuple[int, str]:
         """Give a written file its time: the photo's, else the source file's. Returns what it got, and a note."""

@@ -7,10 +7,9 @@ import itertools
 import shutil
 import threading
 import time
-import traceback
 from collections import Counter, deque
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
 
 from pef.metadata.timezone import ZoneRule, resolve_zone
@@ -28,8 +27,8 @@ from pef.model.events import (
     SpaceShortage,
 )
 from pef.model.library import CopyAction
-from pef.model.outcomes import ENVIRONMENT_FAILURES, FileStatus, Reason
-from pef.model.records import FileRecord, FileTask, now_iso
+from pef.model.outcomes import ENVIRONMENT_FAILURES, FileStatus
+from pef.model.records import FileRecord, FileTask
 from pef.present.parts import part_messages, part_warnings
 from pef.present.words import space_question
 from pef.run.albums_file import album_rows, write_albums
@@ -43,6 +42,7 @@ from pef.run.resume import copy_needs_work, needs_work, open_state, retire_outpu
 from pef.run.runlog import RunLog
 from pef.run.stand_in import AwaitedOriginals
 from pef.run.summary import summarize
+from pef.run.workers import PROCESS_MIN_FILES, Done, Workers
 from pef.state.layout import ALBUMS_NAME, REPORT_NAME, WORK_DIR
 from pef.state.outputs import OutputChoiceError, OutputLock, OutputLocked, check_output_folder
 from pef.state.reserve import SpaceReserve
@@ -64,6 +64,7 @@ class Engine:
         stop_on_auto_pause: bool = False,
     ) -> None:
         self.job = job
+        self._in_process_only = files is not None or sleep is not None  # a drive or clock of the tests' own
         self.control = control or RunControl()
         self.files = files or OutputFiles()
         self.sleep = sleep or self.control.sleep  # tests inject a clock here: backoff without sleeping
@@ -86,6 +87,10 @@ class Engine:
         with self._emit_lock:
             for sink in self._sinks:
                 sink(event)
+
+    def _emit_all(self, events: Iterable[object]) -> None:
+        for event in events:
+            self._emit(event)
 
     def survey(self) -> Survey:
         self._source = PartsSource(self.job.source, work=self.job.output / WORK_DIR)
@@ -269,36 +274,21 @@ class Engine:
         if not self.confirm(question):
             raise RunDeclined(question.split(" Start anyway?", maxsplit=1)[0])
 
-    def _process(self, copier: FileCopier, task: FileTask, original: FileRecord | None) -> FileRecord:
-        try:
-            return copier.process(task, original)
-        except Exception as error:  # a bug must cost no file and not the run, and must be seen
-            trace = traceback.format_exc()
-            text = f"{task.key}: an error in pef ({error.__class__.__name__}); copied unchanged, see pef.log"
-            self._emit(Message(Level.ERROR, text, trace))
-        try:
-            return copier.copy_unchanged(task, text)
-        except Exception as again:
-            self._emit(Message(Level.ERROR, f"{task.key}: could not even be copied unchanged", traceback.format_exc()))
-            return FileRecord(
-                task.key, FileStatus.FAILED, None, task.sidecar, Reason.INTERNAL_ERROR, 0, 1, now_iso(),
-                f"{text} ({again.__class__.__name__})", task.match,
-                decided=task.decision.token if task.decision else "",
-            )  # fmt: skip
-
     def _execute(self, todo: list[FileTask], copier: FileCopier, store: StateStore, total: int, bytes_done: int) -> str:
         """Process the files; returns the run's status: completed, stopped, or paused (by itself)."""
         control, limit = self.control, 2 * self.job.workers
         queue = deque(todo)
-        pending: dict[Future[FileRecord], FileTask] = {}
+        pending: dict[Future[Done], FileTask] = {}
         streak: list[tuple[FileTask, FileRecord]] = []  # environmental failures in a row: five pause the run
         blocked: list[FileTask] = []  # every environmental failure since the last resume: retried at the resume
-        order: dict[Future[FileRecord], int] = {}
+        order: dict[Future[Done], int] = {}
         numbers = itertools.count()  # the order files are handed out in
         resumed_from = 0  # files handed out before this number met the drives as they were before the resume
         awaited = AwaitedOriginals(todo)
         self._pause_reason = ""
-        with ThreadPoolExecutor(max_workers=self.job.workers, thread_name_prefix="pef-worker") as pool:
+        processes = not self._in_process_only and len(todo) >= PROCESS_MIN_FILES
+        workers = Workers(copier, self.job.workers, control, processes=processes)
+        try:
             while True:
                 if self._pause_reason and control.state is ControlState.RUNNING:  # resumed after pef paused
                     self._take_in_resume(queue, streak, blocked)
@@ -307,45 +297,65 @@ class Engine:
                     task = queue.popleft()
                     if awaited.holds(task):
                         continue
-                    future = pool.submit(self._process, copier, task, store.state.files.get(task.copy_of))
+                    future = workers.submit(task, store.state.files.get(task.copy_of))
                     pending[future], order[future] = task, next(numbers)
                 if not pending:
-                    # paused by itself: the refused files wait
-                    if control.stopping or not (queue or (self._pause_reason and blocked)):
+                    if self._nothing_in_hand(store, bool(queue), bool(blocked)):
                         break
-                    room = self._reserve.path if self._pause_reason else None  # the disk may be full
-                    self._save(store, RunStatus.PAUSED, room)  # paused: nothing in hand, everything saved
-                    if self._pause_reason and self.stop_on_auto_pause:
-                        control.stop()
-                        continue
-                    control.wait_while_paused()
                     continue
                 done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+                self._emit_all(workers.notices())
                 for future in sorted(done, key=order.__getitem__):  # record in the order handed out
-                    task, record, number = pending.pop(future), future.result(), order.pop(future)
+                    task, number = pending.pop(future), order.pop(future)
+                    record, messages = future.result()
+                    self._emit_all(messages)
                     self._record(store, record)
                     queue.extend(awaited.recorded(record))
                     bytes_done += record.size
                     self._emit(FileFinished(record, len(store.state.files), total, bytes_done, Counter(self._tally)))
                     if record.status is FileStatus.FAILED and record.reason in ENVIRONMENT_FAILURES:
-                        if number < resumed_from:  # refused before the person resumed: tried again, not counted
-                            queue.appendleft(task)
-                            continue
-                        streak.append((task, record))
-                        blocked.append(task)
-                        # once paused, not again until the resume is taken in (a quick click is RUNNING already)
-                        if (
-                            len(streak) >= STREAK_LIMIT
-                            and not self._pause_reason
-                            and control.state is ControlState.RUNNING
-                        ):
-                            self._auto_pause(streak, queue, store)
+                        self._refused(task, record, number < resumed_from, queue, streak, blocked, store)
                     elif not self._pause_reason:
                         streak.clear()
                 store.checkpoint_if_due()
+        finally:
+            workers.close()
         if not queue and not awaited and not (self._pause_reason and blocked):
             return RunStatus.COMPLETED
         return RunStatus.PAUSED if self._pause_reason else RunStatus.STOPPED
+
+    def _nothing_in_hand(self, store: StateStore, queued: bool, blocked: bool) -> bool:
+        """Nothing being processed: True when the run is over, else (paused) wait for the person."""
+        # paused by itself: the refused files wait
+        if self.control.stopping or not (queued or (self._pause_reason and blocked)):
+            return True
+        room = self._reserve.path if self._pause_reason else None  # the disk may be full
+        self._save(store, RunStatus.PAUSED, room)  # paused: nothing in hand, everything saved
+        if self._pause_reason and self.stop_on_auto_pause:
+            self.control.stop()
+        else:
+            self.control.wait_while_paused()
+        return False
+
+    def _refused(
+        self,
+        task: FileTask,
+        record: FileRecord,
+        before_resume: bool,
+        queue: deque[FileTask],
+        streak: list[tuple[FileTask, FileRecord]],
+        blocked: list[FileTask],
+        store: StateStore,
+    ) -> None:
+        """A drive refused a file: five in a row pause the run; refused before the person resumed, it is tried again."""
+        if before_resume:  # not counted
+            queue.appendleft(task)
+            return
+        streak.append((task, record))
+        blocked.append(task)
+        # once paused, not again until the resume is taken in (a quick click is RUNNING already)
+        if len(streak) >= STREAK_LIMIT and not self._pause_reason and self.control.state is ControlState.RUNNING:
+            self._auto_pause(streak, queue, store)
 
     def _take_in_resume(
         self, queue: deque[FileTask], streak: list[tuple[FileTask, FileRecord]], blocked: list[FileTask]

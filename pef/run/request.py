@@ -10,7 +10,6 @@ the free space on the folder actually chosen.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,12 +19,13 @@ from pef.model.library import AlbumMode, DuplicateMode, Layout
 from pef.model.records import Decision, RunSettings
 from pef.run.job import Job
 from pef.run.resume import conflict_message, state_conflict
+from pef.run.workers import default_workers
 from pef.state.layout import STATE_NAME
 from pef.state.outputs import OutputChoiceError, choose_output, in_use_message, lock_holder
 from pef.state.store import RunState, StateError, StateStore
 from pef.takeout.parts import chosen_problem, find_parts
 
-DEFAULT_WORKERS = min(8, 2 * (os.cpu_count() or 2))
+DEFAULT_WORKERS = default_workers()
 
 
 class RequestRefused(ValueError):

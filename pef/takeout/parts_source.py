@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 from pef.state import deep_paths
 from pef.takeout.archive_names import inner_key
+from pef.takeout.located import LocatedFiles
 from pef.takeout.member_files import DamagedEntry
 from pef.takeout.part_members import PartDamaged
 from pef.takeout.parts import Part, PartKind, TakeoutParts
@@ -164,6 +165,16 @@ class PartsSource:
             return stat.S_ISREG(os.stat(reader.path).st_mode)
         except OSError:
             return False
+
+    def located(self, keys: list[str]) -> LocatedFiles | None:
+        """Where these entries lie on the disk, when every one is a file of a folder (an archive's are read here)."""
+        places = {}
+        for key in keys:
+            reader, _ = self._at(key)
+            if not isinstance(reader, FolderSource):
+                return None
+            places[key] = (str(reader.root), reader.on_disk(key))
+        return LocatedFiles(places)
 
     def part_of(self, key: str) -> Part | None:
         found = self._where.get(key)

@@ -170,27 +170,36 @@ class FolderSource:
         return self.root / self.on_disk(key)
 
     def open(self, key: str) -> BinaryIO:
-        # O_NOFOLLOW: a file swapped for a symlink after the scan must not lead out of the source;
-        # O_NONBLOCK: one swapped for a FIFO must not hang the run
-        flags = os.O_RDONLY | NO_FOLLOW | getattr(os, "O_NONBLOCK", 0)
-        relative = self.on_disk(key)
-        try:
-            fd = os.open(os.path.join(self.root, relative), flags)
-        except OSError as error:
-            if not too_long(error):
-                raise
-            folder, _, name = relative.rpartition("/")
-            parent = open_folder(self.root, folder.split("/"), follow=False)
-            try:
-                fd = os.open(name, flags, dir_fd=parent)
-            finally:
-                os.close(parent)
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            raise IsADirectoryError(f"{key} is not a regular file")
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
+        return open_file(self.root, self.on_disk(key), key)
 
     def read_head(self, key: str, size: int) -> bytes:
-        with self.open(key) as handle:  # sized by the file: a buffer of `size` for every small sidecar costs
-            return handle.read(min(size, os.fstat(handle.fileno()).st_size + 1))
+        return read_head(self.open(key), size)
+
+
+def open_file(root: Path, relative: str, key: str) -> BinaryIO:
+    """A regular file of a Takeout folder, by its on-disk path (`key`: its name in messages)."""
+    # O_NOFOLLOW: a file swapped for a symlink after the scan must not lead out of the source;
+    # O_NONBLOCK: one swapped for a FIFO must not hang the run
+    flags = os.O_RDONLY | NO_FOLLOW | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(os.path.join(root, relative), flags)
+    except OSError as error:
+        if not too_long(error):
+            raise
+        folder, _, name = relative.rpartition("/")
+        parent = open_folder(root, folder.split("/"), follow=False)
+        try:
+            fd = os.open(name, flags, dir_fd=parent)
+        finally:
+            os.close(parent)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise IsADirectoryError(f"{key} is not a regular file")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def read_head(handle: BinaryIO, size: int) -> bytes:
+    """Up to `size` bytes of a file, closing it."""
+    with handle:  # sized by the file: a buffer of `size` for every small sidecar costs more than the reading
+        return handle.read(min(size, os.fstat(handle.fileno()).st_size + 1))

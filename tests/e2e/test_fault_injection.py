@@ -92,7 +92,7 @@ def report_rows(output: Path) -> list[dict]:
         return sorted(csv.DictReader(handle), key=lambda row: row["source"])
 
 
-def start(takeout: TakeoutTree, output: Path) -> subprocess.Popen:
+def start(takeout: TakeoutTree, output: Path, workers: int = 3) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -104,7 +104,7 @@ def start(takeout: TakeoutTree, output: Path) -> subprocess.Popen:
         "--timezone",
         "Europe/Rome",
         "--workers",
-        "3",
+        str(workers),
     ]
     return subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
@@ -140,32 +140,70 @@ def wait_for_start(process: subprocess.Popen) -> None:
             return
 
 
-def processing_seconds(takeout: TakeoutTree, output: Path) -> float:
-    process = start(takeout, output)
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for_files(process: subprocess.Popen, output: Path, before: int) -> None:
+    """Wait until the run finishes files (its worker processes take a moment to start)."""
+    deadline = time.monotonic() + 30
+    while process.poll() is None and finished_count(output) <= before and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def processing_seconds(takeout: TakeoutTree, output: Path, workers: int = 3) -> float:
+    process = start(takeout, output, workers)
     wait_for_start(process)
     started = time.monotonic()
     process.communicate()
     return time.monotonic() - started
 
 
-def test_kill_9_at_random_moments_then_resume(takeout: TakeoutTree, reference: Path) -> None:
-    rng = random.Random(20261122)
-    output = takeout.root.parent / "killed"
-    window = processing_seconds(takeout, takeout.root.parent / "timing")
-    progress = []
+@pytest.mark.parametrize("workers", [1, 2, 4])
+def test_kill_9_at_random_moments_then_resume(takeout: TakeoutTree, reference: Path, workers: int) -> None:
+    rng = random.Random(20261122 + workers)
+    output = takeout.root.parent / f"killed-{workers}"
+    window = processing_seconds(takeout, takeout.root.parent / f"timing-{workers}", workers)
+    progress, orphans = [], 0
     for attempt in range(KILLS):
-        process = start(takeout, output)
+        process = start(takeout, output, workers)
         if attempt % 4 == 3:
             time.sleep(rng.uniform(0.0, 0.4))  # during start-up, the scan or the state's loading
         else:
             wait_for_start(process)
+            wait_for_files(process, output, progress[-1] if progress else 0)
             time.sleep(rng.uniform(0.0, window / 10))
+        workers_seen = children_of(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
         process.stderr.close()
+        deadline = time.monotonic() + 5
+        while any(alive(pid) for pid in workers_seen) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not any(alive(pid) for pid in workers_seen), "a worker process outlived pef's kill -9"
+        orphans += len(workers_seen)
         progress.append(finished_count(output))
     mid_run = sum(1 for before, after in zip([0, *progress], progress, strict=False) if after - before > 0)
-    print(f"\nkill -9 x{KILLS} (processing takes {window:.2f} s): files finished after each kill: {progress}")
+    print(
+        f"\nkill -9 x{KILLS}, {workers} worker(s) (processing takes {window:.2f} s): files finished after each kill: "
+        f"{progress}; {orphans} worker processes killed with pef"
+    )
+    assert orphans > 0, "no kill landed while worker processes ran"
     assert mid_run >= 10, f"only {mid_run} kills landed while files were being written"
     result = run_pef("--path", takeout.root, "--output", output, "--timezone", "Europe/Rome", check_code=None)
     assert result.returncode == 0, result.stderr
@@ -180,6 +218,7 @@ def test_sigint_at_random_moments_then_resume(takeout: TakeoutTree, reference: P
     for attempt in range(KILLS):
         process = start(takeout, output)
         wait_for_start(process)  # the Ctrl+C handler is installed by now
+        wait_for_files(process, output, progress[-1] if progress else 0)
         time.sleep(rng.uniform(0.0, window / 10))
         process.send_signal(signal.SIGINT)
         if attempt % 5 == 4:  # now and then a second Ctrl+C: quit at once

@@ -1,0 +1,155 @@
+"""Where files are processed: worker processes for a Takeout folder's files, threads for the rest.
+
+Processing a file is Python-bound (a sidecar parsed, a header built and read back), so threads take
+turns on one core. A folder's files go to processes, one per worker, each reading the files by their
+place on the disk (`LocatedFiles`). An archive's entries are read by one stream in this process, and a
+run that brings its own drive or clock (the tests' fault injection) keeps everything in this process:
+those go to threads. Whichever did the work, the engine receives a record and the messages to say.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from pathlib import Path
+
+from pef.metadata.timezone import resolve_zone
+from pef.model.events import FileRetrying, Level, Message
+from pef.model.outcomes import FileStatus, Reason
+from pef.model.records import FileRecord, FileTask, RunSettings, now_iso
+from pef.run.control import RunControl
+from pef.run.copy_file import FileCopier
+from pef.run.output_files import OutputFiles
+from pef.takeout.located import LocatedFiles
+from pef.takeout.parts_source import PartsSource
+
+PROCESS_MIN_FILES = 200  # fewer files than this are done sooner than worker processes start
+PR_SET_PDEATHSIG = 1
+Done = tuple[FileRecord, list[Message]]  # a file's record, and what to tell the person about it
+
+
+def default_workers() -> int:
+    """One worker per core: the work is bound by the processor once the page cache holds the files."""
+    return max(2, min(8, os.cpu_count() or 2))
+
+
+def process_safely(copier: FileCopier, task: FileTask, original: FileRecord | None) -> Done:
+    """Process one file; a bug in pef costs no file and not the run (copied unchanged, and seen)."""
+    messages: list[Message] = []
+    try:
+        return copier.process(task, original), messages
+    except Exception as error:
+        text = f"{task.key}: an error in pef ({error.__class__.__name__}); copied unchanged, see pef.log"
+        messages.append(Message(Level.ERROR, text, traceback.format_exc()))
+    try:
+        return copier.copy_unchanged(task, text), messages
+    except Exception as again:
+        messages.append(Message(Level.ERROR, f"{task.key}: could not even be copied unchanged", traceback.format_exc()))
+        record = FileRecord(
+            task.key, FileStatus.FAILED, None, task.sidecar, Reason.INTERNAL_ERROR, 0, 1, now_iso(),
+            f"{text} ({again.__class__.__name__})", task.match,
+            decided=task.decision.token if task.decision else "",
+        )  # fmt: skip
+        return record, messages
+
+
+class Workers:
+    """Hands files to the workers; `submit` returns a future of the record and its messages."""
+
+    def __init__(
+        self,
+        copier: FileCopier,
+        count: int,
+        control: RunControl,
+        *,
+        processes: bool,
+    ) -> None:
+        self._copier = copier
+        self._threads = ThreadPoolExecutor(max_workers=count, thread_name_prefix="pef-worker")
+        self._processes: ProcessPoolExecutor | None = None
+        if processes:
+            context = multiprocessing.get_context("spawn")  # a fork would copy the lock, the window, the threads
+            self._stop, self._notices = context.Event(), context.SimpleQueue()
+            settings = copier.settings
+            self._processes = ProcessPoolExecutor(
+                count,
+                context,
+                initializer=_start_worker,
+                initargs=(copier.output_root, settings, self._stop, self._notices, os.getpid()),
+            )
+            control.subscribe(lambda _state, _reason: self._stop.set() if control.stopping else None)
+
+    @property
+    def in_processes(self) -> bool:
+        return self._processes is not None
+
+    def submit(self, task: FileTask, original: FileRecord | None) -> Future[Done]:
+        located = self._located(task)
+        if located is None:
+            return self._threads.submit(process_safely, self._copier, task, original)
+        done: Future[Done] = Future()
+        future = self._processes.submit(_process_in_worker, task, original, located)
+
+        def finished(future: Future[Done]) -> None:
+            try:
+                done.set_result(future.result())
+            except BrokenProcessPool:  # a worker was killed (out of memory?): this one file is done here
+                self._processes = None
+                again = self._threads.submit(process_safely, self._copier, task, original)
+                again.add_done_callback(lambda again: done.set_result(again.result()))
+
+        future.add_done_callback(finished)
+        return done
+
+    def _located(self, task: FileTask) -> LocatedFiles | None:
+        if self._processes is None or not isinstance(self._copier.source, PartsSource):
+            return None
+        return self._copier.source.located([task.key, *([task.sidecar] if task.sidecar else [])])
+
+    def notices(self) -> Iterator[FileRetrying]:
+        """The retries the worker processes reported since the last call."""
+        while self._processes is not None and not self._notices.empty():
+            yield self._notices.get()
+
+    def close(self) -> None:
+        self._threads.shutdown()
+        if self._processes is not None:
+            self._processes.shutdown()
+
+
+# In a worker process: its copier, made once by `_start_worker`.
+_WORKER: dict[str, FileCopier] = {}
+
+
+def _start_worker(output: Path, settings: RunSettings, stop, notices, parent: int) -> None:
+    """A worker process: dies with pef (even a kill -9), leaves Ctrl+C to pef, waits out backoffs unless stopped."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal sends Ctrl+C to the whole group: pef decides
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # pef died before the line above took effect
+        os._exit(1)
+
+    def notice(task: FileTask, retry: int, delay: float, error: str) -> None:
+        notices.put(FileRetrying(task.key, retry, delay, error))
+
+    _WORKER["copier"] = FileCopier(
+        LocatedFiles({}),
+        output,
+        settings,
+        resolve_zone(settings.timezone),
+        OutputFiles(),
+        lambda seconds: not stop.wait(seconds),
+        notice,
+    )
+
+
+def _process_in_worker(task: FileTask, original: FileRecord | None, located: LocatedFiles) -> Done:
+    return process_safely(replace(_WORKER["copier"], source=located), task, original)
