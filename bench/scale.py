@@ -32,7 +32,8 @@ def measure(files: int, work: Path, workers: int | None) -> None:
     run = timed([*pef, *options, "--output", output])
     print(
         f"  real run                 {run.seconds:8.1f} s   peak {run.peak_mb:6.0f} MB   "
-        f"{1000 * run.seconds / files:.2f} ms a file; cp -r {copy.seconds:.1f} s, ratio {run.seconds / copy.seconds:.2f}",
+        f"{1000 * run.seconds / files:.2f} ms a file; "
+        f"cp -r {copy.seconds:.1f} s, ratio {run.seconds / copy.seconds:.2f}",
         flush=True,
     )
     again = timed([*pef, *options, "--output", output, "--resume"])
