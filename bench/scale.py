@@ -1,6 +1,6 @@
 """Scale: time and peak memory of each step on libraries of tiny photos, against `cp -r` in the same run.
 
-    python bench/scale.py [--files 100000 300000 1000000] [--workers N] [--keep DIR]
+    python bench/scale.py [--files 100000 300000 1000000] [--workers N] [--repo CHECKOUT] [--keep DIR]
 
 For each size: the dry run (scan and match), the real run (synced, against `cp -r` synced), a re-run
 with nothing left to do (its share of the real run), and `pef progress` on the finished output.
@@ -18,12 +18,12 @@ from pathlib import Path
 from takeouts import machine, make_takeout, pef_command, timed, tiny_jpeg
 
 
-def measure(files: int, work: Path, workers: int | None) -> None:
+def measure(files: int, work: Path, workers: int | None, repo: Path | None) -> None:
     size = make_takeout(work, files, [tiny_jpeg()])
     source, output = str(work / "Takeout"), str(work / "out")
     options = ["--path", source, "--quiet", "--yes", "--timezone", "UTC"]
     options += ["--workers", str(workers)] if workers else []
-    pef = pef_command()
+    pef = pef_command(repo)
     print(f"\n{files:,} photos of {size / files:,.0f} bytes with sidecars", flush=True)
     dry = timed([*pef, *options, "--dry-run"], sync=False)
     print(f"  scan + match (dry run)   {dry.seconds:8.1f} s   peak {dry.peak_mb:6.0f} MB", flush=True)
@@ -50,13 +50,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     parser.add_argument("--workers", type=int, help="pef's --workers (default: pef's own choice)")
+    parser.add_argument("--repo", type=Path, help="time this checkout of pef rather than the installed one")
     parser.add_argument("--keep", type=Path, help="work in this folder (emptied after each size)")
     args = parser.parse_args()
     print(machine())
     for files in args.files:
         work = Path(tempfile.mkdtemp(prefix="pef-scale-", dir=args.keep))
         try:
-            measure(files, work, args.workers)
+            measure(files, work, args.workers, args.repo)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return 0
