@@ -25,7 +25,8 @@ from pef.run.preview import look_through
 from pef.run.request import DEFAULT_WORKERS, RequestRefused, RunRequest, resolve_run
 from pef.run.summary import summarize
 from pef.state.outputs import OutputChoiceError, OutputLocked, lock_holder, unfinished_run
-from pef.state.store import RunState, RunStatus, StateError, StateStore
+from pef.state.saved_run import SavedRun, read_saved_run
+from pef.state.store import RunStatus, StateError, StateStore
 from pef.takeout.parts import TakeoutParts, find_parts
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -286,7 +287,7 @@ def progress(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     folder = args.output.expanduser().resolve()
     try:
-        state = _peek_state(folder)
+        state = _saved_run(folder)
     except FileNotFoundError:
         return _usage_error(f"{folder} holds no pef progress")
     if not args.clear:
@@ -307,12 +308,10 @@ def progress(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
-def _peek_state(folder: Path) -> RunState:
-
-    store = StateStore(folder)
-    if not store.exists():
+def _saved_run(folder: Path) -> SavedRun:
+    if not StateStore(folder).exists():
         raise FileNotFoundError(folder)
     try:
-        return store.peek()
+        return read_saved_run(folder)
     except StateError as error:
         raise FileNotFoundError(folder) from error

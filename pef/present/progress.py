@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
-from pef.model.outcomes import FileStatus
-from pef.state.store import RunState
+from pef.state.saved_run import SavedRun
 
 
 def _share(count: int, total: int) -> str:
@@ -27,9 +24,9 @@ def status_words(status: str, holder: str | None) -> str:
     return f"{status} (no pef process is running it now; run pef again to continue it)"
 
 
-def describe_progress(state: RunState, holder: str | None = None) -> list[str]:
+def describe_progress(state: SavedRun, holder: str | None = None) -> list[str]:
     """`holder`: the pid of the live process holding the folder's lock, or None."""
-    counts = state.counts()
+    counts = state.counts
     total = counts["total"]
     finished = total - counts["pending"]
     lines = [
@@ -52,13 +49,12 @@ def describe_progress(state: RunState, holder: str | None = None) -> list[str]:
             f"Success rate: {100 * succeeded / finished:.1f}% of the {finished:,} files finished "
             "(unmatched files count as copied)"
         )
-    links = Counter(record.link.value for record in state.files.values() if record.link is not None)
+    links = state.links
     if links:
         words = {"hard": "hard links", "symbolic": "symbolic links", "none": "no file (albums in the photo's)"}
         counted = ", ".join(f"{count:,} {words[kind]}" for kind, count in sorted(links.items()))
         lines.append(f"Album copies and duplicates: {counted}")
-    failed = sorted((r for r in state.files.values() if r.status is FileStatus.FAILED), key=lambda r: r.key)
-    if failed:
+    if state.failed:
         lines.append("Failed files:")
-        lines += [f"  {record.key}: {record.error or record.reason}" for record in failed]
+        lines += [f"  {key}: {text}" for key, text in state.failed]
     return lines

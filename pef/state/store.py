@@ -7,6 +7,7 @@ import itertools
 import json
 import os
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,7 @@ JSON_TEXT_ERRORS = "backslashreplace"
 JOURNAL_SYNC_SECONDS = 1.0
 MIN_SNAPSHOT_SECONDS = 5.0
 CHUNK_RECORDS = 1000
+FILES_MARKER = b',\n "files": {\n'  # where a snapshot's head ends and its records begin
 SNAPSHOT_COST_SHARE = 0.02  # snapshots may take at most this share of the run's time
 
 
@@ -67,8 +69,9 @@ class RunState:
 
     def json_chunks(self) -> Iterator[bytes]:
         """The state as JSON, a thousand records at a time: never a second copy of the whole state in memory."""
-        head = json.dumps(self._head(), ensure_ascii=False, indent=1)
-        yield (head.removesuffix("\n}") + ',\n "files": {\n').encode("utf-8", JSON_TEXT_ERRORS)
+        summary = files_summary(self.files.values())  # before the files: `pef progress` reads no further
+        head = json.dumps({**self.as_head(), "summary": summary}, ensure_ascii=False, indent=1)
+        yield head.removesuffix("\n}").encode("utf-8", JSON_TEXT_ERRORS) + FILES_MARKER
         items = iter(self.files.items())
         lead = ""
         while batch := list(itertools.islice(items, CHUNK_RECORDS)):
@@ -80,7 +83,7 @@ class RunState:
             lead = ",\n"
         yield b"\n }\n}"
 
-    def _head(self) -> dict:
+    def as_head(self) -> dict:
         """Everything but the files."""
         return {
             "version": VERSION,
@@ -115,6 +118,18 @@ class RunState:
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise StateError(f"state file is damaged ({error.__class__.__name__}: {error})") from error
+
+
+def files_summary(records: Iterable[FileRecord]) -> dict:
+    """The links made and the files that failed (with what went wrong), as the state's head keeps them."""
+    links: Counter[str] = Counter()
+    failed = []
+    for record in records:
+        if record.link is not None:
+            links[record.link.value] += 1
+        if record.status is FileStatus.FAILED:
+            failed.append([record.key, record.error or (record.reason.value if record.reason else "")])
+    return {"links": dict(sorted(links.items())), "failed": sorted(failed)}
 
 
 def write_atomically(path: Path, data: bytes | Iterable[bytes], room: Path | None = None) -> None:

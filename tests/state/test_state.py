@@ -143,3 +143,41 @@ def test_every_reason_has_a_sentence_for_people_in_the_report(tmp_path: Path) ->
     with open(tmp_path / "r.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows[0]["why"] == EXPLANATIONS[Reason.NO_SIDECAR] and rows[1]["why"] == ""
+
+
+def test_a_saved_run_reads_the_same_from_the_head_alone_as_from_every_record(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from pef.model.library import LinkKind
+    from pef.state.saved_run import SavedRun, read_saved_run
+
+    records = [record(i) for i in range(9)]
+    records[0] = replace(records[0], link=LinkKind.HARD)
+    records[3] = replace(records[3], link=LinkKind.NONE)
+    saved_state(tmp_path, records)
+    (tmp_path / JOURNAL_NAME).unlink(missing_ok=True)
+    whole = SavedRun.of_state(StateStore(tmp_path).peek())
+    assert read_saved_run(tmp_path) == whole
+    assert whole.links == {"hard": 1, "none": 1}
+    assert [key for key, _ in whole.failed] == sorted(r.key for r in records if r.status is FileStatus.FAILED)
+    assert all(text == "boom" for _, text in whole.failed)
+    assert whole.counts == {"total": 11, "done": 3, "unmatched": 3, "failed": 3, "pending": 2}
+    head = (tmp_path / STATE_NAME).read_bytes().partition(b'"files"')[0]
+    assert b"IMG_1.jpg" not in head, "the head names only the failed files"
+
+    journal = Journal(tmp_path / JOURNAL_NAME)
+    journal.append(replace(record(1), status=FileStatus.FAILED, reason=Reason.READ_ERROR, error="gone"))
+    journal.close()
+    after = read_saved_run(tmp_path)  # a journal line after the snapshot: every record is read
+    assert after.counts["failed"] == 4 and ("Google Photos/Été/IMG_1.jpg", "gone") in after.failed
+
+
+def test_a_state_file_of_pef_0_1_is_described_from_its_records(tmp_path: Path) -> None:
+    from pef.state.saved_run import read_saved_run
+
+    saved_state(tmp_path, [record(i) for i in range(5)])
+    data = json.loads((tmp_path / STATE_NAME).read_text())
+    del data["summary"]
+    (tmp_path / STATE_NAME).write_text(json.dumps(data, indent=1))  # as pef 0.1 wrote it: the files amid the head
+    saved = read_saved_run(tmp_path)
+    assert saved.counts["failed"] == 1 and saved.failed == (("Google Photos/Été/IMG_2.jpg", "boom"),)

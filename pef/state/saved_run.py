@@ -1,0 +1,74 @@
+"""What a saved run amounts to (`pef progress`): read from the state file's head alone when the journal adds nothing.
+
+The snapshot writes its files last and a summary of them (counts, links, failures) before them, so a
+finished or cleanly stopped run of a million files is described without reading its records.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pef.model.records import RunSettings
+from pef.state.layout import JOURNAL_NAME, STATE_NAME
+from pef.state.store import FILES_MARKER, RunState, StateError, StateStore, files_summary
+
+HEAD_READ = 1 << 20
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    source_path: str
+    parts: tuple[str, ...]
+    status: str
+    settings: RunSettings
+    started: str
+    last_updated: str
+    counts: dict[str, int]  # total, each status, pending
+    links: dict[str, int]  # link kind → album copies and duplicates standing in that way
+    failed: tuple[tuple[str, str], ...]  # key, what went wrong; in key order
+
+    @classmethod
+    def of_state(cls, state: RunState) -> SavedRun:
+        return cls._of(state.as_head(), state.counts(), files_summary(state.files.values()))
+
+    @classmethod
+    def _of(cls, head: dict, counts: dict[str, int], summary: dict) -> SavedRun:
+        return cls(
+            str(head["source_path"]), tuple(head.get("parts", ())), str(head["status"]),
+            RunSettings.from_json(head.get("settings", {})), str(head.get("started", "")),
+            str(head.get("last_updated", "")), dict(counts), dict(summary["links"]),
+            tuple((str(key), str(text)) for key, text in summary["failed"]),
+        )  # fmt: skip
+
+
+def read_saved_run(folder: Path) -> SavedRun:
+    """The run saved in `folder` (raises StateError); its head alone when no journal line follows the snapshot."""
+    journal = folder / JOURNAL_NAME
+    if not (journal.exists() and journal.stat().st_size):
+        head = _head(folder / STATE_NAME)
+        if head is not None:
+            return SavedRun._of(head, head["stats"], head["summary"])
+    return SavedRun.of_state(StateStore(folder).peek())
+
+
+def _head(path: Path) -> dict | None:
+    """The head of a state file written with its summary, or None (an older file, a damaged one: read it whole)."""
+    try:
+        with open(path, "rb") as handle:
+            text = b""
+            while FILES_MARKER not in text:
+                chunk = handle.read(HEAD_READ)
+                if not chunk:
+                    return None
+                text += chunk
+    except OSError:
+        return None
+    try:
+        head = json.loads(text.partition(FILES_MARKER)[0] + b"\n}")
+    except ValueError:
+        return None
+    if not isinstance(head, dict) or not {"summary", "stats", "source_path", "status"} <= head.keys():
+        return None
+    return head
