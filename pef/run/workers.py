@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -33,6 +34,7 @@ from pef.takeout.parts_source import PartsSource
 
 PROCESS_MIN_FILES = 200  # fewer files than this are done sooner than worker processes start
 PR_SET_PDEATHSIG = 1
+NOTICE_SECONDS = 0.25
 Done = tuple[FileRecord, list[Message]]  # a file's record, and what to tell the person about it
 
 
@@ -75,6 +77,7 @@ class Workers:
         self._copier = copier
         self._threads = ThreadPoolExecutor(max_workers=count, thread_name_prefix="pef-worker")
         self._processes: ProcessPoolExecutor | None = None
+        self._looked = 0.0
         if processes:
             context = multiprocessing.get_context("spawn")  # a fork would copy the lock, the window, the threads
             self._stop, self._notices = context.Event(), context.SimpleQueue()
@@ -115,8 +118,12 @@ class Workers:
         return self._copier.source.located([task.key, *([task.sidecar] if task.sidecar else [])])
 
     def notices(self) -> Iterator[FileRetrying]:
-        """The retries the worker processes reported since the last call."""
-        while self._processes is not None and not self._notices.empty():
+        """The retries the worker processes reported since the last look (looked for a few times a second)."""
+        now = time.monotonic()
+        if self._processes is None or now - self._looked < NOTICE_SECONDS:
+            return
+        self._looked = now
+        while not self._notices.empty():
             yield self._notices.get()
 
     def close(self) -> None:

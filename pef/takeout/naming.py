@@ -274,12 +274,12 @@ def reading_keys(reading: MediaReading, extensions: tuple[str, ...] = ()) -> dic
     ranked += [(ext, 3) for ext in _CONVERTED_FROM.get(reading.ext.lower(), ())]
     keys: dict[TitleKey, int] = {}
     for ext, rank in ranked:
-        for key in (
-            TitleKey(fold_key(reading.stem + ext), True, reading.dup),
-            TitleKey(fold_key(cut_utf16(reading.stem + ext, SIDECAR_HEAD_UNITS)), False, reading.dup),
-        ):
-            if key.complete or utf16_len(key.text) >= SIDECAR_HEAD_UNITS - 1:
-                keys.setdefault(key, rank)
+        title = reading.stem + ext
+        keys.setdefault(TitleKey(fold_key(title), True, reading.dup), rank)
+        if utf16_len(title) >= SIDECAR_HEAD_UNITS - 1:  # a shorter title is never cut: its cut is no key
+            cut = TitleKey(fold_key(cut_utf16(title, SIDECAR_HEAD_UNITS)), False, reading.dup)
+            if utf16_len(cut.text) >= SIDECAR_HEAD_UNITS - 1:
+                keys.setdefault(cut, rank)
     return keys
 
 
