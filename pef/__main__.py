@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ def display_missing() -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # a bundled pef starts its worker processes through its own executable
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         if display_missing():

@@ -22,7 +22,7 @@ from pef.run.control import RunControl
 from pef.run.engine import Engine
 from pef.run.job import RunDeclined, RunRefused
 from pef.run.preview import look_through
-from pef.run.request import DEFAULT_WORKERS, RequestRefused, RunRequest, resolve_run
+from pef.run.request import RequestRefused, RunRequest, resolve_run
 from pef.run.summary import summarize
 from pef.state.outputs import OutputChoiceError, OutputLocked, lock_holder, unfinished_run
 from pef.state.saved_run import SavedRun, read_saved_run
@@ -108,8 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--workers",
         type=int,
-        default=DEFAULT_WORKERS,
-        help="files processed at once (default: %(default)s)",
+        help="files processed at once (default: one per core, two on a spinning disk)",
     )
     parser.add_argument(
         "--timezone",

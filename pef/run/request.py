@@ -19,13 +19,11 @@ from pef.model.library import AlbumMode, DuplicateMode, Layout
 from pef.model.records import Decision, RunSettings
 from pef.run.job import Job
 from pef.run.resume import conflict_message, state_conflict
-from pef.run.workers import default_workers
+from pef.run.workers import workers_for
 from pef.state.layout import STATE_NAME
 from pef.state.outputs import OutputChoiceError, choose_output, in_use_message, lock_holder
 from pef.state.store import RunState, StateError, StateStore
 from pef.takeout.parts import chosen_problem, find_parts
-
-DEFAULT_WORKERS = default_workers()
 
 
 class RequestRefused(ValueError):
@@ -41,7 +39,7 @@ class RunRequest:
     timezone: str | None = None  # None: auto, or the zone of the run being continued
     write_exif: bool = True
     suffixes: tuple[str, ...] = ()
-    workers: int = DEFAULT_WORKERS
+    workers: int | None = None  # None: one per core, fewer on a spinning drive (`workers_for`)
     retry_failed: bool = False  # also redo failures a retry cannot usually fix (the window's Retry failed)
     decisions: dict[str, Decision] = field(default_factory=dict)  # Review's choices for files it could not match
     name_dates: bool = True
@@ -128,7 +126,7 @@ def resolve_run(request: RunRequest) -> ResolvedRun:
     if problem is not None:
         raise RequestRefused(problem.rstrip("."))
     source = find_parts(request.paths)
-    if request.workers < 1:
+    if request.workers is not None and request.workers < 1:
         raise RequestRefused("--workers must be at least 1")
     try:
         choice = choose_output(source.home, request.output, request.resume, request.force, source.paths)
@@ -153,6 +151,12 @@ def resolve_run(request: RunRequest) -> ResolvedRun:
     if holder is not None:
         raise RequestRefused(in_use_message(choice.folder, holder))
     job = Job(
-        source, choice.folder, settings, request.workers, choice.redo_all, request.retry_failed, request.decisions
+        source,
+        choice.folder,
+        settings,
+        request.workers or workers_for(choice.folder),
+        choice.redo_all,
+        request.retry_failed,
+        request.decisions,
     )
     return ResolvedRun(job, choice.note, free_space(choice.folder))

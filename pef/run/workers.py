@@ -35,12 +35,28 @@ from pef.takeout.parts_source import PartsSource
 PROCESS_MIN_FILES = 200  # fewer files than this are done sooner than worker processes start
 PR_SET_PDEATHSIG = 1
 NOTICE_SECONDS = 0.25
+SPINNING_WORKERS = 2
 Done = tuple[FileRecord, list[Message]]  # a file's record, and what to tell the person about it
 
 
-def default_workers() -> int:
-    """One worker per core: the work is bound by the processor once the page cache holds the files."""
-    return max(2, min(8, os.cpu_count() or 2))
+def workers_for(output: Path) -> int:
+    """One worker per core (the work is bound by the processor); two on a spinning disk, which seeks between them."""
+    cores = max(2, min(8, os.cpu_count() or 2))
+    return min(cores, SPINNING_WORKERS) if spinning(output) else cores
+
+
+def spinning(path: Path) -> bool:
+    """Whether the drive holding `path` (or the nearest folder above it that exists) is a rotating disk (Linux)."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    try:
+        device = path.stat().st_dev
+        block = Path(f"/sys/dev/block/{os.major(device)}:{os.minor(device)}").resolve()
+        # a partition's queue is its disk's
+        flag = next(folder / "queue/rotational" for folder in (block, block.parent) if (folder / "queue").is_dir())
+        return flag.read_text().strip() == "1"
+    except (OSError, StopIteration):
+        return False
 
 
 def process_safely(copier: FileCopier, task: FileTask, original: FileRecord | None) -> Done:
@@ -76,13 +92,14 @@ class Workers:
     ) -> None:
         self._copier = copier
         self._threads = ThreadPoolExecutor(max_workers=count, thread_name_prefix="pef-worker")
-        self._processes: ProcessPoolExecutor | None = None
+        self._processes: ProcessPoolExecutor | None = None  # None: every file on threads from now on
+        self._pool: ProcessPoolExecutor | None = None
         self._looked = 0.0
         if processes:
             context = multiprocessing.get_context("spawn")  # a fork would copy the lock, the window, the threads
             self._stop, self._notices = context.Event(), context.SimpleQueue()
             settings = copier.settings
-            self._processes = ProcessPoolExecutor(
+            self._processes = self._pool = ProcessPoolExecutor(
                 count,
                 context,
                 initializer=_start_worker,
@@ -128,8 +145,8 @@ class Workers:
 
     def close(self) -> None:
         self._threads.shutdown()
-        if self._processes is not None:
-            self._processes.shutdown()
+        if self._pool is not None:
+            self._pool.shutdown()
 
 
 # In a worker process: its copier, made once by `_start_worker`.

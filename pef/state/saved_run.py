@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pef.model.records import RunSettings
 from pef.state.layout import JOURNAL_NAME, STATE_NAME
-from pef.state.store import FILES_MARKER, RunState, StateError, StateStore, files_summary
+from pef.state.store import FILES_MARKER, RunState, StateStore, files_summary
 
 HEAD_READ = 1 << 20
 

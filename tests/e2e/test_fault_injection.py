@@ -210,6 +210,19 @@ def test_kill_9_at_random_moments_then_resume(takeout: TakeoutTree, reference: P
     assert_same_as_reference(output, reference)
 
 
+def test_a_worker_process_killed_costs_no_file(takeout: TakeoutTree, reference: Path) -> None:
+    output = takeout.root.parent / "worker-killed"
+    process = start(takeout, output, 2)
+    wait_for_start(process)
+    wait_for_files(process, output, 0)
+    workers = [pid for pid in children_of(process.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert workers, "the run has worker processes"
+    os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    _, errors = process.communicate()
+    assert process.returncode == 0, errors
+    assert_same_as_reference(output, reference)
+
+
 def test_sigint_at_random_moments_then_resume(takeout: TakeoutTree, reference: Path) -> None:
     rng = random.Random(7)
     output = takeout.root.parent / "interrupted"

@@ -71,3 +71,18 @@ def test_unknown_zone_and_missing_source(tree: TakeoutTree) -> None:
     resolved = resolve_run(RunRequest(tree.root.parent / "takeout-001.zip"))
     assert resolved.job.source.paths == ((tree.root.parent / "takeout-001.zip").resolve(),)
     assert resolved.job.output.name == "takeout_pefProcessed"
+
+
+def test_workers_default_to_one_per_core_and_two_on_a_spinning_disk(tree: TakeoutTree, monkeypatch) -> None:
+    from pef.run import workers
+
+    resolved = resolve_run(RunRequest(tree.root))
+    cores = max(2, min(8, os.cpu_count() or 2))
+    assert resolved.job.workers == (2 if workers.spinning(resolved.job.output) else cores)
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(workers, "spinning", lambda _path: True)
+    assert resolve_run(RunRequest(tree.root)).job.workers == 2
+    monkeypatch.setattr(workers, "spinning", lambda _path: False)
+    assert resolve_run(RunRequest(tree.root)).job.workers == 8
+    assert resolve_run(RunRequest(tree.root, workers=3)).job.workers == 3
+    assert isinstance(workers.spinning(resolved.job.output / "not" / "made" / "yet"), bool)
