@@ -276,7 +276,7 @@ class Engine:
 
     def _execute(self, todo: list[FileTask], copier: FileCopier, store: StateStore, total: int, bytes_done: int) -> str:
         """Process the files; returns the run's status: completed, stopped, or paused (by itself)."""
-        control, limit = self.control, 2 * self.job.workers
+        control = self.control
         queue = deque(todo)
         pending: dict[Future[Done], FileTask] = {}
         streak: list[tuple[FileTask, FileRecord]] = []  # environmental failures in a row: five pause the run
@@ -293,7 +293,7 @@ class Engine:
                 if self._pause_reason and control.state is ControlState.RUNNING:  # resumed after pef paused
                     self._take_in_resume(queue, streak, blocked)
                     resumed_from = next(numbers)
-                while queue and control.state is ControlState.RUNNING and len(pending) < limit:
+                while queue and control.state is ControlState.RUNNING and workers.has_room():
                     task = queue.popleft()
                     if awaited.holds(task):
                         continue
@@ -303,6 +303,7 @@ class Engine:
                     if self._nothing_in_hand(store, bool(queue), bool(blocked)):
                         break
                     continue
+                workers.flush()
                 done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
                 self._emit_all(workers.notices())
                 for future in sorted(done, key=order.__getitem__):  # record in the order handed out

@@ -14,12 +14,13 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pef.metadata.timezone import resolve_zone
@@ -35,6 +36,7 @@ from pef.takeout.parts_source import PartsSource
 PROCESS_MIN_FILES = 200  # fewer files than this are done sooner than worker processes start
 PR_SET_PDEATHSIG = 1
 NOTICE_SECONDS = 0.25
+BATCH_FILES, BATCH_BYTES = 16, 4 << 20
 SPINNING_WORKERS = 2
 Done = tuple[FileRecord, list[Message]]  # a file's record, and what to tell the person about it
 
@@ -79,21 +81,33 @@ def process_safely(copier: FileCopier, task: FileTask, original: FileRecord | No
         return record, messages
 
 
-class Workers:
-    """Hands files to the workers; `submit` returns a future of the record and its messages."""
+@dataclass(frozen=True)
+class _Handed:
+    """A file handed to a worker process: what it needs, and where its outcome goes."""
 
-    def __init__(
-        self,
-        copier: FileCopier,
-        count: int,
-        control: RunControl,
-        *,
-        processes: bool,
-    ) -> None:
-        self._copier = copier
+    task: FileTask
+    original: FileRecord | None
+    located: LocatedFiles
+    done: Future[Done]
+
+
+class Workers:
+    """Hands files to the workers; `submit` returns a future of the record and its messages.
+
+    Files for worker processes go in batches (a few small files, or one big one): handing files over
+    one by one cost the main process more than recording them.
+    """
+
+    def __init__(self, copier: FileCopier, count: int, control: RunControl, *, processes: bool) -> None:
+        self._copier, self._count = copier, count
         self._threads = ThreadPoolExecutor(max_workers=count, thread_name_prefix="pef-worker")
         self._processes: ProcessPoolExecutor | None = None  # None: every file on threads from now on
         self._pool: ProcessPoolExecutor | None = None
+        self._batch: list[_Handed] = []
+        self._batch_bytes = 0
+        self._on_thread = 0  # files handed to the threads and not yet done
+        self._batches = 0  # batches handed to the worker processes and not yet done
+        self._lock = threading.Lock()
         self._looked = 0.0
         if processes:
             context = multiprocessing.get_context("spawn")  # a fork would copy the lock, the window, the threads
@@ -107,27 +121,63 @@ class Workers:
             )
             control.subscribe(lambda _state, _reason: self._stop.set() if control.stopping else None)
 
-    @property
-    def in_processes(self) -> bool:
-        return self._processes is not None
+    def has_room(self) -> bool:
+        """Whether to hand out another file: up to two batches a process and two files a thread in hand."""
+        with self._lock:
+            return self._batches < 2 * self._count and self._on_thread < 2 * self._count
 
     def submit(self, task: FileTask, original: FileRecord | None) -> Future[Done]:
         located = self._located(task)
         if located is None:
-            return self._threads.submit(process_safely, self._copier, task, original)
+            return self._on_threads(task, original)
         done: Future[Done] = Future()
-        future = self._processes.submit(_process_in_worker, task, original, located)
+        self._batch.append(_Handed(task, original, located, done))
+        self._batch_bytes += task.size
+        if len(self._batch) >= BATCH_FILES or self._batch_bytes >= BATCH_BYTES:
+            self.flush()
+        return done
 
-        def finished(future: Future[Done]) -> None:
+    def flush(self) -> None:
+        """Send the files gathered so far (the engine calls this before it waits)."""
+        batch, self._batch, self._batch_bytes = self._batch, [], 0
+        if not batch:
+            return
+        if self._processes is None:  # the processes broke since these were gathered
+            self._redo_on_threads(batch)
+            return
+        with self._lock:
+            self._batches += 1
+        future = self._processes.submit(_process_batch, [(item.task, item.original, item.located) for item in batch])
+
+        def finished(future: Future[list[Done]]) -> None:
+            with self._lock:
+                self._batches -= 1
             try:
-                done.set_result(future.result())
-            except BrokenProcessPool:  # a worker was killed (out of memory?): this one file is done here
+                outcomes = future.result()
+            except BrokenProcessPool:  # a worker was killed (out of memory?): its files are done here
                 self._processes = None
-                again = self._threads.submit(process_safely, self._copier, task, original)
-                again.add_done_callback(lambda again: done.set_result(again.result()))
+                self._redo_on_threads(batch)
+                return
+            for item, outcome in zip(batch, outcomes, strict=True):
+                item.done.set_result(outcome)
 
         future.add_done_callback(finished)
-        return done
+
+    def _on_threads(self, task: FileTask, original: FileRecord | None) -> Future[Done]:
+        with self._lock:
+            self._on_thread += 1
+        future = self._threads.submit(process_safely, self._copier, task, original)
+        future.add_done_callback(self._thread_done)
+        return future
+
+    def _thread_done(self, _future: Future[Done]) -> None:
+        with self._lock:
+            self._on_thread -= 1
+
+    def _redo_on_threads(self, batch: list[_Handed]) -> None:
+        for item in batch:
+            again = self._on_threads(item.task, item.original)
+            again.add_done_callback(lambda again, done=item.done: done.set_result(again.result()))
 
     def _located(self, task: FileTask) -> LocatedFiles | None:
         if self._processes is None or not isinstance(self._copier.source, PartsSource):
@@ -175,5 +225,6 @@ def _start_worker(output: Path, settings: RunSettings, stop, notices, parent: in
     )
 
 
-def _process_in_worker(task: FileTask, original: FileRecord | None, located: LocatedFiles) -> Done:
-    return process_safely(replace(_WORKER["copier"], source=located), task, original)
+def _process_batch(batch: list[tuple[FileTask, FileRecord | None, LocatedFiles]]) -> list[Done]:
+    copier = _WORKER["copier"]
+    return [process_safely(replace(copier, source=located), task, original) for task, original, located in batch]
