@@ -38,7 +38,7 @@ from pef.run.copy_file import FileCopier
 from pef.run.job import Confirm, Job, RunDeclined, RunRefused
 from pef.run.output_files import OutputFiles
 from pef.run.report import report_rows, write_report
-from pef.run.resume import copy_needs_work, needs_work, open_state, retire_output
+from pef.run.resume import copy_needs_work, needs_work, open_state, remove_partials, retire_output
 from pef.run.runlog import RunLog
 from pef.run.stand_in import AwaitedOriginals
 from pef.run.summary import summarize
@@ -156,6 +156,8 @@ class Engine:
             self._emit(RunStarted(job.output, len(survey.tasks), len(state.files), survey.total_bytes, done_bytes))
             started = time.monotonic()
             status = self._execute(todo, copier, store, len(survey.tasks), done_bytes)
+            with contextlib.suppress(OSError):  # every worker is done: a partial left is a dead worker's
+                remove_partials(job.output, unfinished=False)
             unread = part_warnings(survey.source)
             if status == RunStatus.COMPLETED and unread:  # every file in hand is done, but not every part was read
                 status, self._pause_reason = RunStatus.STOPPED, " ".join(unread)

@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import json
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,10 +39,13 @@ class Replay:
 
 
 class Journal:
+    """Appended to by the engine's thread; `sync` may run on another (the store's syncer) at the same time."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd: int | None = None
-        self.unsynced = 0
+        self._lock = threading.Lock()
+        self._appended = self._synced = 0  # lines written, and lines known durable
 
     def open(self) -> None:
         if self._fd is None:
@@ -59,13 +63,22 @@ class Journal:
         line = json.dumps({"key": record.key, **record.as_json()}, ensure_ascii=False) + "\n"
         # one write per line: a kill tears at most this line; \udcXX: a JSON escape that reads back as itself
         os.write(self._fd, line.encode("utf-8", "backslashreplace"))
-        self.unsynced += 1
+        with self._lock:
+            self._appended += 1
 
     def sync(self) -> None:
-        if self._fd is not None and self.unsynced:
-            sync_file_system(self._fd)
-            os.fsync(self._fd)
-            self.unsynced = 0
+        """Make the outputs and every line written so far durable (the lock is not held while the disk works)."""
+        with self._lock:
+            if self._fd is None or self._synced == self._appended:
+                return
+            fd, lines = os.dup(self._fd), self._appended  # a copy of the descriptor: a close meanwhile cannot hurt
+        try:
+            sync_file_system(fd)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        with self._lock:
+            self._synced = max(self._synced, lines)
 
     def truncate(self) -> None:
         self.open()
@@ -73,9 +86,10 @@ class Journal:
         os.fsync(self._fd)
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
 
     def replay(self) -> Replay:
         return replay_lines(_lines(self.path))

@@ -6,6 +6,7 @@ import contextlib
 import itertools
 import json
 import os
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -164,16 +165,19 @@ class Loaded:
 
 
 class StateStore:
-    """Owns the state of one output folder. Used from one thread: the engine's."""
+    """Owns the state of one output folder. Used from the engine's thread; its syncer makes the journal durable."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / STATE_NAME
         self.journal = Journal(folder / JOURNAL_NAME)
         self.state: RunState | None = None
-        self._last_sync = self._last_snapshot = time.monotonic()
+        self._last_snapshot = time.monotonic()
+        self._closing = threading.Event()
+        self._syncer = threading.Thread(target=self._sync_in_background, name="pef-syncer", daemon=True)
         self._snapshot_interval = MIN_SNAPSHOT_SECONDS
-        self.seconds_spent = 0.0  # in journal writes, syncs and snapshots: the cost of being resumable
+        # in journal writes and snapshots: what being resumable costs the run (the syncer works beside it)
+        self.seconds_spent = 0.0
         self.snapshots = 0
 
     def exists(self) -> bool:
@@ -217,6 +221,7 @@ class StateStore:
     def begin(self, state: RunState) -> None:
         self.state = state
         self.snapshot(RunStatus.RUNNING)
+        self._syncer.start()
 
     def record(self, record: FileRecord) -> None:
         assert self.state is not None
@@ -227,13 +232,14 @@ class StateStore:
         self.seconds_spent += time.monotonic() - started
 
     def checkpoint_if_due(self) -> None:
-        now = time.monotonic()
-        if now - self._last_snapshot >= self._snapshot_interval:
+        if time.monotonic() - self._last_snapshot >= self._snapshot_interval:
             self.snapshot(RunStatus.RUNNING)
-        elif now - self._last_sync >= JOURNAL_SYNC_SECONDS:
-            self.journal.sync()
-            self._last_sync = time.monotonic()
-            self.seconds_spent += self._last_sync - now
+
+    def _sync_in_background(self) -> None:
+        """Every second, the outputs and the journal lines written so far made durable, while the run goes on."""
+        while not self._closing.wait(JOURNAL_SYNC_SECONDS):
+            with contextlib.suppress(OSError):  # a drive gone or full: the engine meets it on its next write
+                self.journal.sync()
 
     def snapshot(self, status: str, room: Path | None = None) -> None:
         """Fold the journal into the state file and empty the journal (`room`: see write_atomically)."""
@@ -252,7 +258,10 @@ class StateStore:
         self.seconds_spent += finished - started
         # a snapshot costs O(files): space them out so their total stays a small share of the run
         self._snapshot_interval = max(MIN_SNAPSHOT_SECONDS, (finished - started) / SNAPSHOT_COST_SHARE)
-        self._last_snapshot = self._last_sync = finished
+        self._last_snapshot = finished
 
     def close(self) -> None:
+        self._closing.set()
+        if self._syncer.is_alive():
+            self._syncer.join()
         self.journal.close()
