@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
         if output is None or source is None:
             return
         try:
-            saved = StateStore(output).peek().settings
+            saved = StateStore(output).peek_head().settings
         except (StateError, OSError, ValueError) as error:
             tell(self, "Cannot continue that run", f"The progress saved in {output} cannot be read: {error}.")
             return
@@ -371,7 +371,7 @@ class MainWindow(QMainWindow):
     def _load_review(self) -> None:
         """Review the run just ended; dates it writes from names or typed in are in that run's zone."""
         try:
-            zone = StateStore(self.run_output).peek().settings.timezone if self.run_output else "auto"
+            zone = StateStore(self.run_output).peek_head().settings.timezone if self.run_output else "auto"
             fixed = resolve_zone(zone).fixed
         except (StateError, OSError, ValueError):
             zone, fixed = "auto", None

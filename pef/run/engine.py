@@ -147,7 +147,7 @@ class Engine:
                 lambda task, retry, delay, error: self._emit(FileRetrying(task.key, retry, delay, error)),
             )
             state, survey, todo = self._begin(store, survey, copier)
-            store.begin(state)
+            store.begin(state, save=bool(todo))  # nothing to do: the end's save is the only one
             self._reserve = SpaceReserve(job.output, len(survey.tasks))
             if not self._reserve.hold():
                 self._emit(Message(Level.WARNING, "The output drive is almost full: progress may not be saved."))

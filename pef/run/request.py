@@ -78,7 +78,7 @@ def _saved_state(folder: Path) -> RunState | None:
     if not (folder / STATE_NAME).exists():
         return None
     with contextlib.suppress(StateError, OSError, ValueError):
-        return StateStore(folder).peek()
+        return StateStore(folder).peek_head()
     return None
 
 

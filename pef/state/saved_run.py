@@ -6,15 +6,12 @@ finished or cleanly stopped run of a million files is described without reading 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from pef.model.records import RunSettings
 from pef.state.layout import JOURNAL_NAME, STATE_NAME
-from pef.state.store import FILES_MARKER, RunState, StateStore, files_summary
-
-HEAD_READ = 1 << 20
+from pef.state.store import RunState, StateStore, files_summary, read_head
 
 
 @dataclass(frozen=True)
@@ -47,28 +44,7 @@ def read_saved_run(folder: Path) -> SavedRun:
     """The run saved in `folder` (raises StateError); its head alone when no journal line follows the snapshot."""
     journal = folder / JOURNAL_NAME
     if not (journal.exists() and journal.stat().st_size):
-        head = _head(folder / STATE_NAME)
+        head = read_head(folder / STATE_NAME)
         if head is not None:
             return SavedRun._of(head, head["stats"], head["summary"])
     return SavedRun.of_state(StateStore(folder).peek())
-
-
-def _head(path: Path) -> dict | None:
-    """The head of a state file written with its summary, or None (an older file, a damaged one: read it whole)."""
-    try:
-        with open(path, "rb") as handle:
-            text = b""
-            while FILES_MARKER not in text:
-                chunk = handle.read(HEAD_READ)
-                if not chunk:
-                    return None
-                text += chunk
-    except OSError:
-        return None
-    try:
-        head = json.loads(text.partition(FILES_MARKER)[0] + b"\n}")
-    except ValueError:
-        return None
-    if not isinstance(head, dict) or not {"summary", "stats", "source_path", "status"} <= head.keys():
-        return None
-    return head

@@ -25,6 +25,7 @@ JSON_TEXT_ERRORS = "backslashreplace"
 JOURNAL_SYNC_SECONDS = 1.0
 MIN_SNAPSHOT_SECONDS = 5.0
 CHUNK_RECORDS = 1000
+HEAD_READ, MAX_HEAD_BYTES = 1 << 20, 256 << 20
 FILES_MARKER = b',\n "files": {\n'  # where a snapshot's head ends and its records begin
 SNAPSHOT_COST_SHARE = 0.02  # snapshots may take at most this share of the run's time
 
@@ -133,6 +134,27 @@ def files_summary(records: Iterable[FileRecord]) -> dict:
     return {"links": dict(sorted(links.items())), "failed": sorted(failed)}
 
 
+def read_head(path: Path) -> dict | None:
+    """The head of a state file written with its summary, or None (an older file, a damaged one: read it whole)."""
+    text = bytearray()
+    try:
+        with open(path, "rb") as handle:
+            while (end := text.find(FILES_MARKER, max(0, len(text) - HEAD_READ - len(FILES_MARKER)))) < 0:
+                chunk = handle.read(HEAD_READ)
+                if not chunk or len(text) > MAX_HEAD_BYTES:  # an older file: its files come amid the head
+                    return None
+                text += chunk
+    except OSError:
+        return None
+    try:
+        head = json.loads(bytes(text[:end]) + b"\n}")
+    except ValueError:
+        return None
+    if not isinstance(head, dict) or not {"summary", "stats", "source_path", "status"} <= head.keys():
+        return None
+    return head
+
+
 def write_atomically(path: Path, data: bytes | Iterable[bytes], room: Path | None = None) -> None:
     """Temp file in the same folder, flush, fsync, rename, fsync the folder: never a torn file.
 
@@ -187,6 +209,16 @@ class StateStore:
         """The saved state with the journal folded in; changes nothing on disk."""
         return self.load(set_aside=False).state
 
+    def peek_head(self) -> RunState:
+        """The saved state without its files (source, parts, settings): from the file's head where it can be."""
+        head = read_head(self.path)
+        if head is None:
+            return self.peek()
+        try:
+            return RunState.from_json({**head, "files": {}})
+        except StateError:
+            return self.peek()
+
     def load(self, set_aside: bool = True) -> Loaded:
         notes: list[str] = []
         state: RunState | None = None
@@ -218,9 +250,10 @@ class StateStore:
         state.files.update(replay.records)
         return Loaded(state, tuple(notes), rebuilt)
 
-    def begin(self, state: RunState) -> None:
+    def begin(self, state: RunState, save: bool = True) -> None:
         self.state = state
-        self.snapshot(RunStatus.RUNNING)
+        if save:
+            self.snapshot(RunStatus.RUNNING)
         self._syncer.start()
 
     def record(self, record: FileRecord) -> None:
