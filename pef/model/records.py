@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from pef.model.library import AlbumMode, CopyAction, CopyKind, DuplicateMode, FolderKind, Layout, LinkKind
@@ -147,26 +148,41 @@ class FileRecord:
             **({"copy_of": self.copy_of, "link": self.link.value} if self.link else {}),
         }
 
+    def shared(self) -> FileRecord:
+        """The record with its names and time interned: a million records then share the survey's strings."""
+        return replace(
+            self,
+            key=sys.intern(self.key),
+            output=_interned(self.output),
+            sidecar=_interned(self.sidecar),
+            at=sys.intern(self.at),
+            copy_of=sys.intern(self.copy_of),
+        )
+
     @classmethod
     def from_json(cls, key: str, data: dict) -> FileRecord:
         return cls(
-            key=key,
+            key=sys.intern(key),
             status=FileStatus(data["status"]),
-            output=data.get("output"),
-            sidecar=data.get("sidecar"),
+            output=_interned(data.get("output")),
+            sidecar=_interned(data.get("sidecar")),
             reason=Reason(data["reason"]) if data.get("reason") else None,
             size=int(data.get("size", 0)),
             attempts=int(data.get("attempts", 1)),
-            at=str(data.get("at", "")),
+            at=sys.intern(str(data.get("at", ""))),
             error=data.get("error"),
             match=MatchKind(data["match"]) if data.get("match") else None,
             note=str(data.get("note", "")),
             date_source=DateSource(data["date_source"]) if data.get("date_source") else None,
             mtime_ns=int(data.get("mtime_ns") or 0),
             decided=str(data.get("decided", "")),
-            copy_of=str(data.get("copy_of", "")),
+            copy_of=sys.intern(str(data.get("copy_of", ""))),
             link=LinkKind(data["link"]) if data.get("link") else None,
         )
+
+
+def _interned(text: object) -> str | None:
+    return sys.intern(text) if isinstance(text, str) else None
 
 
 def now_iso() -> str:

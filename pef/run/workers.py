@@ -158,8 +158,8 @@ class Workers:
                 self._processes = None
                 self._redo_on_threads(batch)
                 return
-            for item, outcome in zip(batch, outcomes, strict=True):
-                item.done.set_result(outcome)
+            for item, (record, messages) in zip(batch, outcomes, strict=True):
+                item.done.set_result((record.shared(), messages))  # its strings came through a pipe
 
         future.add_done_callback(finished)
 

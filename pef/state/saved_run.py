@@ -44,7 +44,8 @@ def read_saved_run(folder: Path) -> SavedRun:
     """The run saved in `folder` (raises StateError); its head alone when no journal line follows the snapshot."""
     journal = folder / JOURNAL_NAME
     if not (journal.exists() and journal.stat().st_size):
-        head = read_head(folder / STATE_NAME)
-        if head is not None:
+        found = read_head(folder / STATE_NAME)
+        if found is not None:
+            head, _records_at = found
             return SavedRun._of(head, head["stats"], head["summary"])
     return SavedRun.of_state(StateStore(folder).peek())

@@ -101,11 +101,13 @@ class RunState:
         }
 
     @classmethod
-    def from_json(cls, data: object) -> RunState:
+    def from_json(cls, data: object, records: Iterable[tuple[str, object]] | None = None) -> RunState:
+        """`records`: the files read apart from `data` (a file read a line at a time), else `data["files"]`."""
         if not isinstance(data, dict) or data.get("version") != VERSION:
             raise StateError("not a version-1 pef state file")
         try:
-            files = {key: FileRecord.from_json(key, entry) for key, entry in data["files"].items()}
+            pairs = data["files"].items() if records is None else records
+            files = {key: FileRecord.from_json(key, entry) for key, entry in pairs}
             return cls(
                 source_path=str(data["source_path"]),
                 parts=[str(part) for part in data.get("parts", [])],
@@ -122,6 +124,33 @@ class RunState:
             raise StateError(f"state file is damaged ({error.__class__.__name__}: {error})") from error
 
 
+def read_state(path: Path) -> RunState:
+    """A state file; written by this pef, its records are parsed a line at a time (never all as JSON values at once)."""
+    found = read_head(path)
+    if found is None:
+        return RunState.from_json(json.loads(path.read_bytes()))
+    head, records_at = found
+    with open(path, "rb") as handle:
+        handle.seek(records_at)
+        return RunState.from_json(head, _record_lines(handle))
+
+
+def _record_lines(lines: Iterable[bytes]) -> Iterator[tuple[str, object]]:
+    """The records of a snapshot's `files`, one a line, up to the braces that close it (a cut file raises)."""
+    ends = 0  # closing braces met: " }" ends the files, "}" the state
+    for line in lines:
+        text = line.strip()
+        if ends == 0 and text not in (b"", b"}"):
+            ((key, entry),) = json.loads(b"{" + text.removesuffix(b",") + b"}").items()
+            yield key, entry
+        elif text == b"}" and ends < 2:
+            ends += 1
+        elif text:
+            raise ValueError(f"unexpected text after the records: {text[:40]!r}")
+    if ends < 2:
+        raise ValueError("the file ends before its records do (cut)")
+
+
 def files_summary(records: Iterable[FileRecord]) -> dict:
     """The links made and the files that failed (with what went wrong), as the state's head keeps them."""
     links: Counter[str] = Counter()
@@ -134,8 +163,8 @@ def files_summary(records: Iterable[FileRecord]) -> dict:
     return {"links": dict(sorted(links.items())), "failed": sorted(failed)}
 
 
-def read_head(path: Path) -> dict | None:
-    """The head of a state file written with its summary, or None (an older file, a damaged one: read it whole)."""
+def read_head(path: Path) -> tuple[dict, int] | None:
+    """The head of a state file written with its summary, and where its records begin; None: read it whole."""
     text = bytearray()
     try:
         with open(path, "rb") as handle:
@@ -152,7 +181,7 @@ def read_head(path: Path) -> dict | None:
         return None
     if not isinstance(head, dict) or not {"summary", "stats", "source_path", "status"} <= head.keys():
         return None
-    return head
+    return head, end + len(FILES_MARKER)
 
 
 def write_atomically(path: Path, data: bytes | Iterable[bytes], room: Path | None = None) -> None:
@@ -211,11 +240,11 @@ class StateStore:
 
     def peek_head(self) -> RunState:
         """The saved state without its files (source, parts, settings): from the file's head where it can be."""
-        head = read_head(self.path)
-        if head is None:
+        found = read_head(self.path)
+        if found is None:
             return self.peek()
         try:
-            return RunState.from_json({**head, "files": {}})
+            return RunState.from_json({**found[0], "files": {}})
         except StateError:
             return self.peek()
 
@@ -224,7 +253,7 @@ class StateStore:
         state: RunState | None = None
         if self.path.exists():
             try:
-                state = RunState.from_json(json.loads(self.path.read_bytes()))
+                state = read_state(self.path)
             except (OSError, ValueError, StateError) as error:
                 if not set_aside:
                     raise StateError(f"the state file is unreadable ({error})") from error

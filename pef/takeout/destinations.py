@@ -12,6 +12,7 @@ written: so names are unique across a whole root, and no two files ever meet in 
 from __future__ import annotations
 
 import itertools
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -82,7 +83,7 @@ class OutputNamer:
             wanted = [collision_key(path)] + ([collision_key(path + XMP_SUFFIX)] if with_xmp else [])
             if not any(key in self._taken for key in wanted):
                 self._taken.update(wanted)
-                return path
+                return sys.intern(path)  # mostly the key itself: one string for both
         raise AssertionError("unreachable: the counter always finds a free name")
 
 
