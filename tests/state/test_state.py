@@ -181,3 +181,16 @@ def test_a_state_file_of_pef_0_1_is_described_from_its_records(tmp_path: Path) -
     (tmp_path / STATE_NAME).write_text(json.dumps(data, indent=1))  # as pef 0.1 wrote it: the files amid the head
     saved = read_saved_run(tmp_path)
     assert saved.counts["failed"] == 1 and saved.failed == (("Google Photos/Été/IMG_2.jpg", "boom"),)
+
+
+def test_odd_keys_survive_a_snapshot_read_a_record_a_line(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    odd = ['a "quoted" name.jpg', "two\nlines.jpg", "\udcff not utf-8.jpg", 'x": {"y.jpg', "tab\t}.jpg", "é/ñ/日本.jpg"]
+    records = [replace(record(index), key=key, output=key) for index, key in enumerate(odd)]
+    saved_state(tmp_path, records)
+    (tmp_path / JOURNAL_NAME).unlink(missing_ok=True)
+    text = (tmp_path / STATE_NAME).read_bytes()
+    assert json.loads(text)["files"].keys() == set(odd)  # still one JSON document
+    loaded = StateStore(tmp_path).load()
+    assert not loaded.notes and loaded.state.files == {r.key: r for r in records}
