@@ -9,6 +9,7 @@ import platform
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 from PIL import Image
 
 BASE_INSTANT = 1_561_975_200
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
 
 
 def pef_command(repo: Path | None = None) -> list[str]:
@@ -108,19 +110,24 @@ def timed(command: list[str], *, cold: bool = False, sync: bool = True) -> Timin
     """Run a command to its end; `sync`: the clock stops only when its bytes are on disk.
 
     Every timing starts with nothing waiting to be written (an earlier run's dirty pages would slow this one).
+    The peak memory is GNU time's (`apt-get install time`): a child forked from this script would count
+    the script's own pages as its peak.
     """
     os.sync()
     if cold:
         drop_caches()
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
-    if sync:
-        os.sync()
-    return Timing(time.perf_counter() - started, usage.ru_maxrss / 1024)
+    with tempfile.NamedTemporaryFile("r") as report:
+        measured = [GNU_TIME, "-f", "%M", "-o", report.name, *command] if GNU_TIME else command
+        started = time.perf_counter()
+        process = subprocess.Popen(measured, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{' '.join(command)} exited {os.waitstatus_to_exitcode(status)}")
+        if sync:
+            os.sync()
+        seconds = time.perf_counter() - started
+        peak_kb = int(report.read().split()[-1]) if GNU_TIME else usage.ru_maxrss
+    return Timing(seconds, peak_kb / 1024)
 
 
 def machine() -> str:
