@@ -1,0 +1,56 @@
+"""Copies found by their bytes: files of one size are read by their first bytes, and whole only where those agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pef.model.library import CopyKind, FolderKind
+from pef.takeout.copies import HEAD_BYTES, Placed, find_copies
+from pef.takeout.parts import find_parts
+from pef.takeout.parts_source import PartsSource
+from tests.builders import jpeg_bytes
+
+
+class CountingSource(PartsSource):
+    """The real source, counting whole reads (opens) and head reads."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.opened: list[str] = []
+        self.heads: list[str] = []
+
+    def open(self, key: str):
+        self.opened.append(key)
+        return super().open(key)
+
+    def read_head(self, key: str, size: int) -> bytes:
+        self.heads.append(key)
+        return super().read_head(key, size)
+
+
+def test_same_size_files_are_read_whole_only_where_their_heads_agree(tmp_path: Path) -> None:
+    photo = jpeg_bytes()
+    body = photo + bytes(2 * HEAD_BYTES - len(photo))  # a real JPEG, padded past the head
+    late = bytearray(body)
+    late[HEAD_BYTES + 100] ^= 0xFF  # differs only after the first 64 KB
+    early = bytearray(body)
+    early[len(photo) + 10] ^= 0xFF  # differs within them
+    folder = tmp_path / "Takeout" / "Google Photos" / "Photos from 2019"
+    folder.mkdir(parents=True)
+    files = {"a.jpg": body, "b.jpg": body, "late.jpg": bytes(late), "early.jpg": bytes(early)}
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    source = CountingSource(find_parts([tmp_path / "Takeout"]))
+    source.entries_list = list(source.entries())
+    placed = [
+        Placed(f"Google Photos/Photos from 2019/{name}", len(data), FolderKind.LIBRARY) for name, data in files.items()
+    ]
+    copies = find_copies(placed, source, lambda _photo, _copy: True)
+    key = "Google Photos/Photos from 2019/{}".format
+    assert {copy: (found.original, found.kind) for copy, found in copies.items()} == {
+        key("b.jpg"): (key("a.jpg"), CopyKind.DUPLICATE)
+    }
+    assert sorted(source.heads) == sorted(key(name) for name in files)
+    assert sorted(source.opened) == sorted([key("a.jpg"), key("b.jpg"), key("late.jpg")]), (
+        "early.jpg: its head sufficed"
+    )
