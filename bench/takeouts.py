@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
+import functools
 import io
 import json
 import os
 import platform
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -151,3 +154,41 @@ def compare(
             if label in after:
                 after[label]()
     return {label: median_of(values) for label, values in found.items()}
+
+
+def side_by_side(work: Path, workers: int | None, repo: Path | None) -> dict[str, list[str]]:
+    """`cp -r` and pef (and pef at `repo`) on `work`/Takeout, each writing into a folder of its own."""
+    source = str(work / "Takeout")
+    options = ["--path", source, "--quiet", "--yes", "--timezone", "UTC"]
+    options += ["--workers", str(workers)] if workers else []
+    commands = {
+        "cp -r": ["cp", "-r", source, str(work / "copy")],
+        "pef": [*pef_command(), *options, "--output", str(work / "pef")],
+    }
+    if repo:
+        commands["pef at --repo"] = [*pef_command(repo), *options, "--output", str(work / "other")]
+    return commands
+
+
+def removers(commands: dict[str, list[str]]) -> dict[str, Callable[[], None]]:
+    """Each command's output folder (its last argument) removed after its timing."""
+    return {label: functools.partial(shutil.rmtree, command[-1]) for label, command in commands.items()}
+
+
+def print_ratios(results: dict[str, Timing], rate: Callable[[Timing], str], indent: str = "") -> None:
+    floor = results["cp -r"].seconds
+    for label, timing in results.items():
+        print(
+            f"{indent}{label:<14} {timing.seconds:7.2f} s  {rate(timing)}  "
+            f"peak {timing.peak_mb:6.0f} MB   ratio to cp -r {timing.seconds / floor:5.2f}"
+        )
+
+
+def comparison_arguments(doc: str, files: int) -> argparse.Namespace:
+    """The options of a script that times pef against `cp -r` (and another checkout of pef)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--files", type=int, default=files)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, help="pef's --workers (default: pef's own choice)")
+    parser.add_argument("--repo", type=Path, help="another checkout of pef to time on the same data")
+    return parser.parse_args()
