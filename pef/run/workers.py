@@ -34,6 +34,7 @@ from pef.takeout.located import LocatedFiles
 from pef.takeout.parts_source import PartsSource
 
 PROCESS_MIN_FILES = 200  # fewer files than this are done sooner than worker processes start
+BROKEN = "A worker process stopped; the rest of the run goes on in pef's own process, more slowly"
 PR_SET_PDEATHSIG = 1
 NOTICE_SECONDS = 0.25
 BATCH_FILES, BATCH_BYTES = 16, 4 << 20
@@ -143,7 +144,7 @@ class Workers:
         if not batch:
             return
         if self._processes is None:  # the processes broke since these were gathered
-            self._redo_on_threads(batch)
+            self._redo_on_threads(batch, "")
             return
         with self._lock:
             self._batches += 1
@@ -154,9 +155,10 @@ class Workers:
                 self._batches -= 1
             try:
                 outcomes = future.result()
-            except BrokenProcessPool:  # a worker was killed (out of memory?): its files are done here
+            except BrokenProcessPool as error:  # a worker was killed (out of memory?): its files are done here
+                first = self._processes is not None
                 self._processes = None
-                self._redo_on_threads(batch)
+                self._redo_on_threads(batch, f"{BROKEN} ({error})" if first else "")
                 return
             for item, (record, messages) in zip(batch, outcomes, strict=True):
                 item.done.set_result((record.shared(), messages))  # its strings came through a pipe
@@ -174,10 +176,14 @@ class Workers:
         with self._lock:
             self._on_thread -= 1
 
-    def _redo_on_threads(self, batch: list[_Handed]) -> None:
-        for item in batch:
+    def _redo_on_threads(self, batch: list[_Handed], warning: str) -> None:
+        """`warning`: said with the first file's outcome (the run's account says why it slowed down)."""
+        for index, item in enumerate(batch):
+            said = [Message(Level.WARNING, warning)] if warning and index == 0 else []
             again = self._on_threads(item.task, item.original)
-            again.add_done_callback(lambda again, done=item.done: done.set_result(again.result()))
+            again.add_done_callback(
+                lambda again, done=item.done, said=said: done.set_result((again.result()[0], said + again.result()[1]))
+            )
 
     def _located(self, task: FileTask) -> LocatedFiles | None:
         if self._processes is None or not isinstance(self._copier.source, PartsSource):

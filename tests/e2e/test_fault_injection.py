@@ -221,6 +221,7 @@ def test_a_worker_process_killed_costs_no_file(takeout: TakeoutTree, reference: 
     _, errors = process.communicate()
     assert process.returncode == 0, errors
     assert_same_as_reference(output, reference)
+    assert "A worker process stopped; the rest of the run goes on in pef's own process" in errors
 
 
 def test_sigint_at_random_moments_then_resume(takeout: TakeoutTree, reference: Path) -> None:
