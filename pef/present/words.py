@@ -48,6 +48,9 @@ def terminal_safe(text: str) -> str:
     return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
+NOTHING_TO_DO = "Nothing to do: every file of this run is already finished."
+
+
 def space_question(free: int, needed: int) -> str:
     """What both faces ask when the output drive looks too small; everything before "Start anyway?" is the fact."""
     return (

@@ -23,30 +23,30 @@ from pef.model.events import (
     RunFinished,
     RunStarted,
     RunSummary,
-    ScanFinished,
     SpaceShortage,
 )
 from pef.model.library import CopyAction
 from pef.model.outcomes import ENVIRONMENT_FAILURES, FileStatus
 from pef.model.records import FileRecord, FileTask
 from pef.present.parts import part_messages, part_warnings
-from pef.present.words import space_question
-from pef.run.albums_file import album_rows, write_albums
+from pef.present.words import NOTHING_TO_DO, space_question
 from pef.run.autopause import STREAK_LIMIT, explain_streak
 from pef.run.control import ControlState, RunControl
 from pef.run.copy_file import FileCopier
 from pef.run.job import Confirm, Job, RunDeclined, RunRefused
 from pef.run.output_files import OutputFiles
-from pef.run.report import report_rows, write_report
+from pef.run.rerun import finished_run, said_again, unchanged_finish
 from pef.run.resume import copy_needs_work, needs_work, open_state, remove_partials, retire_output
-from pef.run.runlog import RunLog
+from pef.run.run_listings import write_run_listings
+from pef.run.runlog import RunLog, logging_to
 from pef.run.stand_in import AwaitedOriginals
 from pef.run.summary import summarize
 from pef.run.workers import PROCESS_MIN_FILES, Done, Workers
-from pef.state.layout import ALBUMS_NAME, REPORT_NAME, WORK_DIR
+from pef.state.layout import STATE_NAME, WORK_DIR
 from pef.state.outputs import OutputChoiceError, OutputLock, OutputLocked, check_output_folder
 from pef.state.reserve import SpaceReserve
 from pef.state.store import RunState, RunStatus, StateStore
+from pef.takeout.parts_print import listing_print
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.survey import Survey, survey_takeout
 
@@ -72,6 +72,7 @@ class Engine:
         self.stop_on_auto_pause = stop_on_auto_pause  # the CLI exits on an auto-pause; the window waits
         self._sinks: list[EventSink] = [sink]
         self._pause_reason = ""
+        self._said: list[Message] = []  # what this run said of the Takeout before it began
         self._reserve: SpaceReserve | None = None
         self._tally: Counter = Counter()
         self._source: PartsSource | None = None
@@ -95,9 +96,9 @@ class Engine:
     def survey(self) -> Survey:
         self._source = PartsSource(self.job.source, work=self.job.output / WORK_DIR)
         survey = survey_takeout(self._source, self.job.settings)
-        for message in part_messages(survey):
-            self._emit(message)
-        self._emit(ScanFinished(len(survey.tasks), len(survey.scan.sidecars), survey.total_bytes))
+        self._said = part_messages(survey)
+        self._emit_all(self._said)
+        self._emit(survey.found)
         return survey
 
     def run(self) -> RunSummary:
@@ -116,12 +117,15 @@ class Engine:
         zones = resolve_zone(job.settings.timezone)
         for part in job.source.paths:  # whichever face asked: never among the user's own files
             check_output_folder(part, job.output)
+        listing = listing_print(job.source, job.settings)  # before the survey: what changes after it shows next time
+        if (again := self._again_if_unchanged(listing)) is not None:
+            return again
         survey = self.survey()
         created = not job.output.exists()
         try:
             job.output.mkdir(parents=True, exist_ok=True)
-            with OutputLock(job.output):
-                return self._run_locked(survey, zones)
+            with OutputLock(job.output), logging_to(job.output, self._sinks, self._emit) as log:
+                return self._run_locked(survey, zones, listing, log)
         except RunDeclined:
             if created:
                 shutil.rmtree(job.output, ignore_errors=True)
@@ -129,14 +133,30 @@ class Engine:
         finally:
             survey.source.close()
 
-    def _run_locked(self, survey: Survey, zones: ZoneRule) -> RunSummary:
+    def _again_if_unchanged(self, listing: str | None) -> RunSummary | None:
+        """A finished run in the output, nothing changed since: what it said, said again; nothing read or written."""
+        job = self.job
+        if listing is None or not (job.output / STATE_NAME).is_file():
+            return None
+        with OutputLock(job.output):
+            finished = unchanged_finish(job, listing)
+            if finished is None:
+                return None
+            with logging_to(job.output, self._sinks, self._emit):
+                self._emit_all(said_again(finished, job.output))
+                self.control.finish(True)
+                summary = finished.summary_in(job.output)
+                self._emit(RunFinished(summary))
+                return summary
+
+    def _run_locked(self, survey: Survey, zones: ZoneRule, listing: str | None, log: RunLog) -> RunSummary:
         job = self.job
         store = StateStore(job.output)
-        log = RunLog(job.output)
-        self._sinks.append(log)
         try:
             for key, trace in survey.problems:
-                self._emit(Message(Level.ERROR, f"{key}: an error in pef while reading it; it is left out", trace))
+                problem = Message(Level.ERROR, f"{key}: an error in pef while reading it; it is left out", trace)
+                self._said.append(problem)
+                self._emit(problem)
             copier = FileCopier(
                 survey.source,
                 job.output,
@@ -161,6 +181,10 @@ class Engine:
             unread = part_warnings(survey.source)
             if status == RunStatus.COMPLETED and unread:  # every file in hand is done, but not every part was read
                 status, self._pause_reason = RunStatus.STOPPED, " ".join(unread)
+            summary = summarize(state, survey, job.output, status, self._pause_reason)
+            listed = write_run_listings(job.output, survey, state, self._emit)
+            if status == RunStatus.COMPLETED and listed:
+                state.finished = finished_run(job, listing, self._said, survey.found, state, summary)
             self._save(store, status, self._reserve.path)  # written into the reserve's room: a full disk cannot refuse
             self.control.finish(status == RunStatus.COMPLETED)
             if status == RunStatus.COMPLETED:
@@ -175,21 +199,12 @@ class Engine:
                     f"({share:.1f}%), {store.snapshots} snapshot(s)",
                 )
             )
-            summary = summarize(state, survey, job.output, status, self._pause_reason)
-            self._write_listing(REPORT_NAME, lambda path: write_report(path, report_rows(survey, state.files)))
-            albums = album_rows(survey, state)
-            if albums or (job.output / ALBUMS_NAME).exists():
-                self._write_listing(ALBUMS_NAME, lambda path: write_albums(path, albums))
             self._emit(RunFinished(summary))
             return summary
         finally:
             if self._reserve is not None:
                 self._reserve.release()
             store.close()
-            self._sinks.remove(log)
-            log.close()
-            if log.failure is not None:
-                self._emit(Message(Level.WARNING, f"pef.log is incomplete: {log.failure.strerror or log.failure}."))
 
     def _begin(self, store: StateStore, survey: Survey, copier: FileCopier) -> tuple[RunState, Survey, list[FileTask]]:
         """The state continued, the survey with the person's decisions, the files to do (their records set aside)."""
@@ -199,7 +214,8 @@ class Engine:
         state.orphan_sidecars = sorted(survey.orphans)
         todo = self._todo(survey, state)
         if not todo and state.status == RunStatus.COMPLETED:
-            self._emit(Message(Level.INFO, "Nothing to do: every file of this run is already finished."))
+            self._emit(Message(Level.INFO, NOTHING_TO_DO))
+        state.finished = None  # said again only by the run that completes this one
         self._check_space(todo)
         for task in todo:
             if (previous := state.files.pop(task.key, None)) is not None:
@@ -379,14 +395,3 @@ class Engine:
         records = [record for _, record in streak]
         self._pause_reason = explain_streak(records, self.job.source.paths, self.job.output, left, free)
         self.control.pause(self._pause_reason)
-
-    def _write_listing(self, name: str, write: Callable[[Path], None]) -> None:
-        """Write one of the run's listings (the report, albums.csv); a failure is said, the next run writes it again."""
-        try:
-            write(self.job.output / name)
-        except OSError as error:
-            self._emit(
-                Message(
-                    Level.ERROR, f"Could not write {name} ({error.strerror or error}); the next run writes it again."
-                )
-            )

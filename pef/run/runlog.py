@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from pef.model.events import Event, FileFinished, Message, RunFinished, RunStarted, ScanFinished
+from pef.model.events import Event, EventSink, FileFinished, Level, Message, RunFinished, RunStarted, ScanFinished
 from pef.model.outcomes import FileStatus
 from pef.state.layout import LOG_NAME
 
@@ -57,3 +59,17 @@ class RunLog:
             self._handle.close()
         except OSError as error:
             self.failure = self.failure or error
+
+
+@contextlib.contextmanager
+def logging_to(folder: Path, sinks: list[EventSink], emit: Callable[[Event], None]) -> Iterator[RunLog]:
+    """Events go to the folder's pef.log too, while in this block; a log that could not be kept whole is said."""
+    log = RunLog(folder)
+    sinks.append(log)
+    try:
+        yield log
+    finally:
+        sinks.remove(log)
+        log.close()
+        if log.failure is not None:
+            emit(Message(Level.WARNING, f"pef.log is incomplete: {log.failure.strerror or log.failure}."))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pef.model.outcomes import FileStatus
 from pef.model.records import Decision, FileRecord, RunSettings, now_iso
+from pef.state.finished import FinishedRun
 from pef.state.journal import Journal
 from pef.state.layout import JOURNAL_NAME, STATE_NAME, temporary_name
 
@@ -27,6 +28,7 @@ MIN_SNAPSHOT_SECONDS = 5.0
 CHUNK_RECORDS = 1000
 HEAD_READ, MAX_HEAD_BYTES = 1 << 20, 256 << 20
 FILES_MARKER = b',\n "files": {\n'  # where a snapshot's head ends and its records begin
+SNAPSHOT_END = b"\n }\n}"
 SNAPSHOT_COST_SHARE = 0.02  # snapshots may take at most this share of the run's time
 
 
@@ -53,6 +55,7 @@ class RunState:
     orphan_sidecars: list[str] = field(default_factory=list)
     decisions: dict[str, Decision] = field(default_factory=dict)  # media key → what the person chose in Review
     parts: list[str] = field(default_factory=list)  # the folders and archives read as this Takeout
+    finished: FinishedRun | None = None  # set by a run as it completes: what a run finding nothing changed says
 
     @property
     def part_paths(self) -> list[str]:
@@ -83,7 +86,7 @@ class RunState:
             )
             yield (lead + text).encode("utf-8", JSON_TEXT_ERRORS)
             lead = ",\n"
-        yield b"\n }\n}"
+        yield SNAPSHOT_END
 
     def as_head(self) -> dict:
         """Everything but the files."""
@@ -98,6 +101,7 @@ class RunState:
             "stats": self.counts(),
             "orphan_sidecars": self.orphan_sidecars,
             "decisions": {key: decision.as_json() for key, decision in self.decisions.items()},
+            **({"finished": self.finished.as_json()} if self.finished else {}),
         }
 
     @classmethod
@@ -119,9 +123,18 @@ class RunState:
                 files=files,
                 orphan_sidecars=list(data.get("orphan_sidecars", [])),
                 decisions={key: Decision.from_json(value) for key, value in data.get("decisions", {}).items()},
+                finished=_finished(data.get("finished")),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise StateError(f"state file is damaged ({error.__class__.__name__}: {error})") from error
+
+
+def _finished(data: object) -> FinishedRun | None:
+    """A completed run's account; damaged, it is only lost (the next run looks at everything again)."""
+    try:
+        return FinishedRun.from_json(data) if isinstance(data, dict) else None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def read_state(path: Path) -> RunState:
@@ -182,6 +195,16 @@ def read_head(path: Path) -> tuple[dict, int] | None:
     if not isinstance(head, dict) or not {"summary", "stats", "source_path", "status"} <= head.keys():
         return None
     return head, end + len(FILES_MARKER)
+
+
+def ends_whole(path: Path) -> bool:
+    """Whether a state file ends as a snapshot does (one cut short does not)."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(max(0, os.fstat(handle.fileno()).st_size - len(SNAPSHOT_END)))
+            return handle.read() == SNAPSHOT_END
+    except OSError:
+        return False
 
 
 def write_atomically(path: Path, data: bytes | Iterable[bytes], room: Path | None = None) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TypeVar
 
+from pef.model.events import ScanFinished
 from pef.model.library import FolderKind
 from pef.model.outcomes import DecisionKind, MatchKind, Reason
 from pef.model.photo import Metadata
@@ -40,6 +41,11 @@ class Survey:
     @property
     def total_bytes(self) -> int:
         return sum(task.size for task in self.tasks)
+
+    @property
+    def found(self) -> ScanFinished:
+        """What the scan found, as told before the run: media files, sidecars, bytes of media."""
+        return ScanFinished(len(self.tasks), len(self.scan.sidecars), self.total_bytes)
 
     def decided(self, decisions: dict[str, Decision]) -> Survey:
         """The survey with the person's Review decisions applied: a chosen sidecar is no orphan any more."""
