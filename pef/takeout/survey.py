@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import traceback
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TypeVar
@@ -107,7 +109,27 @@ class _Guard:
 UNREADABLE_ORPHAN = (Reason.INTERNAL_ERROR, "pef could not read it (an error in pef; pef.log has the details)")
 
 
+@contextlib.contextmanager
+def _collector_held() -> Iterator[None]:
+    """The cycle collector off while a survey builds its objects (a few per file, none in a cycle).
+
+    Left on, it rescans everything built so far again and again: 40 % of a survey of 100,000 files.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def survey_takeout(source: PartsSource, settings: RunSettings) -> Survey:
+    with _collector_held():
+        return _survey(source, settings)
+
+
+def _survey(source: PartsSource, settings: RunSettings) -> Survey:
     scan = scan_takeout(source)
     guarded = _Guard()
 

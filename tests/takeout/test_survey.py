@@ -1,0 +1,42 @@
+"""The survey: built without the cycle collector rescanning it file after file, and the collector given back."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from pef.model.records import RunSettings
+from pef.takeout.parts import find_parts
+from pef.takeout.parts_source import PartsSource
+from pef.takeout.survey import survey_takeout
+from tests.builders import TakeoutTree, jpeg_bytes, sidecar
+
+PHOTO = jpeg_bytes()
+
+
+def test_no_collection_runs_while_a_survey_builds_and_the_collector_is_given_back(tmp_path: Path) -> None:
+    tree = TakeoutTree(tmp_path / "Takeout")
+    for number in range(1500):
+        name = f"IMG_{number:04d}.jpg"
+        tree.media(f"Photos from 2019/{name}", PHOTO, f"{name}.supplemental-metadata.json", sidecar(name))
+    collections: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    source = PartsSource(find_parts([tree.root]))
+    gc.collect()  # a young generation emptied: the few objects made on the way in trip no collection
+    gc.callbacks.append(count)
+    try:
+        survey = survey_takeout(source, RunSettings())
+        during = list(collections)
+        assert gc.isenabled()
+        gc.disable()  # a caller's choice is kept
+        survey_takeout(PartsSource(find_parts([tree.root])), RunSettings())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.callbacks.remove(count)
+    assert len(survey.tasks) == 1500 and all(task.sidecar for task in survey.tasks)
+    assert len(during) <= 1  # only the one the collector runs as it is given back
