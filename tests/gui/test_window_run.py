@@ -16,7 +16,18 @@ from pef.gui.window import MainWindow
 from pef.run.output_files import OutputFiles
 from tests.conftest import exiftool_json
 from tests.gui.conftest import make_takeout, open_window, tmpfs_drive
-from tests.gui.user import LONG, answering, click, dialog_text, press, run_with, state_of, type_into, type_takeout
+from tests.gui.user import (
+    LONG,
+    answering,
+    click,
+    dialog_text,
+    pick_path,
+    press,
+    run_with,
+    state_of,
+    type_into,
+    type_takeout,
+)
 
 
 def shown_counts(window: MainWindow) -> tuple[int, int, int]:
@@ -190,3 +201,24 @@ def test_an_error_that_stops_a_run_is_told_in_words(qtbot, window: MainWindow, t
             qtbot.waitUntil(lambda: bool(seen), timeout=LONG)
         text = dialog_text(seen[0])
         assert "the drive is read-only" in text and str(drive / "Library") in text and "Errno" not in text
+
+
+def test_a_finished_output_chosen_again_shows_its_numbers_without_redoing_a_file(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    tree = make_takeout(tmp_path, 30)
+    type_takeout(qtbot, window, tree.root)
+    first = run_with(qtbot, window, window.start_button)
+    output = tmp_path / "Takeout_pefProcessed"
+    saved = (output / "processing_state.json").stat()
+    click(qtbot, window.options.toggle)  # the options, folded once chosen
+    with answering(qtbot, pick_path(output)):
+        click(qtbot, window.output_options.output_button)
+    assert window.output_options.output_label.text() == f"Output: {output}"
+    again = run_with(qtbot, window, window.start_button)
+    assert again == first and (again.done, sum(again.unmatched.values())) == (30, 1)
+    assert shown_counts(window) == (30, 1, 0) == saved_counts(output)
+    assert window.run_view.progress.value() == window.run_view.progress.maximum() == 31
+    assert window.run_view.status_label.text() == "Run completed."
+    after = (output / "processing_state.json").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (saved.st_ino, saved.st_mtime_ns), "nothing was redone or saved"
