@@ -10,7 +10,7 @@ from pef.present.words import NOTHING_TO_DO
 from pef.run.job import Job
 from pef.state.finished import FinishedRun
 from pef.state.layout import ALBUMS_NAME, JOURNAL_NAME, OWN_NAMES, REPORT_NAME, STATE_NAME
-from pef.state.store import RunState, RunStatus, StateError, ends_whole, read_head
+from pef.state.store import RunState, RunStatus, ends_whole, head_state
 from pef.state.tree_print import tree_print
 
 # pef's bookkeeping changes whatever a run does; its listings (the report, albums.csv) are outputs like the photos
@@ -21,9 +21,9 @@ def outputs_print(job: Job) -> str | None:
     return tree_print(job.output, BOOKKEEPING)
 
 
-def unchanged_finish(job: Job, listing: str | None) -> FinishedRun | None:
+def unchanged_finish(job: Job, listing: str) -> FinishedRun | None:
     """The completed run saved in the output, when the Takeout's print and the output's are the ones it left."""
-    if listing is None or job.redo_all or job.decisions:
+    if job.redo_all or job.decisions:
         return None
     try:
         if os.stat(job.output / JOURNAL_NAME).st_size:
@@ -32,13 +32,9 @@ def unchanged_finish(job: Job, listing: str | None) -> FinishedRun | None:
         pass
     except OSError:
         return None
-    found = read_head(job.output / STATE_NAME)
-    if found is None or not ends_whole(job.output / STATE_NAME):
+    state = head_state(job.output / STATE_NAME)
+    if state is None or not ends_whole(job.output / STATE_NAME):
         return None  # a state file cut short is set aside by a run that looks at everything
-    try:
-        state = RunState.from_json({**found[0], "files": {}})
-    except StateError:
-        return None
     finished = state.finished
     if state.status != RunStatus.COMPLETED or finished is None or finished.source != listing:
         return None
@@ -51,8 +47,7 @@ def finished_run(
     job: Job, listing: str | None, said: list[Message], scan: ScanFinished, state: RunState, summary: RunSummary
 ) -> FinishedRun | None:
     """What a later run finding nothing changed will say; None when the Takeout or the output cannot be printed."""
-    outputs = outputs_print(job)
-    if listing is None or outputs is None:
+    if listing is None or (outputs := outputs_print(job)) is None:
         return None
     done_bytes = sum(record.size for record in state.files.values())
     return FinishedRun(listing, outputs, tuple(said), scan, done_bytes, summary)

@@ -197,6 +197,17 @@ def read_head(path: Path) -> tuple[dict, int] | None:
     return head, end + len(FILES_MARKER)
 
 
+def head_state(path: Path) -> RunState | None:
+    """The state in a file's head, without its files; None when the file has no usable head (read it whole)."""
+    found = read_head(path)
+    if found is None:
+        return None
+    try:
+        return RunState.from_json({**found[0], "files": {}})
+    except StateError:
+        return None
+
+
 def ends_whole(path: Path) -> bool:
     """Whether a state file ends as a snapshot does (one cut short does not)."""
     try:
@@ -263,13 +274,7 @@ class StateStore:
 
     def peek_head(self) -> RunState:
         """The saved state without its files (source, parts, settings): from the file's head where it can be."""
-        found = read_head(self.path)
-        if found is None:
-            return self.peek()
-        try:
-            return RunState.from_json({**found[0], "files": {}})
-        except StateError:
-            return self.peek()
+        return head_state(self.path) or self.peek()
 
     def load(self, set_aside: bool = True) -> Loaded:
         notes: list[str] = []
