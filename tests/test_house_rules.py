@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,3 +35,15 @@ def test_nothing_points_outside_the_repository() -> None:
     texts = [REPO / "README.md", *PACKAGE.rglob("*.py"), *(REPO / "docs").rglob("*.md")]
     offenders = [str(path.relative_to(REPO)) for path in texts if "shared/docs" in path.read_text()]
     assert offenders == []
+
+
+def test_every_package_is_installed() -> None:
+    """pyproject lists pef's packages by hand (pef.resources lives in resources/): a new folder must be listed."""
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    folders = {
+        ".".join(path.parent.relative_to(REPO).parts)
+        for path in PACKAGE.rglob("__init__.py")
+        if "__pycache__" not in str(path)
+    }
+    assert listed == folders | {"pef.resources"}
+    assert (REPO / "resources" / "__init__.py").is_file()

@@ -1,4 +1,4 @@
-"""Screenshots of the real window at 1280×720, one per state: `xvfb-run -a python resources/make_screenshots.py`.
+"""Screenshots of the real window at 1280×720, one per state: `xvfb-run -a python packaging/make_screenshots.py`.
 
 The window is driven as a person would drive it (clicks, the real dialogs); the full disk of the
 auto-pause is the one thing made up: the output drive refuses files for a while.
