@@ -7,17 +7,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QMainWindow,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QVBoxLayout, QWidget
 
 from pef.gui.appearance import apply_appearance
 from pef.gui.desktop import LONG_RUN_SECONDS, KeepAwake, notify
 from pef.gui.dialogs import ask, tell
+from pef.gui.identity import app_icon
 from pef.gui.job import EngineJob
 from pef.gui.library_options import LibraryOptions
 from pef.gui.menus import build_menus
@@ -49,6 +44,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.setWindowTitle("pef — Google Photos Takeout to a clean library")
+        self.setWindowIcon(app_icon())  # the About box shows it too
         self.setAcceptDrops(True)
         self.settings = settings or QSettings()
         self.job: EngineJob | None = None

@@ -6,12 +6,14 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from PIL import Image
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QTabWidget
+from PySide6.QtGui import QImage, QPalette
+from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QTabWidget, QWidget
 
 from pef import __version__
 from pef.gui.window import MainWindow
+from pef.resources import icon_png
 from tests.gui.conftest import open_window
 from tests.gui.user import answering, click, dialog_text, menu_item, press
 
@@ -68,6 +70,23 @@ def test_about_and_the_reasons_through_the_help_menu(qtbot, window: MainWindow) 
     with answering(qtbot, press("OK")) as seen:
         menu_item(qtbot, window, "Help", "What the reasons mean")
     assert "no sidecar" in dialog_text(seen[0]) and "no_sidecar" not in dialog_text(seen[0])
+
+
+def test_the_window_and_its_about_box_show_pefs_icon(qtbot, window: MainWindow) -> None:
+    assert {size.width() for size in window.windowIcon().availableSizes()} >= {16, 32, 48, 256, 512}
+    shown: list[QImage] = []
+
+    def look_then_ok(dialog: QWidget) -> None:
+        shown.append(dialog.iconPixmap().toImage())
+        press("OK")(dialog)
+
+    with answering(qtbot, look_then_ok):
+        menu_item(qtbot, window, "Help", "About pef")
+    (image,) = shown
+    assert (image.width(), image.height()) == (64, 64)
+    with Image.open(icon_png(64)) as drawn:  # the shipped file, read by Pillow
+        for x, y in ((32, 32), (20, 40), (50, 52), (2, 2)):
+            assert image.pixelColor(x, y).getRgb() == drawn.convert("RGBA").getpixel((x, y)), (x, y)
 
 
 def test_tooltips_explain_the_words(window: MainWindow) -> None:
