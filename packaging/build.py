@@ -69,14 +69,28 @@ def make_appdir(bundle: Path, appdir: Path) -> Path:
     return appdir
 
 
-def make_appimage(appdir: Path, runtime: Path, dist: Path) -> Path:
-    """The AppImage: the runtime, then the AppDir as a squashfs image, one executable file."""
+def pack_appdir(appdir: Path, image: Path) -> Path:
+    """The AppDir as one squashfs image (zstd), as an AppImage carries it behind its runtime."""
     if shutil.which("mksquashfs") is None:
         raise SystemExit("mksquashfs is missing: apt-get install squashfs-tools")
-    image = dist / "pef.squashfs"
     image.unlink(missing_ok=True)
     squash = ["mksquashfs", str(appdir), str(image), "-root-owned", "-noappend", "-comp", "zstd", "-quiet"]
-    subprocess.run(squash, check=True)
+    subprocess.run(squash, check=True, stdout=subprocess.DEVNULL)
+    return image
+
+
+def is_appimage_runtime(runtime: Path) -> bool:
+    """An AppImage type 2 runtime is an ELF file marked "AI", 2 at byte 8 (the AppImage specification)."""
+    with runtime.open("rb") as head:
+        start = head.read(11)
+    return start[:4] == b"\x7fELF" and start[8:11] == b"AI\x02"
+
+
+def make_appimage(appdir: Path, runtime: Path, dist: Path) -> Path:
+    """The AppImage: the runtime, then the AppDir as a squashfs image, one executable file."""
+    if not is_appimage_runtime(runtime):
+        raise SystemExit(f"{runtime}: not an AppImage type 2 runtime (no ELF file marked AI 2 at byte 8)")
+    image = pack_appdir(appdir, dist / "pef.squashfs")
     appimage = dist / f"pef-{__version__}-{platform.machine()}.AppImage"
     with appimage.open("wb") as out:
         for part in (runtime, image):
@@ -93,6 +107,8 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "build", help="PyInstaller's scratch folder")
     parser.add_argument("--appimage-runtime", type=Path, help="the AppImage type 2 runtime, to make an AppImage")
     args = parser.parse_args()
+    if args.appimage_runtime and not is_appimage_runtime(args.appimage_runtime):  # said before a minute of building
+        parser.error(f"{args.appimage_runtime}: not an AppImage type 2 runtime (no ELF file marked AI 2 at byte 8)")
     bundle = build_bundle(args.dist.resolve(), args.work.resolve())
     size, files = folder_size(bundle)
     print(f"{bundle}: {size / 1e6:.1f} MB in {files} files")

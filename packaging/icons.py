@@ -6,6 +6,7 @@ calls `platform_icons` to make the Windows .ico and the macOS .icns from them wi
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,6 +24,7 @@ def render(size: int, path: Path) -> Path:
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # drawing into an image needs no screen
     _app = QGuiApplication.instance() or QGuiApplication(["icons"])
     renderer = QSvgRenderer(str(SVG))
     if not renderer.isValid():

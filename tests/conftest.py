@@ -17,13 +17,18 @@ EXIFTOOL = shutil.which("exiftool")
 REPO = Path(__file__).resolve().parents[1]
 
 
-def require_exiftool() -> str:
-    """exiftool's path; skip where it is missing, except in CI, where it must be there."""
-    if EXIFTOOL is None:
+def require_tool(name: str, package: str) -> str:
+    """A program's path; skip where it is missing, except in CI, where .ci/run must have installed it."""
+    found = shutil.which(name)
+    if found is None:
         if os.environ.get("CI"):
-            pytest.fail("exiftool is missing in CI: .ci/run must install libimage-exiftool-perl")
-        pytest.skip("exiftool is not installed (apt-get install libimage-exiftool-perl)")
-    return EXIFTOOL
+            pytest.fail(f"{name} is missing in CI: .ci/run must install {package}")
+        pytest.skip(f"{name} is not installed (apt-get install {package})")
+    return found
+
+
+def require_exiftool() -> str:
+    return require_tool("exiftool", "libimage-exiftool-perl")
 
 
 def exiftool_json(path: Path, *tags: str) -> dict:

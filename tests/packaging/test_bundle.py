@@ -17,7 +17,7 @@ import pytest
 from pef import __version__
 from pef.resources import APP_ID, ICON_SIZES
 from tests.builders import TakeoutTree, sidecar, tree_digest
-from tests.conftest import REPO, run_pef
+from tests.conftest import REPO, require_tool, run_pef
 from tests.promises import unique_jpeg
 from tests.window_process import open_and_close
 
@@ -120,6 +120,32 @@ def test_the_appdir_holds_the_app_its_launcher_entry_icons_and_metainfo(dist: Pa
     assert (appdir / "usr" / "bin" / "pef").resolve() == bundled(
         dist
     ).parent.parent / "pef.AppDir" / "usr" / "lib" / "pef" / "pef"
+
+
+def test_the_appdir_packs_into_the_image_an_appimage_carries(dist: Path, tmp_path: Path) -> None:
+    require_tool("mksquashfs", "squashfs-tools")
+    sys.path.insert(0, str(REPO / "packaging"))
+    from build import pack_appdir
+
+    image = pack_appdir(dist / "pef.AppDir", tmp_path / "pef.squashfs")
+    unpacked = tmp_path / "unpacked"
+    subprocess.run([require_tool("unsquashfs", "squashfs-tools"), "-q", "-d", unpacked, image], check=True)
+
+    def listing(root: Path) -> set[str]:
+        return {str(path.relative_to(root)) for path in root.rglob("*")}
+
+    assert listing(unpacked) == listing(dist / "pef.AppDir")
+    result = subprocess.run([unpacked / "AppRun", "--version"], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == f"pef {__version__}"
+
+
+def test_an_appimage_is_made_only_with_an_appimage_runtime(tmp_path: Path) -> None:
+    """Anything else given as the runtime is refused at once, before a minute of building."""
+    command = [sys.executable, REPO / "packaging" / "build.py", "--dist", tmp_path / "dist", "--work", tmp_path / "w"]
+    refused = subprocess.run([*command, "--appimage-runtime", "/bin/true"], capture_output=True, text=True)
+    assert refused.returncode == 2
+    assert "/bin/true: not an AppImage type 2 runtime" in refused.stderr
+    assert not (tmp_path / "dist").exists()
 
 
 def test_the_app_leaves_out_what_pef_never_loads(dist: Path) -> None:

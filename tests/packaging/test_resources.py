@@ -3,44 +3,33 @@
 from __future__ import annotations
 
 import configparser
-import os
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from pef import __version__
 from pef.resources import APP_ID, DESKTOP_ENTRY, ICON_SIZES, METAINFO, SVG, icon_png
-from tests.conftest import REPO
+from tests.conftest import REPO, require_tool
 
 sys.path.insert(0, str(REPO / "packaging"))
 from icons import platform_icons
 
 
-def validator(name: str, package: str) -> str:
-    """A standard validator's path; skip where it is missing, except in CI, where it must be there."""
-    found = shutil.which(name)
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is missing in CI: .ci/run must install {package}")
-        pytest.skip(f"{name} is not installed (apt-get install {package})")
-    return found
-
-
 def test_the_desktop_entry_passes_desktop_file_validate() -> None:
     result = subprocess.run(
-        [validator("desktop-file-validate", "desktop-file-utils"), str(DESKTOP_ENTRY)], capture_output=True, text=True
+        [require_tool("desktop-file-validate", "desktop-file-utils"), str(DESKTOP_ENTRY)],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0 and result.stdout.strip() == "", result.stdout + result.stderr
 
 
 def test_the_metainfo_passes_appstreamcli_validate() -> None:
-    command = [validator("appstreamcli", "appstream"), "validate", "--no-net", "--explain", str(METAINFO)]
+    command = [require_tool("appstreamcli", "appstream"), "validate", "--no-net", "--explain", str(METAINFO)]
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert not [line for line in result.stdout.splitlines() if line.startswith(("E:", "W:"))], result.stdout
