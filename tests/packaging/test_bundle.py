@@ -153,3 +153,6 @@ def test_the_app_leaves_out_what_pef_never_loads(dist: Path) -> None:
     for absent in ("libQt6Network.so.6", "libQt6Svg.so.6", "libqgtk3.so", "libssl.so.3", "tkinter", "pytest", "piexif"):
         assert absent not in inside, absent
     assert "libqxcb.so" in inside and "libqwayland.so" in inside and "libqjpeg.so" in inside
+    resources = dist / "pef" / "_internal" / "pef" / "resources"  # where the window's icon is read from
+    assert {path.name for path in (resources / "icons").iterdir()} == {f"pef-{size}.png" for size in ICON_SIZES}
+    assert (resources / f"{APP_ID}.desktop").is_file() and (resources / "__init__.py").is_file()
