@@ -18,6 +18,7 @@ import pytest
 
 from tests.builders import FIXTURES, TakeoutTree, heic_bytes, jpeg_bytes, png_bytes, sidecar
 from tests.conftest import REPO, run_pef
+from tests.processes import children_of, command_line
 
 FILES = 2_100
 KILLS = 22
@@ -140,18 +141,6 @@ def wait_for_start(process: subprocess.Popen) -> None:
             return
 
 
-def children_of(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 def alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
@@ -215,7 +204,7 @@ def test_a_worker_process_killed_costs_no_file(takeout: TakeoutTree, reference: 
     process = start(takeout, output, 2)
     wait_for_start(process)
     wait_for_files(process, output, 0)
-    workers = [pid for pid in children_of(process.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    workers = [pid for pid in children_of(process.pid) if b"spawn_main" in command_line(pid)]
     assert workers, "the run has worker processes"
     os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
     _, errors = process.communicate()

@@ -18,6 +18,7 @@ from pef import __version__
 from pef.resources import APP_ID, ICON_SIZES
 from tests.builders import TakeoutTree, sidecar, tree_digest
 from tests.conftest import REPO, require_tool, run_pef
+from tests.processes import children_of, command_line
 from tests.promises import unique_jpeg
 from tests.window_process import open_and_close
 
@@ -57,20 +58,6 @@ def test_the_app_says_its_version(dist: Path) -> None:
     assert result.stdout.strip() == f"pef {__version__}"
 
 
-def worker_processes(pid: int) -> set[int]:
-    """Children of `pid` started by multiprocessing (a frozen app starts them as itself, marked so)."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rpartition(")")[2].split()[1])
-            command = (stat.parent / "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
-            continue
-        if parent == pid and b"multiprocessing-fork" in command:
-            found.add(int(stat.parent.name))
-    return found
-
-
 def test_the_app_runs_a_takeout_headless_on_worker_processes_like_pef_itself(
     dist: Path, takeout: TakeoutTree, tmp_path: Path
 ) -> None:
@@ -84,7 +71,8 @@ def test_the_app_runs_a_takeout_headless_on_worker_processes_like_pef_itself(
     )
     workers: set[int] = set()
     while process.poll() is None:
-        workers |= worker_processes(process.pid)
+        # a frozen app starts its worker processes as itself, marked so
+        workers |= {pid for pid in children_of(process.pid) if b"multiprocessing-fork" in command_line(pid)}
         time.sleep(0.005)
     out, err = process.communicate()
     assert process.returncode == 0, out + err
