@@ -49,9 +49,9 @@ def read_header(reader: SourceReader, file_size: int) -> JpegHeader:
     while True:
         if position > MAX_HEADER_BYTES or position >= file_size:
             raise CorruptMedia("no image data (SOS) before the end of the file")
-        if reader.read(1, position, "marker")[0] != 0xFF:
+        start, marker = reader.read(2, position, "marker")
+        if start != 0xFF:
             raise CorruptMedia(f"expected a marker at byte {position}")
-        marker = reader.read(1, position + 1, "marker")[0]
         if marker == 0xFF:  # fill byte
             position += 1
             continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 EXIF_HEADER = b"Exif\x00\x00"
@@ -60,17 +61,34 @@ def jpeg_metadata(fd: int) -> JpegMetadata:
     return JpegMetadata(exif, xmp)
 
 
+class Tags(Mapping[int, object]):
+    """One IFD's tags, each decoded when asked for: the check compares a handful of a file's dozens."""
+
+    def __init__(self, raw: dict[int, tuple[int, int, bytes]], order: str) -> None:
+        self._raw, self._order = raw, order  # tag → (type, count, value bytes)
+
+    def __getitem__(self, tag: int) -> object:
+        kind, number, data = self._raw[tag]
+        return _value(data, kind, number, self._order)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 @dataclass
 class ExifTags:
     """The tags of IFD0, and of the Exif and GPS IFDs it points to: text as str, rationals as floats."""
 
-    ifd0: dict[int, object] = field(default_factory=dict)
-    ifds: dict[int, dict[int, object]] = field(default_factory=dict)
+    ifd0: Mapping[int, object] = field(default_factory=dict)
+    ifds: dict[int, Mapping[int, object]] = field(default_factory=dict)
 
     def get(self, tag: int) -> object:
         return self.ifd0.get(tag)
 
-    def get_ifd(self, pointer: int) -> dict[int, object]:
+    def get_ifd(self, pointer: int) -> Mapping[int, object]:
         return self.ifds.get(pointer, {})
 
 
@@ -87,15 +105,15 @@ def read_exif(tiff: bytes) -> ExifTags:
     return tags
 
 
-def _ifd(tiff: bytes, order: str, offset: int) -> dict[int, object]:
+def _ifd(tiff: bytes, order: str, offset: int) -> Tags:
     if offset + 2 > len(tiff):
         raise Unreadable(f"an IFD points past the block ({offset})")
     count = struct.unpack_from(order + "H", tiff, offset)[0]
     if offset + 2 + 12 * count > len(tiff):
         raise Unreadable("an IFD runs past the block")
-    values: dict[int, object] = {}
-    for index in range(count):
-        tag, kind, number, inline = struct.unpack_from(order + "HHI4s", tiff, offset + 2 + 12 * index)
+    fields = struct.unpack_from(order + "HHI4s" * count, tiff, offset + 2)
+    raw: dict[int, tuple[int, int, bytes]] = {}
+    for tag, kind, number, inline in zip(fields[::4], fields[1::4], fields[2::4], fields[3::4], strict=True):
         size = _SIZES.get(kind, 0) * number
         if size <= 4:
             data = inline[:size]
@@ -104,8 +122,8 @@ def _ifd(tiff: bytes, order: str, offset: int) -> dict[int, object]:
             if start + size > len(tiff):
                 raise Unreadable(f"tag {tag:#06x} points past the block")
             data = tiff[start : start + size]
-        values[tag] = _value(data, kind, number, order)
-    return values
+        raw[tag] = (kind, number, data)
+    return Tags(raw, order)
 
 
 def _value(data: bytes, kind: int, number: int, order: str) -> object:

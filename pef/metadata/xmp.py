@@ -6,10 +6,8 @@ property, namespace and structure of an existing packet is kept.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from io import BytesIO
 
 from pef.metadata.plan import MetadataPlan
 from pef.metadata.timezone import WallClock
@@ -124,9 +122,12 @@ def _parse(packet: bytes) -> tuple[ET.Element, dict[str, str]]:
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # XMP never needs them; they only serve entity bombs
         raise XmpUnreadable("it declares a DOCTYPE or entities")
     prefixes: dict[str, str] = {}
+    parser = ET.XMLPullParser(events=("start-ns", "start", "end"))  # iterparse makes a class each call
     try:
+        parser.feed(data)
+        parser.close()
         root, depth = None, 0
-        for event, item in ET.iterparse(BytesIO(data), events=("start-ns", "start", "end")):
+        for event, item in parser.read_events():
             if event == "start-ns":
                 prefix, uri = item
                 prefixes.setdefault(uri, prefix)
@@ -220,14 +221,17 @@ def packet_bytes(root: ET.Element, prefixes: dict[str, str]) -> bytes:
         return f"{used[uri]}:{local}"
 
     def write(element: ET.Element, out: list[str]) -> None:
-        attributes = "".join(f' {name(k)}="{_escape(v, True)}"' for k, v in element.attrib.items())
         tag = name(element.tag)
-        out.append(f"<{tag}{attributes}")
-        if len(element) or element.text:
-            out.append(">" + _escape(element.text or ""))
+        out.append("<" + tag)
+        for key, value in element.attrib.items():
+            out.append(f' {name(key)}="{_escape(value, True)}"')
+        text = element.text
+        if len(element) or text:
+            out.append(">" + _escape(text) if text else ">")
             for child in element:
                 write(child, out)
-                out.append(_escape(child.tail or ""))
+                if child.tail:
+                    out.append(_escape(child.tail))
             out.append(f"</{tag}>")
         else:
             out.append("/>")
@@ -240,16 +244,11 @@ def packet_bytes(root: ET.Element, prefixes: dict[str, str]) -> bytes:
     return (f'<?xpacket begin="\ufeff" id="{PACKET_ID}"?>\n' + "".join(body) + '\n<?xpacket end="w"?>').encode("utf-8")
 
 
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_ATTRIBUTE_ESCAPES = {**_ESCAPES, '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
-_TEXT_PATTERN = re.compile("[&<>]")
-_ATTRIBUTE_PATTERN = re.compile('[&<>"\n\r\t]')
-
-
 def _escape(text: str, attribute: bool = False) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if attribute:
-        return _ATTRIBUTE_PATTERN.sub(lambda m: _ATTRIBUTE_ESCAPES[m.group()], text)
-    return _TEXT_PATTERN.sub(lambda m: _ESCAPES[m.group()], text)
+        text = text.replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    return text
 
 
 def read_xmp(packet: bytes) -> dict[Property, tuple[str, ...]]:
