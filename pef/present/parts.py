@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from pef.model.events import Level, Message
 from pef.present.words import human_bytes
 from pef.takeout.parts_source import PartsSource
@@ -20,8 +18,7 @@ def parts_lines(survey: Survey) -> list[str]:
     missing = source.parts.missing()
     if source.parts.is_folder and not missing:
         return []
-    media = Counter(source.part_of(entry.key) for entry in survey.scan.media)
-    sidecars = Counter(source.part_of(entry.key) for entry in survey.scan.sidecars)
+    media, sidecars = survey.found_in.media, survey.found_in.sidecars
     lines = [f"Read from {_plural(len(source.held), 'part')}" + (f", {len(missing)} missing:" if missing else ":")]
     for held in source.held:
         kind = held.part.kind.value

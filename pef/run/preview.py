@@ -124,7 +124,7 @@ def make_preview(parts: TakeoutParts, settings: RunSettings) -> Preview:
     return Preview(
         parts,
         len(survey.tasks),
-        len(survey.scan.sidecars),
+        survey.found_in.sidecars.total(),
         survey.total_bytes,
         summary,
         new_output,

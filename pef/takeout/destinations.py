@@ -165,7 +165,7 @@ def plan_tasks(
         tasks.append(
             FileTask(
                 entry.key, entry.size, output, sidecar, match_kind, reason,
-                tuple(sorted(albums[library.photo_of(entry.key)])),
+                tuple(sorted(albums.get(library.photo_of(entry.key), ()))),  # get: no empty set a file
                 folder=kind,
                 copy_of=copy.original if copy else "",
                 copy_kind=copy.kind if copy else None,

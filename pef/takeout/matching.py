@@ -65,9 +65,12 @@ class SidecarIndex:
 
     def __init__(self, sidecars: Iterable[str]) -> None:
         self._by_key: dict[TitleKey, list[str]] = defaultdict(list)
+        self.dup_of: dict[str, int] = {}  # sidecar → the lowest `(n)` its name can carry
         for sidecar in sorted(sidecars):
-            for key in sidecar_keys(_name(sidecar)):
+            keys = sidecar_keys(_name(sidecar))
+            for key in keys:
                 self._by_key[key].append(sidecar)
+            self.dup_of[sidecar] = min((key.dup for key in keys), default=0)
 
     def candidates(self, keys: dict[TitleKey, int], rank_base: int = 0) -> dict[str, int]:
         """Sidecars reachable from ranked keys, each with its best rank."""
@@ -100,9 +103,7 @@ class _FolderMatcher:
         self.title_of = title_of
         self.index = SidecarIndex(self.sidecars)
         self.readings = {m: media_readings(_name(m), suffixes) for m in self.media}
-        self.dup_of = {
-            sidecar: min((key.dup for key in sidecar_keys(_name(sidecar))), default=0) for sidecar in self.sidecars
-        }
+        self.dup_of = self.index.dup_of
         self.raw = {m: self._raw_candidates(m) for m in self.media}
         self.reach = Counter(sidecar for found in self.raw.values() for sidecar in found)
         self.assigned: dict[str, tuple[str, MatchKind]] = {}

@@ -71,10 +71,13 @@ class PartsSource:
 
     def entries(self) -> Iterator[SourceEntry]:
         first: dict[str, _First] = {}
+        # a lone folder cannot hold a path twice: no record of each path's first holder (a million of them)
+        alone = len(self.parts.parts) == 1 and isinstance(self._readers[0], FolderSource)
         self.held = []
         for number, part in enumerate(self.parts.parts):
             files = size = 0
             problem = ""
+            in_folder = (number, 0, 0)  # one tuple for every file of a folder part
             try:
                 for entry, fingerprint, index, mtime_ns in self._listed(number):
                     if entry.kind is EntryKind.FILE:
@@ -82,8 +85,9 @@ class PartsSource:
                     if entry.key in first:
                         yield self._again(part, entry, first[entry.key], fingerprint)
                         continue
-                    first.setdefault(entry.key, _First(number, entry.size, fingerprint))
-                    self._where[entry.key] = (number, index, mtime_ns)
+                    if not alone:
+                        first[entry.key] = _First(number, entry.size, fingerprint)
+                    self._where[entry.key] = (number, index, mtime_ns) if index or mtime_ns else in_folder
                     yield entry
             except PartDamaged as error:
                 problem = str(error)

@@ -21,6 +21,7 @@ from pef.takeout.destinations import Library, plan_tasks
 from pef.takeout.folder_kinds import folder_kind
 from pef.takeout.matching import match_sidecars
 from pef.takeout.member_files import DamagedEntry
+from pef.takeout.parts import Part
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.scan import SkippedFile, TakeoutScan, scan_takeout
 from pef.takeout.sidecar import MAX_SIDECAR_BYTES, SidecarProblem, album_title, parse_sidecar, sidecar_title
@@ -30,9 +31,27 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class PartCounts:
+    """How many media files and sidecars each part held: what is kept of the scan, not its entries."""
+
+    media: Counter[Part | None]
+    sidecars: Counter[Part | None]
+
+    @classmethod
+    def of(cls, source: PartsSource, scan: TakeoutScan) -> PartCounts:
+        return cls(_per_part(source, scan.media), _per_part(source, scan.sidecars))
+
+
+def _per_part(source: PartsSource, entries: tuple[SourceEntry, ...]) -> Counter[Part | None]:
+    if len(source.parts.parts) == 1:  # the common case, and a million lookups saved
+        return Counter({source.parts.parts[0]: len(entries)})
+    return Counter(source.part_of(entry.key) for entry in entries)
+
+
+@dataclass(frozen=True)
 class Survey:
     source: PartsSource  # the one source of the run: it knows where every file lies (name on disk, part)
-    scan: TakeoutScan
+    found_in: PartCounts
     tasks: tuple[FileTask, ...]
     used_sidecars: frozenset[str]
     orphans: dict[str, tuple[Reason, str]]  # sidecar → (no_media | bad_sidecar, detail)
@@ -47,7 +66,7 @@ class Survey:
     @property
     def found(self) -> ScanFinished:
         """What the scan found, as told before the run: media files, sidecars, bytes of media."""
-        return ScanFinished(len(self.tasks), len(self.scan.sidecars), self.total_bytes)
+        return ScanFinished(len(self.tasks), self.found_in.sidecars.total(), self.total_bytes)
 
     def decided(self, decisions: dict[str, Decision]) -> Survey:
         """The survey with the person's Review decisions applied: a chosen sidecar is no orphan any more."""
@@ -176,7 +195,8 @@ def _survey(source: PartsSource, settings: RunSettings) -> Survey:
     placed = [Placed(e.key, e.size, library.kind(e.key)) for e in media]
     library = replace(library, copies=find_copies(placed, source, agree))
     tasks = tuple(plan_tasks(media, matches, library, settings))
-    return Survey(source, scan, tasks, used, orphans, tuple(skipped), tuple(guarded.problems), library)
+    counts = PartCounts.of(source, scan)
+    return Survey(source, counts, tasks, used, orphans, tuple(skipped), tuple(guarded.problems), library)
 
 
 def _folders(media: tuple[SourceEntry, ...]) -> set[str]:
