@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from pef.state import deep_paths
 from pef.takeout.parts import Part
-from pef.takeout.source import open_file, read_head
+from pef.takeout.source import open_file, read_file_head
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class LocatedFiles:
         return open_file(*self._place(key), key)
 
     def read_head(self, key: str, size: int) -> bytes:
-        return read_head(self.open(key), size)
+        return read_file_head(*self._place(key), key, size)
 
     def reachable(self, key: str) -> bool:
         root, relative = self._place(key)

@@ -175,11 +175,11 @@ class FolderSource:
         return open_file(self.root, self.on_disk(key), key)
 
     def read_head(self, key: str, size: int) -> bytes:
-        return read_head(self.open(key), size)
+        return read_file_head(self.root, self.on_disk(key), key, size)
 
 
-def open_file(root: Path, relative: str, key: str) -> BinaryIO:
-    """A regular file of a Takeout folder, by its on-disk path (`key`: its name in messages)."""
+def open_regular(root: Path, relative: str, key: str) -> tuple[int, os.stat_result]:
+    """A descriptor of a regular file of a Takeout folder, by its on-disk path (`key`: its name in messages)."""
     # O_NOFOLLOW: a file swapped for a symlink after the scan must not lead out of the source;
     # O_NONBLOCK: one swapped for a FIFO must not hang the run
     flags = os.O_RDONLY | NO_FOLLOW | getattr(os, "O_NONBLOCK", 0)
@@ -194,14 +194,28 @@ def open_file(root: Path, relative: str, key: str) -> BinaryIO:
             fd = os.open(name, flags, dir_fd=parent)
         finally:
             os.close(parent)
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    found = os.fstat(fd)
+    if not stat.S_ISREG(found.st_mode):
         os.close(fd)
         raise IsADirectoryError(f"{key} is not a regular file")
+    return fd, found
+
+
+def open_file(root: Path, relative: str, key: str) -> BinaryIO:
+    fd, _ = open_regular(root, relative, key)
     os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
 
 
-def read_head(handle: BinaryIO, size: int) -> bytes:
-    """Up to `size` bytes of a file, closing it."""
-    with handle:  # sized by the file: a buffer of `size` for every small sidecar costs more than the reading
-        return handle.read(min(size, os.fstat(handle.fileno()).st_size + 1))
+def read_file_head(root: Path, relative: str, key: str, size: int) -> bytes:
+    """Up to `size` bytes of a regular file of a Takeout folder, read into one buffer of the file's size."""
+    fd, found = open_regular(root, relative, key)
+    try:
+        wanted = min(size, found.st_size + 1)  # + 1: a file grown since its listing reads as longer than it was
+        chunks, got = [], 0
+        while got < wanted and (chunk := os.read(fd, wanted - got)):
+            chunks.append(chunk)
+            got += len(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
