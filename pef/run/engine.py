@@ -192,13 +192,8 @@ class Engine:
                     (job.output / WORK_DIR).rmdir()
             elapsed = time.monotonic() - started
             share = 100 * store.seconds_spent / max(elapsed, 1e-9)
-            log(
-                Message(
-                    Level.INFO,
-                    f"saving progress took {store.seconds_spent:.2f} s of {elapsed:.2f} s "
-                    f"({share:.1f}%), {store.snapshots} snapshot(s)",
-                )
-            )
+            saving = f"saving progress took {store.seconds_spent:.2f} s of {elapsed:.2f} s ({share:.1f}%)"
+            log(Message(Level.INFO, f"{saving}, {store.snapshots} snapshot(s)"))
             self._emit(RunFinished(summary))
             return summary
         finally:
@@ -256,9 +251,13 @@ class Engine:
         if previous is not None:  # a retried file replaces its earlier outcome
             self._tally[previous.status.value] -= 1
         self._tally[record.status.value] += 1
+        store.hold(record)
+
+    def _write_held(self, store: StateStore) -> None:
+        """The files recorded since the last call, into the journal (one write for all of them)."""
         try:
-            store.record(record)
-        except OSError as error:  # the journal hit a full disk: the record is in memory, save it whole
+            store.write_held()
+        except OSError as error:  # the journal hit a full disk: the records are in memory, save them whole
             try:
                 store.snapshot(RunStatus.RUNNING, room=self._reserve.path)
             except OSError:
@@ -305,7 +304,7 @@ class Engine:
         awaited = AwaitedOriginals(todo)
         self._pause_reason = ""
         processes = not self._in_process_only and len(todo) >= PROCESS_MIN_FILES
-        workers = Workers(copier, self.job.workers, control, processes=processes)
+        workers = Workers(copier, self.job.workers, control, processes=processes, files=len(todo))
         try:
             while True:
                 if self._pause_reason and control.state is ControlState.RUNNING:  # resumed after pef paused
@@ -336,7 +335,7 @@ class Engine:
                         self._refused(task, record, number < resumed_from, queue, streak, blocked, store)
                     elif not self._pause_reason:
                         streak.clear()
-                store.checkpoint_if_due()
+                self._write_held(store)
         finally:
             workers.close()
         if not queue and not awaited and not (self._pause_reason and blocked):

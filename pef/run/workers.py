@@ -37,7 +37,8 @@ PROCESS_MIN_FILES = 200  # fewer files than this are done sooner than worker pro
 BROKEN = "A worker process stopped; the rest of the run goes on in pef's own process, more slowly"
 PR_SET_PDEATHSIG = 1
 NOTICE_SECONDS = 0.25
-BATCH_FILES, BATCH_BYTES = 16, 4 << 20
+MIN_BATCH_FILES, MAX_BATCH_FILES, BATCH_BYTES = 16, 64, 4 << 20
+BATCHES_A_WORKER = 32  # at least, in a run: a batch stays a small step of the progress, and of what a kill redoes
 SPINNING_WORKERS = 2
 Done = tuple[FileRecord, list[Message]]  # a file's record, and what to tell the person about it
 
@@ -99,8 +100,10 @@ class Workers:
     one by one cost the main process more than recording them.
     """
 
-    def __init__(self, copier: FileCopier, count: int, control: RunControl, *, processes: bool) -> None:
+    def __init__(self, copier: FileCopier, count: int, control: RunControl, *, processes: bool, files: int = 0) -> None:
         self._copier, self._count = copier, count
+        # big runs in big batches: each hand-over costs the main process a few thread switches
+        self._batch_files = max(MIN_BATCH_FILES, min(MAX_BATCH_FILES, files // (count * BATCHES_A_WORKER)))
         self._threads = ThreadPoolExecutor(max_workers=count, thread_name_prefix="pef-worker")
         self._processes: ProcessPoolExecutor | None = None  # None: every file on threads from now on
         self._pool: ProcessPoolExecutor | None = None
@@ -134,7 +137,7 @@ class Workers:
         done: Future[Done] = Future()
         self._batch.append(_Handed(task, original, located, done))
         self._batch_bytes += task.size
-        if len(self._batch) >= BATCH_FILES or self._batch_bytes >= BATCH_BYTES:
+        if len(self._batch) >= self._batch_files or self._batch_bytes >= BATCH_BYTES:
             self.flush()
         return done
 

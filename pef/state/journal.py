@@ -59,12 +59,17 @@ class Journal:
             return handle.read(1) == b"\n"
 
     def append(self, record: FileRecord) -> None:
+        self.append_all([record])
+
+    def append_all(self, records: list[FileRecord]) -> None:
+        """A line each, in one write (a kill tears at most the last line, which the replay skips)."""
         self.open()
-        line = json.dumps({"key": record.key, **record.as_json()}, ensure_ascii=False) + "\n"
-        # one write per line: a kill tears at most this line; \udcXX: a JSON escape that reads back as itself
-        os.write(self._fd, line.encode("utf-8", "backslashreplace"))
+        lines = "".join(json.dumps({"key": r.key, **r.as_json()}, ensure_ascii=False) + "\n" for r in records)
+        data = memoryview(lines.encode("utf-8", "backslashreplace"))  # \udcXX: a JSON escape that reads back as itself
+        while data:  # a full disk writes part, then refuses the rest
+            data = data[os.write(self._fd, data) :]
         with self._lock:
-            self._appended += 1
+            self._appended += len(records)
 
     def sync(self) -> None:
         """Make the outputs and every line written so far durable (the lock is not held while the disk works)."""

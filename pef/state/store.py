@@ -257,6 +257,7 @@ class StateStore:
         self.path = folder / STATE_NAME
         self.journal = Journal(folder / JOURNAL_NAME)
         self.state: RunState | None = None
+        self._held: list[FileRecord] = []  # recorded in memory, not yet in the journal
         self._last_snapshot = time.monotonic()
         self._closing = threading.Event()
         self._syncer = threading.Thread(target=self._sync_in_background, name="pef-syncer", daemon=True)
@@ -314,10 +315,21 @@ class StateStore:
         self._syncer.start()
 
     def record(self, record: FileRecord) -> None:
+        self.hold(record)
+        self.write_held()
+
+    def hold(self, record: FileRecord) -> None:
+        """A finished file, in the state now and in the journal with the next `write_held`."""
         assert self.state is not None
-        started = time.monotonic()
         self.state.files[record.key] = record
-        self.journal.append(record)
+        self._held.append(record)
+
+    def write_held(self) -> None:
+        """The files held since the last call, into the journal in one write; then a snapshot if one is due."""
+        started = time.monotonic()
+        if self._held:
+            self.journal.append_all(self._held)
+            self._held = []
         self.checkpoint_if_due()
         self.seconds_spent += time.monotonic() - started
 
@@ -340,6 +352,7 @@ class StateStore:
         self.state.last_updated = now_iso()
         write_atomically(self.path, self.state.json_chunks(), room)
         self.journal.truncate()
+        self._held = []  # in the snapshot
         if status == RunStatus.COMPLETED:
             self.journal.close()
             self.journal.path.unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,26 @@ def test_appending_after_a_torn_line_keeps_the_new_record(tmp_path: Path) -> Non
     journal.close()
     replay = journal.replay()
     assert list(replay.records) == [record(0).key, record(2).key] and replay.damaged_lines == 1
+
+
+def test_held_files_reach_the_journal_in_one_write_or_with_the_snapshot(tmp_path: Path, monkeypatch) -> None:
+    store = StateStore(tmp_path)
+    store.begin(RunState(source_path="/src", settings=RunSettings(), total=9), save=False)
+    writes: list[int] = []
+    real_write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: writes.append(len(data)) or real_write(fd, data))
+    for index in range(5):
+        store.hold(record(index))
+    assert not (tmp_path / JOURNAL_NAME).exists(), "held, not yet written"
+    store.write_held()
+    assert len(writes) == 1
+    assert list(store.journal.replay().records.values()) == [record(i) for i in range(5)]
+    store.hold(record(5))
+    store.snapshot(RunStatus.RUNNING)  # the held file is in the snapshot: not written to the journal again
+    store.write_held()
+    store.close()
+    assert (tmp_path / JOURNAL_NAME).read_bytes() == b""
+    assert record(5).key in StateStore(tmp_path).load().state.files
 
 
 def saved_state(folder: Path, records: list[FileRecord]) -> bytes:
