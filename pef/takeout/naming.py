@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 SUPPLEMENTAL = ".supplemental-metadata"
 SIDECAR_HEAD_UNITS = 46
@@ -113,7 +114,7 @@ def nfc(text: str) -> str:
 
 def utf16_len(text: str) -> int:
     """Length as Google counts it: UTF-16 code units."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+    return len(text) if text.isascii() else len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def cut_utf16(text: str, units: int) -> str:
@@ -168,12 +169,12 @@ def is_sidecar_name(name: str) -> bool:
     return name.lower().endswith(".json") and nfc(name).casefold() not in NON_SIDECAR_JSON
 
 
-@dataclass(frozen=True)
-class TitleKey:
+class TitleKey(NamedTuple):
     """What a sidecar or media name says about the photo's title.
 
     `complete` keys hold the title as its media file would be named (stem cut to 47 units,
     extension folded); cut keys hold the title's first 46 units. `dup` is Google's `(n)`, 0 if none.
+    A named tuple, not a dataclass: the matcher hashes millions of them, and a tuple hashes in C.
     """
 
     text: str
