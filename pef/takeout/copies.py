@@ -37,10 +37,13 @@ class Copy:
     kind: CopyKind
 
 
-def content_digest(source: PartsSource, key: str) -> bytes | None:
+def content_digest(source: PartsSource, key: str, size: int) -> bytes | None:
     """A digest of every byte of a file; None when it cannot be read (it is then nobody's copy)."""
     digest = hashlib.blake2b(digest_size=20)
     try:
+        if size <= HEAD_BYTES and len(data := source.read_head(key, HEAD_BYTES + 1)) <= HEAD_BYTES:
+            digest.update(data)  # a small file in one read, without a stream
+            return digest.digest()
         with source.open(key) as stream:
             while chunk := stream.read(CHUNK):
                 digest.update(chunk)
@@ -88,9 +91,10 @@ def _same_head(groups: list[list[Placed]], source: PartsSource) -> list[list[Pla
 def find_copies(files: Iterable[Placed], source: PartsSource, agree: Callable[[str, str], bool]) -> dict[str, Copy]:
     """Every file that is another's copy → what it is a copy of. `agree(photo, copy)`: their sidecars do not differ."""
     groups = _same_head(_same_size(files), source)
-    wanted = sorted((item.key for group in groups for item in group), key=source.position)
+    sizes = {item.key: item.size for group in groups for item in group}
+    wanted = sorted(sizes, key=source.position)
     source.expect(wanted)
-    digests = {key: content_digest(source, key) for key in wanted}
+    digests = {key: content_digest(source, key, sizes[key]) for key in wanted}
     copies: dict[str, Copy] = {}
     for group in groups:
         same: dict[bytes, list[Placed]] = defaultdict(list)
