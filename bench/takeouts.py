@@ -35,7 +35,8 @@ def pef_command(repo: Path | None = None) -> list[str]:
     """
     package = repo.resolve() / "pef" if repo else Path(importlib.util.find_spec("pef").origin).parent
     compileall.compile_dir(package, quiet=1)
-    command = ["env", "-u", "PYTHONDONTWRITEBYTECODE", sys.executable, "-m", "pef"]
+    # -P: `-m` would put the working folder first on the path, and from a checkout's root time that checkout
+    command = ["env", "-u", "PYTHONDONTWRITEBYTECODE", sys.executable, "-P", "-m", "pef"]
     return [*command[:3], f"PYTHONPATH={repo.resolve()}", *command[3:]] if repo else command
 
 
