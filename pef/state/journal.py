@@ -58,9 +58,6 @@ class Journal:
             handle.seek(-1, os.SEEK_END)
             return handle.read(1) == b"\n"
 
-    def append(self, record: FileRecord) -> None:
-        self.append_all([record])
-
     def append_all(self, records: list[FileRecord]) -> None:
         """A line each, in one write (a kill tears at most the last line, which the replay skips)."""
         self.open()

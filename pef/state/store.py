@@ -314,10 +314,6 @@ class StateStore:
             self.snapshot(RunStatus.RUNNING)
         self._syncer.start()
 
-    def record(self, record: FileRecord) -> None:
-        self.hold(record)
-        self.write_held()
-
     def hold(self, record: FileRecord) -> None:
         """A finished file, in the state now and in the journal with the next `write_held`."""
         assert self.state is not None

@@ -100,7 +100,8 @@ def test_the_save_at_a_pause_uses_the_reserved_room_on_a_disk_with_no_byte_free(
         reserve = SpaceReserve(small_disk, 40)
         assert reserve.hold()
         for index in range(40):
-            store.record(FileRecord(f"Photos/IMG_{index:04d}.jpg", FileStatus.DONE, f"Photos/IMG_{index:04d}.jpg"))
+            store.hold(FileRecord(f"Photos/IMG_{index:04d}.jpg", FileStatus.DONE, f"Photos/IMG_{index:04d}.jpg"))
+            store.write_held()
         filler = os.open(small_disk / "filler", os.O_WRONLY | os.O_CREAT)  # another writer takes every byte left
         try:
             with pytest.raises(OSError):

@@ -38,7 +38,7 @@ def record(index: int) -> FileRecord:
 def journal_bytes(records: list[FileRecord], tmp: Path) -> bytes:
     journal = Journal(tmp / JOURNAL_NAME)
     for item in records:
-        journal.append(item)
+        journal.append_all([item])  # a write each: the torn-line tests cut between them
     journal.close()
     return (tmp / JOURNAL_NAME).read_bytes()
 
@@ -68,7 +68,7 @@ def test_appending_after_a_torn_line_keeps_the_new_record(tmp_path: Path) -> Non
     data = journal_bytes([record(0), record(1)], tmp_path)
     (tmp_path / JOURNAL_NAME).write_bytes(data[:-7])
     journal = Journal(tmp_path / JOURNAL_NAME)
-    journal.append(record(2))
+    journal.append_all([record(2)])
     journal.close()
     replay = journal.replay()
     assert list(replay.records) == [record(0).key, record(2).key] and replay.damaged_lines == 1
@@ -98,7 +98,8 @@ def saved_state(folder: Path, records: list[FileRecord]) -> bytes:
     store = StateStore(folder)
     store.begin(RunState(source_path="/src", settings=RunSettings(("-x",), True, "UTC"), total=len(records) + 2))
     for item in records:
-        store.record(item)
+        store.hold(item)
+        store.write_held()
     store.snapshot(RunStatus.STOPPED)
     store.close()
     return (folder / STATE_NAME).read_bytes()
@@ -113,7 +114,7 @@ def test_a_state_file_cut_at_any_byte_is_set_aside_and_the_journal_still_counts(
     cut = int(where * len(snapshot))
     (folder / STATE_NAME).write_bytes(snapshot[:cut])
     journal = Journal(folder / JOURNAL_NAME)
-    journal.append(record(7))  # a file finished after the snapshot
+    journal.append_all([record(7)])  # a file finished after the snapshot
     journal.close()
     loaded = StateStore(folder).load()
     assert record(7).key in loaded.state.files
@@ -187,7 +188,7 @@ def test_a_saved_run_reads_the_same_from_the_head_alone_as_from_every_record(tmp
     assert b"IMG_1.jpg" not in head, "the head names only the failed files"
 
     journal = Journal(tmp_path / JOURNAL_NAME)
-    journal.append(replace(record(1), status=FileStatus.FAILED, reason=Reason.READ_ERROR, error="gone"))
+    journal.append_all([replace(record(1), status=FileStatus.FAILED, reason=Reason.READ_ERROR, error="gone")])
     journal.close()
     after = read_saved_run(tmp_path)  # a journal line after the snapshot: every record is read
     assert after.counts["failed"] == 4 and ("Google Photos/Été/IMG_1.jpg", "gone") in after.failed
