@@ -21,8 +21,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from takeouts import machine, make_takeout, tiny_jpeg
-
 HERE = Path(__file__).resolve().parent
 REPEATS = 3  # in each process, after a first call that warms it up
 STEPS = ("sidecar parsed", "JPEG header built", "read back and checked", "whole file processed")
@@ -92,15 +90,18 @@ def measure(takeout: Path, files: int, rounds: int) -> dict[str, float]:
 
 def in_process(repo: Path | None, takeout: Path, files: int, rounds: int) -> dict[str, float]:
     """The steps measured by a fresh Python importing pef from `repo` (None: the installed pef)."""
-    env = {**os.environ, "PYTHONPATH": str(repo.resolve())} if repo else dict(os.environ)
-    command = [sys.executable, str(HERE / "per_file_cpu.py"), "--measure", str(takeout), str(files), str(rounds)]
-    return json.loads(subprocess.run(command, env=env, cwd="/", check=True, capture_output=True, text=True).stdout)
+    from takeouts import python_for
+
+    command = [*python_for(repo), str(HERE / "per_file_cpu.py"), "--measure", str(takeout), str(files), str(rounds)]
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
 
 def main() -> int:
     if sys.argv[1:2] == ["--measure"]:
         print(json.dumps(measure(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))))
         return 0
+    from takeouts import machine, make_takeout, tiny_jpeg  # here: the measuring Python runs with -P, without bench/
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)

@@ -26,18 +26,23 @@ BASE_INSTANT = 1_561_975_200
 GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
 
 
-def pef_command(repo: Path | None = None) -> list[str]:
-    """pef as installed, or the checkout at `repo` (to compare two versions on the same data).
+def python_for(repo: Path | None = None) -> list[str]:
+    """A Python that imports pef as installed, or from the checkout at `repo`, with its bytecode compiled.
 
-    Either way its bytecode is compiled first and may be read, as after `pip install`: with
-    PYTHONDONTWRITEBYTECODE set (some shells set it) every pef process, worker processes too, would
-    compile pef's source at each start, about 0.15 s each here, which no installed pef does.
+    Compiled first and allowed to be read, as after `pip install`: with PYTHONDONTWRITEBYTECODE set (some
+    shells set it) every pef process, worker processes too, would compile pef's source at each start,
+    about 0.15 s each here, which no installed pef does. `-P`: the working folder (or a script's) is not
+    put first on the path, where, from a checkout's root, it would stand in for `repo`.
     """
     package = repo.resolve() / "pef" if repo else Path(importlib.util.find_spec("pef").origin).parent
     compileall.compile_dir(package, quiet=1)
-    # -P: `-m` would put the working folder first on the path, and from a checkout's root time that checkout
-    command = ["env", "-u", "PYTHONDONTWRITEBYTECODE", sys.executable, "-P", "-m", "pef"]
-    return [*command[:3], f"PYTHONPATH={repo.resolve()}", *command[3:]] if repo else command
+    path = [f"PYTHONPATH={repo.resolve()}"] if repo else []
+    return ["env", "-u", "PYTHONDONTWRITEBYTECODE", *path, sys.executable, "-P"]
+
+
+def pef_command(repo: Path | None = None) -> list[str]:
+    """pef as installed, or the checkout at `repo` (to compare two versions on the same data)."""
+    return [*python_for(repo), "-m", "pef"]
 
 
 def jpeg_of_size(seed: int, width: int, height: int, quality: int = 92) -> bytes:
