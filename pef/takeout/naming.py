@@ -7,9 +7,9 @@ Keys compare NFC text; only the extension part is case-folded (Google keeps the 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
 
@@ -215,9 +215,11 @@ def sidecar_keys(name: str) -> frozenset[TitleKey]:
     return frozenset(keys)
 
 
-@dataclass(frozen=True)
-class MediaReading:
-    """One way to read a media file name: the title stem it came from, its extension and `(n)`."""
+class MediaReading(NamedTuple):
+    """One way to read a media file name: the title stem it came from, its extension and `(n)`.
+
+    A named tuple: a few are made for every media file in the export.
+    """
 
     stem: str
     ext: str
@@ -225,16 +227,24 @@ class MediaReading:
     edited: bool = False
 
 
+@functools.cache
+def _folded_suffixes(suffixes: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
+    """The suffixes case-folded, and each start of them a cut name may end with (longest first), folded."""
+    starts = tuple((suffix[:keep].casefold(), keep) for suffix in suffixes for keep in range(len(suffix) - 1, 2, -1))
+    return tuple(suffix.casefold() for suffix in suffixes), starts
+
+
 def _strip_edit_suffix(stem: str, was_cut: bool, suffixes: tuple[str, ...]) -> str | None:
     folded = stem.casefold()
-    for suffix in suffixes:
-        if folded.endswith(suffix.casefold()) and len(stem) > len(suffix):
-            return stem[: -len(suffix)]
+    whole, starts = _folded_suffixes(suffixes)
+    if folded.endswith(whole):  # one call turns away the many names that are no edit
+        for suffix, folded_suffix in zip(suffixes, whole, strict=True):
+            if folded.endswith(folded_suffix) and len(stem) > len(suffix):
+                return stem[: -len(suffix)]
     if was_cut:  # the suffix went in before the 47-unit cut, so only its start may be left
-        for suffix in suffixes:
-            for keep in range(len(suffix) - 1, 2, -1):
-                if folded.endswith(suffix[:keep].casefold()):
-                    return stem[:-keep]
+        for start, keep in starts:
+            if folded.endswith(start):
+                return stem[:-keep]
     return None
 
 
@@ -269,12 +279,8 @@ def reading_keys(reading: MediaReading, extensions: tuple[str, ...] = ()) -> dic
     `extensions`, for edits saved in another format); 2: the title had no extension at all;
     3: the title was a HEIC that Google converted to this JPEG.
     """
-    ranked = [(ext, 0 if index == 0 else 1) for index, ext in enumerate(extension_variants(reading.ext))]
-    ranked += [(ext, 1) for ext in extensions]
-    ranked.append(("", 2))
-    ranked += [(ext, 3) for ext in _CONVERTED_FROM.get(reading.ext.lower(), ())]
     keys: dict[TitleKey, int] = {}
-    for ext, rank in ranked:
+    for ext, rank in _ranked_extensions(reading.ext, extensions):
         title = reading.stem + ext
         keys.setdefault(TitleKey(fold_key(title), True, reading.dup), rank)
         if utf16_len(title) >= SIDECAR_HEAD_UNITS - 1:  # a shorter title is never cut: its cut is no key
@@ -282,6 +288,16 @@ def reading_keys(reading: MediaReading, extensions: tuple[str, ...] = ()) -> dic
             if utf16_len(cut.text) >= SIDECAR_HEAD_UNITS - 1:
                 keys.setdefault(cut, rank)
     return keys
+
+
+@functools.cache
+def _ranked_extensions(ext: str, extensions: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """The extensions a title named like `ext` may have had, each with its rank (see `reading_keys`)."""
+    ranked = [(variant, 0 if index == 0 else 1) for index, variant in enumerate(extension_variants(ext))]
+    ranked += [(variant, 1) for variant in extensions]
+    ranked.append(("", 2))
+    ranked += [(variant, 3) for variant in _CONVERTED_FROM.get(ext.lower(), ())]
+    return tuple(ranked)
 
 
 def companion_stems(name: str) -> tuple[str, ...]:
