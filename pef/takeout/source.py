@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, NamedTuple, Protocol
 
 from pef.state.deep_paths import FOLDER_FLAGS, NO_FOLLOW, open_folder, too_long
 from pef.takeout.file_names import numbered
@@ -77,16 +77,16 @@ def _keys_for(names: list[str]) -> dict[str, str]:
     keys: dict[str, str] = {}
     used: set[str] = set()
     for name in ordered:
-        preferred = nfc(readable[name])
-        others = (numbered(preferred, counter) for counter in itertools.count(2))
-        key = next(choice for choice in itertools.chain((preferred, readable[name]), others) if choice not in used)
+        key = preferred = nfc(readable[name])
+        if key in used:  # two names alike but for their normalisation, or for bytes that were not UTF-8
+            others = (numbered(preferred, counter) for counter in itertools.count(2))
+            key = next(choice for choice in itertools.chain((readable[name],), others) if choice not in used)
         used.add(key)
         keys[name] = key
     return keys
 
 
-@dataclass(frozen=True)
-class _Listed:
+class _Listed(NamedTuple):  # one for every item of the export: a tuple is the cheapest to make
     name: str  # as on disk
     kind: EntryKind | None  # None: a folder
     size: int = 0
