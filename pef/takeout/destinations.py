@@ -34,10 +34,38 @@ from pef.model.records import FileTask, RunSettings
 from pef.state.layout import OWN_NAMES
 from pef.takeout.copies import Copy
 from pef.takeout.file_names import XMP_SUFFIX, collision_key, numbered, portable_name
-from pef.takeout.matching import MatchResult
+from pef.takeout.matching import MediaMatch
 from pef.takeout.source import SourceEntry
 
 RESERVED = (*TOP_FOLDERS.values(), PARTNER_FOLDER, ALBUMS_FOLDER, UNDATED_FOLDER)
+
+
+class TakenNames:
+    """The names taken in one output folder, as collision keys; a file's name takes its `.xmp` name too.
+
+    One key a file, not two: a million-file plan keeps a million of them until every output is named.
+    """
+
+    __slots__ = ("_bare", "_keys")
+
+    def __init__(self) -> None:
+        self._keys: set[str] = set()
+        self._bare: set[str] = set()  # taken without their `.xmp` (folders, pef's own names): few
+
+    def holds(self, key: str) -> bool:
+        if key in self._keys:
+            return True
+        base = key[: -len(XMP_SUFFIX)] if key.endswith(XMP_SUFFIX) else ""
+        return bool(base) and base in self._keys and base not in self._bare
+
+    def take(self, key: str, with_xmp: bool) -> bool:
+        """Take `key` (and its `.xmp` name) unless either is taken; whether it was free."""
+        if self.holds(key) or (with_xmp and self.holds(key + XMP_SUFFIX)):
+            return False
+        self._keys.add(key)
+        if not with_xmp:
+            self._bare.add(key)
+        return True
 
 
 class OutputNamer:
@@ -45,8 +73,11 @@ class OutputNamer:
 
     def __init__(self) -> None:
         self._folders: dict[str, str] = {"": ""}  # source folder key → output folder
-        self._taken: set[str] = {collision_key(name) for name in (*OWN_NAMES, *RESERVED)}
-        self._roots: dict[str, set[str]] = defaultdict(set)  # names taken below each root of a layout by date
+        # output folder's collision key → the names taken in it (a path's key is its folder's, "/", its name's)
+        self._taken: dict[str, TakenNames] = defaultdict(TakenNames)
+        for name in (*OWN_NAMES, *RESERVED):
+            self._taken[""].take(collision_key(name), with_xmp=False)
+        self._roots: dict[str, TakenNames] = defaultdict(TakenNames)  # names taken below each root of a layout by date
 
     def file(self, key: str) -> str:
         folder, _, name = key.rpartition("/")
@@ -68,22 +99,13 @@ class OutputNamer:
 
     def dated(self, root: str, key: str) -> str:
         """`root/name`: the name is free below `root` whatever date folders come between."""
-        name = portable_name(key.rpartition("/")[2])
-        taken = self._roots[root]
-        for candidate in itertools.chain([name], (numbered(name, counter) for counter in itertools.count(2))):
-            wanted = (collision_key(candidate), collision_key(candidate + XMP_SUFFIX))
-            if not any(item in taken for item in wanted):
-                taken.update(wanted)
-                return f"{root}/{candidate}" if root else candidate
-        raise AssertionError("unreachable: the counter always finds a free name")
+        return self._claim(root, portable_name(key.rpartition("/")[2]), with_xmp=True, taken=self._roots[root])
 
-    def _claim(self, parent: str, name: str, with_xmp: bool) -> str:
+    def _claim(self, parent: str, name: str, with_xmp: bool, taken: TakenNames | None = None) -> str:
+        taken = self._taken[collision_key(parent)] if taken is None else taken
         for candidate in itertools.chain([name], (numbered(name, counter) for counter in itertools.count(2))):
-            path = f"{parent}/{candidate}" if parent else candidate
-            wanted = [collision_key(path)] + ([collision_key(path + XMP_SUFFIX)] if with_xmp else [])
-            if not any(key in self._taken for key in wanted):
-                self._taken.update(wanted)
-                return sys.intern(path)  # mostly the key itself: one string for both
+            if taken.take(collision_key(candidate), with_xmp):
+                return sys.intern(f"{parent}/{candidate}" if parent else candidate)  # mostly the key itself
         raise AssertionError("unreachable: the counter always finds a free name")
 
 
@@ -132,13 +154,12 @@ def _place_folders(names: OutputNamer, library: Library, by_date: bool) -> None:
 
 def plan_tasks(
     media: tuple[SourceEntry, ...],
-    matches: MatchResult,
+    by_media: dict[str, MediaMatch],
     library: Library | None = None,
     settings: RunSettings | None = None,
 ) -> list[FileTask]:
     """Per media file: its output path, its sidecar, its albums, and what the modes do with it."""
     library, settings = library or Library(), settings or RunSettings()
-    by_media = matches.by_media()
     by_date = settings.layout.by_date
     names = OutputNamer()
     _place_folders(names, library, by_date)
