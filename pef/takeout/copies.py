@@ -10,6 +10,8 @@ The first in key order of the library (else of the albums) is the photo itself.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -91,19 +93,17 @@ def _same_head(groups: list[list[Placed]], source: PartsSource) -> list[list[Pla
 def find_copies(files: Iterable[Placed], source: PartsSource, agree: Callable[[str, str], bool]) -> dict[str, Copy]:
     """Every file that is another's copy → what it is a copy of. `agree(photo, copy)`: their sidecars do not differ."""
     groups = _same_head(_same_size(files), source)
-    sizes = {item.key: item.size for group in groups for item in group}
-    wanted = sorted(sizes, key=source.position)
-    source.expect(wanted)
-    digests = {key: content_digest(source, key, sizes[key]) for key in wanted}
+    wanted = sorted((item for group in groups for item in group), key=lambda item: source.position(item.key))
+    source.expect([item.key for item in wanted])
+    digests = {item.key: content_digest(source, item.key, item.size) for item in wanted}
     copies: dict[str, Copy] = {}
     for group in groups:
-        same: dict[bytes, list[Placed]] = defaultdict(list)
-        for item in group:
-            if (digest := digests[item.key]) is not None:
-                same[digest].append(item)
-        for members in same.values():
+        # sorted by digest, not a list for each digest: most files of a size differ (a million lists)
+        found = sorted((digest, item.key, item) for item in group if (digest := digests.pop(item.key)) is not None)
+        for _, same in itertools.groupby(found, key=operator.itemgetter(0)):
+            members = [item for _, _, item in same]
             if len(members) > 1:
-                copies.update(_copies_among(sorted(members, key=lambda i: i.key), agree))
+                copies.update(_copies_among(members, agree))
     return copies
 
 

@@ -160,7 +160,7 @@ def _survey(source: PartsSource, settings: RunSettings) -> Survey:
     matches = match_sidecars((e.key for e in scan.media), (e.key for e in scan.sidecars), title_of, settings.suffixes)
     skipped = list(scan.skipped)
     orphans: dict[str, tuple[Reason, str]] = {}
-    entries = {entry.key: entry for entry in scan.sidecars}
+    entries = _entries(scan.sidecars, set(matches.orphans))
     for key in matches.orphans:
         orphan = guarded(lambda key=key: _orphan(source, key), key, UNREADABLE_ORPHAN)
         if orphan is None:
@@ -177,6 +177,7 @@ def _survey(source: PartsSource, settings: RunSettings) -> Survey:
         media = tuple(e for e in media if library.kind(e.key) is not FolderKind.TRASH)
         skipped += [SkippedFile(e, Reason.TRASHED) for e in trashed]
         sidecars = {by_media[e.key].sidecar for e in trashed} - {by_media[e.key].sidecar for e in media}
+        entries = _entries(scan.sidecars, sidecars)
         skipped += [SkippedFile(entries[key], Reason.TRASHED) for key in sorted(k for k in sidecars if k)]
     used = frozenset(by_media[e.key].sidecar for e in media if by_media[e.key].sidecar)
 
@@ -192,11 +193,16 @@ def _survey(source: PartsSource, settings: RunSettings) -> Survey:
         one, other = metadata_of(photo), metadata_of(copy)
         return one is None or other is None or (one.title, one.taken) == (other.title, other.taken)
 
-    placed = [Placed(e.key, e.size, library.kind(e.key)) for e in media]
+    placed = (Placed(e.key, e.size, library.kind(e.key)) for e in media)  # no list of them left for the plan
     library = replace(library, copies=find_copies(placed, source, agree))
-    tasks = tuple(plan_tasks(media, matches, library, settings))
+    tasks = tuple(plan_tasks(media, by_media, library, settings))
     counts = PartCounts.of(source, scan)
     return Survey(source, counts, tasks, used, orphans, tuple(skipped), tuple(guarded.problems), library)
+
+
+def _entries(found: tuple[SourceEntry, ...], keys: set[str | None]) -> dict[str, SourceEntry]:
+    """The entries of these keys (a few: a dict of every sidecar would be a million entries)."""
+    return {entry.key: entry for entry in found if entry.key in keys}
 
 
 def _folders(media: tuple[SourceEntry, ...]) -> set[str]:
