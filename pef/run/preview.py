@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
+import sys
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pef.metadata.timezone import resolve_zone
+from pef.metadata.timezone import ZoneRule, resolve_zone
 from pef.model.events import RunSummary
 from pef.model.library import CopyAction
 from pef.model.outcomes import DateSource, FileStatus, Reason
 from pef.model.photo import Metadata
-from pef.model.records import FileRecord, RunSettings
+from pef.model.records import FileRecord, FileTask, RunSettings
 from pef.present.parts import part_warnings, parts_lines
 from pef.present.words import human_bytes, summary_lines
 from pef.run.copy_file import output_of
 from pef.run.stand_in import StandIns
 from pef.run.summary import summarize
+from pef.run.workers import bind_to_pef, workers_for
 from pef.state.outputs import default_output, unfinished_run
 from pef.state.store import RunState, StateError, StateStore
+from pef.takeout.located import LocatedFiles
 from pef.takeout.name_dates import date_from_name
 from pef.takeout.parts import TakeoutParts
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.sidecar import parse_sidecar
 from pef.takeout.survey import Survey, read_small, survey_takeout
+
+FORECAST_PROCESS_MIN = 5_000  # fewer sidecars are read sooner than worker processes start
+FORECAST_CHUNK = 500  # files a worker process is handed at a time
 
 
 @dataclass(frozen=True)
@@ -58,38 +69,95 @@ class Preview:
         return f"Takeout with {self.media:,} media files and {self.sidecars:,} sidecars"
 
 
-def forecast(survey: Survey, settings: RunSettings) -> RunState:
+def forecast(survey: Survey, settings: RunSettings, processes_from: int = FORECAST_PROCESS_MIN) -> RunState:
     """What a run would record for every file, reading each sidecar but writing nothing.
 
     Outputs are where the modes would put them, by the sidecar's date (a camera's own date, read only
     while writing, may move a few across a midnight); copies the modes link or leave out stand in for
-    their originals.
+    their originals. From `processes_from` sidecars in a Takeout folder on, worker processes read and
+    parse them, a chunk each at a time (parsing is bound by the processor, as a run is).
     """
-    source, zones = survey.source, resolve_zone(settings.timezone)
-    state = RunState(source_path=source.parts.label, settings=settings, total=len(survey.tasks))
-    for task in sorted(survey.tasks, key=lambda task: task.action is not CopyAction.WRITE):
-        status, reason, dated, metadata = FileStatus.UNMATCHED, task.reason, None, None
-        named = settings.name_dates and settings.write_exif and task.reason is Reason.NO_SIDECAR
-        name_date = date_from_name(task.key.rpartition("/")[2]) if named else None
-        if name_date is not None:
-            status, reason, dated = FileStatus.DONE, None, DateSource.FILENAME
-            metadata = Metadata("", name_date.instant(zones.zone_at(None)))
-        elif task.sidecar is not None:
-            data = read_small(source, task.sidecar)
-            parsed = parse_sidecar(data) if data is not None else None
-            if isinstance(parsed, Metadata):
-                status, reason, metadata = FileStatus.DONE, None, parsed
-            else:
-                reason = Reason.BAD_SIDECAR
-        record = FileRecord(
-            task.key, status, output_of(task, settings.layout, zones, metadata), task.sidecar, reason,
-            task.size, match=task.match, date_source=dated,
-        )  # fmt: skip
+    state = RunState(source_path=survey.source.parts.label, settings=settings, total=len(survey.tasks))
+    tasks = sorted(survey.tasks, key=lambda task: task.action is not CopyAction.WRITE)
+    for task, own in zip(tasks, _foreseen(tasks, survey.source, settings, processes_from), strict=True):
         original = state.files.get(task.copy_of)
-        if task.action is not CopyAction.WRITE and original is not None and original.status is FileStatus.DONE:
-            record = StandIns.foreseen(task, original)
-        state.files[task.key] = record
+        stands_in = task.action is not CopyAction.WRITE and original is not None and original.status is FileStatus.DONE
+        state.files[task.key] = StandIns.foreseen(task, original) if stands_in else own
     return state
+
+
+# What a file's own sidecar makes of it: its status, output, reason and where its date came from
+Foreseen = tuple[FileStatus, str, Reason | None, DateSource | None]
+
+
+def _foreseen(
+    tasks: list[FileTask], source: PartsSource, settings: RunSettings, processes_from: int
+) -> Iterator[FileRecord]:
+    """Each task's record as its own sidecar makes it, in order: here, or on worker processes."""
+    zones = resolve_zone(settings.timezone)
+    if sum(task.sidecar is not None for task in tasks) < processes_from:
+        yield from (_record(task, _foresee(task, source, settings, zones)) for task in tasks)
+        return
+    chunks = (tasks[start : start + FORECAST_CHUNK] for start in range(0, len(tasks), FORECAST_CHUNK))
+    context = multiprocessing.get_context("spawn")  # as a run's: a fork would copy the window's threads
+    count = workers_for(source.root)
+    with ProcessPoolExecutor(count, context, initializer=_start_forecaster, initargs=(settings, os.getpid())) as pool:
+        waiting: deque[tuple[list[FileTask], Future[list[Foreseen]]]] = deque()
+        for chunk in chunks:
+            located = source.located([task.sidecar for task in chunk if task.sidecar])
+            if located is None:  # an archive's sidecars are read by this process's stream, in order
+                here: Future[list[Foreseen]] = Future()
+                here.set_result([_foresee(task, source, settings, zones) for task in chunk])
+                waiting.append((chunk, here))
+            else:
+                waiting.append((chunk, pool.submit(_foresee_chunk, chunk, located)))
+            while len(waiting) > 2 * count:  # a few chunks ahead: the rest are not pickled into the queue yet
+                yield from _records(*waiting.popleft())
+        while waiting:
+            yield from _records(*waiting.popleft())
+
+
+def _records(chunk: list[FileTask], foreseen: Future[list[Foreseen]]) -> Iterator[FileRecord]:
+    return map(_record, chunk, foreseen.result())
+
+
+def _record(task: FileTask, foreseen: Foreseen) -> FileRecord:
+    """The record, sharing its strings with the task (also when the rest came through a pipe)."""
+    status, output, reason, dated = foreseen
+    return FileRecord(
+        task.key, status, sys.intern(output), task.sidecar, reason, task.size, match=task.match, date_source=dated
+    )
+
+
+def _foresee(task: FileTask, source: PartsSource | LocatedFiles, settings: RunSettings, zones: ZoneRule) -> Foreseen:
+    status, reason, dated, metadata = FileStatus.UNMATCHED, task.reason, None, None
+    named = settings.name_dates and settings.write_exif and task.reason is Reason.NO_SIDECAR
+    name_date = date_from_name(task.key.rpartition("/")[2]) if named else None
+    if name_date is not None:
+        status, reason, dated = FileStatus.DONE, None, DateSource.FILENAME
+        metadata = Metadata("", name_date.instant(zones.zone_at(None)))
+    elif task.sidecar is not None:
+        data = read_small(source, task.sidecar)
+        parsed = parse_sidecar(data) if data is not None else None
+        if isinstance(parsed, Metadata):
+            status, reason, metadata = FileStatus.DONE, None, parsed
+        else:
+            reason = Reason.BAD_SIDECAR
+    return status, output_of(task, settings.layout, zones, metadata), reason, dated
+
+
+# In a forecasting worker process: the settings and zones, set once by `_start_forecaster`.
+_FORECASTER: dict[str, object] = {}
+
+
+def _start_forecaster(settings: RunSettings, parent: int) -> None:
+    bind_to_pef(parent)
+    _FORECASTER.update(settings=settings, zones=resolve_zone(settings.timezone))
+
+
+def _foresee_chunk(chunk: list[FileTask], located: LocatedFiles) -> list[Foreseen]:
+    settings, zones = _FORECASTER["settings"], _FORECASTER["zones"]
+    return [_foresee(task, located, settings, zones) for task in chunk]  # type: ignore[arg-type]
 
 
 def find_unfinished(source: Path) -> UnfinishedRun | None:

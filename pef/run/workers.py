@@ -43,10 +43,10 @@ SPINNING_WORKERS = 2
 Done = tuple[FileRecord, list[Message]]  # a file's record, and what to tell the person about it
 
 
-def workers_for(output: Path) -> int:
+def workers_for(drive: Path) -> int:
     """One worker per core (the work is bound by the processor); two on a spinning disk, which seeks between them."""
     cores = max(2, min(8, os.cpu_count() or 2))
-    return min(cores, SPINNING_WORKERS) if spinning(output) else cores
+    return min(cores, SPINNING_WORKERS) if spinning(drive) else cores
 
 
 def spinning(path: Path) -> bool:
@@ -212,13 +212,18 @@ class Workers:
 _WORKER: dict[str, FileCopier] = {}
 
 
-def _start_worker(output: Path, settings: RunSettings, stop, notices, parent: int) -> None:
-    """A worker process: dies with pef (even a kill -9), leaves Ctrl+C to pef, waits out backoffs unless stopped."""
+def bind_to_pef(parent: int) -> None:
+    """In a worker process: die with pef (even a kill -9), and leave Ctrl+C to pef."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal sends Ctrl+C to the whole group: pef decides
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # pef died before the line above took effect
         os._exit(1)
+
+
+def _start_worker(output: Path, settings: RunSettings, stop, notices, parent: int) -> None:
+    """A worker process: bound to pef, waits out backoffs unless stopped."""
+    bind_to_pef(parent)
 
     def notice(task: FileTask, retry: int, delay: float, error: str) -> None:
         notices.put(FileRetrying(task.key, retry, delay, error))

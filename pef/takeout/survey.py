@@ -19,6 +19,7 @@ from pef.model.records import Decision, FileTask, RunSettings
 from pef.takeout.copies import Placed, find_copies
 from pef.takeout.destinations import Library, plan_tasks
 from pef.takeout.folder_kinds import folder_kind
+from pef.takeout.located import LocatedFiles
 from pef.takeout.matching import match_sidecars
 from pef.takeout.member_files import DamagedEntry
 from pef.takeout.parts import Part
@@ -92,7 +93,7 @@ def _decide(task: FileTask, decision: Decision | None) -> FileTask:
     return replace(task, decision=decision)
 
 
-def read_small(source: PartsSource, key: str) -> bytes | None:
+def read_small(source: PartsSource | LocatedFiles, key: str) -> bytes | None:
     try:
         return source.read_head(key, MAX_SIDECAR_BYTES + 1)
     except (OSError, DamagedEntry):

@@ -1,0 +1,77 @@
+"""The forecast (dry run, preview): the same records whether worker processes read the sidecars or pef itself."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from pef.model.outcomes import DateSource, FileStatus, Reason
+from pef.model.records import RunSettings
+from pef.run import preview
+from pef.takeout.parts import find_parts
+from pef.takeout.parts_source import PartsSource
+from pef.takeout.survey import survey_takeout
+from tests.archives import zip_parts
+from tests.builders import TakeoutTree, jpeg_bytes, sidecar
+
+SETTINGS = RunSettings(timezone="Europe/Rome")
+
+
+def odd_takeout(root: Path) -> TakeoutTree:
+    """Dated photos, a sidecar that says nothing usable, a name to date, an album copy and a duplicate."""
+    tree = TakeoutTree(root)
+    for index in range(9):
+        name = f"IMG_{index:02d}.jpg"
+        tree.media(
+            f"Photos from 2019/{name}",
+            jpeg_bytes(color=(index, 0, 0)),
+            f"{name}.json",
+            sidecar(name, 1561975200 + index),
+        )
+    tree.media("Photos from 2019/broken.jpg", jpeg_bytes(color=(0, 9, 0)), "broken.jpg.json")
+    tree.write_json("Photos from 2019/broken.jpg.json", "{not json")
+    tree.media("Photos from 2019/IMG_20200101_101010.jpg", jpeg_bytes(color=(0, 0, 9)))  # no sidecar: its name
+    tree.media("Trip/IMG_03.jpg", jpeg_bytes(color=(3, 0, 0)), "IMG_03.jpg.json", sidecar("IMG_03.jpg", 1561986000))
+    tree.media("Photos from 2019/IMG_03(1).jpg", jpeg_bytes(color=(3, 0, 0)))  # the same bytes again
+    tree.write_json("Trip/metadata.json", {"title": "Trip"})
+    return tree
+
+
+def forecast_of(paths: list[Path], processes_from: int) -> list[tuple[str, object]]:
+    source = PartsSource(find_parts(paths))
+    try:
+        state = preview.forecast(survey_takeout(source, SETTINGS), SETTINGS, processes_from)
+    finally:
+        source.close()
+    return [(key, replace(record, at="")) for key, record in state.files.items()]  # a stand-in's time: now
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(preview, "FORECAST_CHUNK", 2)  # many chunks, handed back in order
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_worker_processes_foresee_what_pef_itself_does(tmp_path: Path) -> None:
+    tree = odd_takeout(tmp_path / "Takeout")
+    here = forecast_of([tree.root], processes_from=10**9)
+    on_processes = forecast_of([tree.root], processes_from=0)
+    assert on_processes == here
+    records = dict(here)
+    assert len(records) == 13
+    broken = records["Google Photos/Photos from 2019/broken.jpg"]
+    assert (broken.status, broken.reason) == (FileStatus.UNMATCHED, Reason.BAD_SIDECAR)
+    assert records["Google Photos/Photos from 2019/IMG_20200101_101010.jpg"].date_source is DateSource.FILENAME
+    copy = records["Google Photos/Trip/IMG_03.jpg"]
+    assert copy.copy_of == "Google Photos/Photos from 2019/IMG_03(1).jpg", "the album copy stands in for its photo"
+    assert sum(record.status is FileStatus.DONE for record in records.values()) == 12
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_an_archives_sidecars_are_read_here_in_order(tmp_path: Path) -> None:
+    tree = odd_takeout(tmp_path / "Takeout")
+    parts = zip_parts(tree.root, tmp_path / "parts", count=2)
+    assert forecast_of(parts, processes_from=0) == forecast_of(parts, processes_from=10**9)
+    assert forecast_of(parts, processes_from=0) == forecast_of([tree.root], processes_from=0)
