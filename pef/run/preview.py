@@ -146,18 +146,18 @@ def _foresee(task: FileTask, source: PartsSource | LocatedFiles, settings: RunSe
     return status, output_of(task, settings.layout, zones, metadata), reason, dated
 
 
-# In a forecasting worker process: the settings and zones, set once by `_start_forecaster`.
-_FORECASTER: dict[str, object] = {}
+# In a forecasting worker process: the settings and their zones, set once by `_start_forecaster`.
+_FORECASTER: dict[str, tuple[RunSettings, ZoneRule]] = {}
 
 
 def _start_forecaster(settings: RunSettings, parent: int) -> None:
     bind_to_pef(parent)
-    _FORECASTER.update(settings=settings, zones=resolve_zone(settings.timezone))
+    _FORECASTER["settings"] = (settings, resolve_zone(settings.timezone))
 
 
 def _foresee_chunk(chunk: list[FileTask], located: LocatedFiles) -> list[Foreseen]:
-    settings, zones = _FORECASTER["settings"], _FORECASTER["zones"]
-    return [_foresee(task, located, settings, zones) for task in chunk]  # type: ignore[arg-type]
+    settings, zones = _FORECASTER["settings"]
+    return [_foresee(task, located, settings, zones) for task in chunk]
 
 
 def find_unfinished(source: Path) -> UnfinishedRun | None:
