@@ -157,6 +157,13 @@ class TakeoutTree:
                 self.write_json(sidecar_rel, meta)
         self.expected[f"Google Photos/{relative}"] = f"Google Photos/{sidecar_rel}" if sidecar_rel else None
 
+    def dated_photos(self, folder: str, count: int, first_taken: int) -> None:
+        """IMG_000.jpg … in `folder`, each its own bytes, each with a sidecar a second later than the last."""
+        for index in range(count):
+            name = f"IMG_{index:03d}.jpg"
+            color = (index % 256, 1, 1 + index // 256)
+            self.media(f"{folder}/{name}", jpeg_bytes(color=color), f"{name}.json", sidecar(name, first_taken + index))
+
     def write_json(self, relative: str, document: dict | str) -> None:
         path = self.photos / relative
         path.parent.mkdir(parents=True, exist_ok=True)

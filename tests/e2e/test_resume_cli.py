@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pef.state.outputs import OutputLock
-from tests.builders import TakeoutTree, jpeg_bytes, sidecar
+from tests.builders import TakeoutTree, jpeg_bytes
 from tests.conftest import REPO, run_pef
 
 N = 40
@@ -20,14 +20,7 @@ N = 40
 
 def takeout(root: Path, count: int = N) -> TakeoutTree:
     tree = TakeoutTree(root / "Takeout")
-    for index in range(count):
-        name = f"IMG_{index:03d}.jpg"
-        tree.media(
-            f"Photos from 2018/{name}",
-            jpeg_bytes(color=(index, 1, 1)),
-            f"{name}.json",
-            sidecar(name, 1_500_000_000 + index),
-        )
+    tree.dated_photos("Photos from 2018", count, 1_500_000_000)
     tree.media("Photos from 2018/orphanless.jpg", jpeg_bytes(), None)
     return tree
 

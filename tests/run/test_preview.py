@@ -22,19 +22,12 @@ SETTINGS = RunSettings(timezone="Europe/Rome")
 def odd_takeout(root: Path) -> TakeoutTree:
     """Dated photos, a sidecar that says nothing usable, a name to date, an album copy and a duplicate."""
     tree = TakeoutTree(root)
-    for index in range(9):
-        name = f"IMG_{index:02d}.jpg"
-        tree.media(
-            f"Photos from 2019/{name}",
-            jpeg_bytes(color=(index, 0, 0)),
-            f"{name}.json",
-            sidecar(name, 1561975200 + index),
-        )
+    tree.dated_photos("Photos from 2019", 9, 1561975200)
     tree.media("Photos from 2019/broken.jpg", jpeg_bytes(color=(0, 9, 0)), "broken.jpg.json")
     tree.write_json("Photos from 2019/broken.jpg.json", "{not json")
     tree.media("Photos from 2019/IMG_20200101_101010.jpg", jpeg_bytes(color=(0, 0, 9)))  # no sidecar: its name
-    tree.media("Trip/IMG_03.jpg", jpeg_bytes(color=(3, 0, 0)), "IMG_03.jpg.json", sidecar("IMG_03.jpg", 1561986000))
-    tree.media("Photos from 2019/IMG_03(1).jpg", jpeg_bytes(color=(3, 0, 0)))  # the same bytes again
+    tree.media("Trip/IMG_003.jpg", jpeg_bytes(color=(3, 1, 1)), "IMG_003.jpg.json", sidecar("IMG_003.jpg", 1561986000))
+    tree.media("Photos from 2019/IMG_003(1).jpg", jpeg_bytes(color=(3, 1, 1)))  # the same bytes again
     tree.write_json("Trip/metadata.json", {"title": "Trip"})
     return tree
 
@@ -64,8 +57,8 @@ def test_worker_processes_foresee_what_pef_itself_does(tmp_path: Path) -> None:
     broken = records["Google Photos/Photos from 2019/broken.jpg"]
     assert (broken.status, broken.reason) == (FileStatus.UNMATCHED, Reason.BAD_SIDECAR)
     assert records["Google Photos/Photos from 2019/IMG_20200101_101010.jpg"].date_source is DateSource.FILENAME
-    copy = records["Google Photos/Trip/IMG_03.jpg"]
-    assert copy.copy_of == "Google Photos/Photos from 2019/IMG_03(1).jpg", "the album copy stands in for its photo"
+    copy = records["Google Photos/Trip/IMG_003.jpg"]
+    assert copy.copy_of == "Google Photos/Photos from 2019/IMG_003(1).jpg", "the album copy stands in for its photo"
     assert sum(record.status is FileStatus.DONE for record in records.values()) == 12
 
 
