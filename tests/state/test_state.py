@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from pef.model.library import AlbumMode
 from pef.model.outcomes import FileStatus, MatchKind, Reason
 from pef.model.records import FileRecord, RunSettings
-from pef.state.journal import Journal, replay_lines
+from pef.state.journal import Journal, replay_lines, sync_file_system
 from pef.state.layout import JOURNAL_NAME, STATE_NAME
 from pef.state.store import RunState, RunStatus, StateStore
 
@@ -216,3 +217,17 @@ def test_odd_keys_survive_a_snapshot_read_a_record_a_line(tmp_path: Path) -> Non
     assert json.loads(text)["files"].keys() == set(odd)  # still one JSON document
     loaded = StateStore(tmp_path).load()
     assert not loaded.notes and loaded.state.files == {r.key: r for r in records}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="syncfs is Linux's")
+def test_syncing_an_output_flushes_its_own_file_system_not_every_one(tmp_path: Path, monkeypatch) -> None:
+    def everything() -> None:
+        raise AssertionError("os.sync flushes every file system, other programs' writes too")
+
+    monkeypatch.setattr(os, "sync", everything)
+    (tmp_path / "out.jpg").write_bytes(b"\xff\xd8")
+    fd = os.open(tmp_path, os.O_RDONLY)
+    try:
+        sync_file_system(fd)
+    finally:
+        os.close(fd)
