@@ -151,6 +151,7 @@ def survey_takeout(source: PartsSource, settings: RunSettings) -> Survey:
 
 def _survey(source: PartsSource, settings: RunSettings) -> Survey:
     scan = scan_takeout(source)
+    counts = PartCounts.of(source, scan)
     guarded = _Guard()
 
     @cache
@@ -180,6 +181,7 @@ def _survey(source: PartsSource, settings: RunSettings) -> Survey:
         sidecars = {by_media[e.key].sidecar for e in trashed} - {by_media[e.key].sidecar for e in media}
         entries = _entries(scan.sidecars, sidecars)
         skipped += [SkippedFile(entries[key], Reason.TRASHED) for key in sorted(k for k in sidecars if k)]
+    del scan  # every sidecar's entry, no longer needed: gone before the copies and the plan, the survey's peak
     used = frozenset(by_media[e.key].sidecar for e in media if by_media[e.key].sidecar)
 
     @cache
@@ -197,7 +199,6 @@ def _survey(source: PartsSource, settings: RunSettings) -> Survey:
     placed = (Placed(e.key, e.size, library.kind(e.key)) for e in media)  # no list of them left for the plan
     library = replace(library, copies=find_copies(placed, source, agree))
     tasks = tuple(plan_tasks(media, by_media, library, settings))
-    counts = PartCounts.of(source, scan)
     return Survey(source, counts, tasks, used, orphans, tuple(skipped), tuple(guarded.problems), library)
 
 
