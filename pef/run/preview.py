@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import shutil
 import sys
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from pef.present.words import human_bytes, summary_lines
 from pef.run.copy_file import output_of
 from pef.run.stand_in import StandIns
 from pef.run.summary import summarize
-from pef.run.workers import bind_to_pef, workers_for
+from pef.run.workers import bound_processes, workers_for
 from pef.state.outputs import default_output, unfinished_run
 from pef.state.store import RunState, StateError, StateStore
 from pef.takeout.located import LocatedFiles
@@ -99,9 +97,8 @@ def _foreseen(
         yield from (_record(task, _foresee(task, source, settings, zones)) for task in tasks)
         return
     chunks = (tasks[start : start + FORECAST_CHUNK] for start in range(0, len(tasks), FORECAST_CHUNK))
-    context = multiprocessing.get_context("spawn")  # as a run's: a fork would copy the window's threads
     count = workers_for(source.root)
-    with ProcessPoolExecutor(count, context, initializer=_start_forecaster, initargs=(settings, os.getpid())) as pool:
+    with bound_processes(count, _start_forecaster, settings) as pool:
         waiting: deque[tuple[list[FileTask], Future[list[Foreseen]]]] = deque()
         for chunk in chunks:
             located = source.located([task.sidecar for task in chunk if task.sidecar])
@@ -150,8 +147,7 @@ def _foresee(task: FileTask, source: PartsSource | LocatedFiles, settings: RunSe
 _FORECASTER: dict[str, tuple[RunSettings, ZoneRule]] = {}
 
 
-def _start_forecaster(settings: RunSettings, parent: int) -> None:
-    bind_to_pef(parent)
+def _start_forecaster(settings: RunSettings) -> None:
     _FORECASTER["settings"] = (settings, resolve_zone(settings.timezone))
 
 

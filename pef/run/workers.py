@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -40,6 +40,7 @@ NOTICE_SECONDS = 0.25
 MIN_BATCH_FILES, MAX_BATCH_FILES, BATCH_BYTES = 16, 64, 4 << 20
 BATCHES_A_WORKER = 32  # at least, in a run: a batch stays a small step of the progress, and of what a kill redoes
 SPINNING_WORKERS = 2
+SPAWN = multiprocessing.get_context("spawn")  # a fork would copy the lock, the window, the threads
 Done = tuple[FileRecord, list[Message]]  # a file's record, and what to tell the person about it
 
 
@@ -114,14 +115,9 @@ class Workers:
         self._lock = threading.Lock()
         self._looked = 0.0
         if processes:
-            context = multiprocessing.get_context("spawn")  # a fork would copy the lock, the window, the threads
-            self._stop, self._notices = context.Event(), context.SimpleQueue()
-            settings = copier.settings
-            self._processes = self._pool = ProcessPoolExecutor(
-                count,
-                context,
-                initializer=_start_worker,
-                initargs=(copier.output_root, settings, self._stop, self._notices, os.getpid()),
+            self._stop, self._notices = SPAWN.Event(), SPAWN.SimpleQueue()
+            self._processes = self._pool = bound_processes(
+                count, _start_worker, copier.output_root, copier.settings, self._stop, self._notices
             )
             control.subscribe(lambda _state, _reason: self._stop.set() if control.stopping else None)
 
@@ -212,18 +208,22 @@ class Workers:
 _WORKER: dict[str, FileCopier] = {}
 
 
-def bind_to_pef(parent: int) -> None:
-    """In a worker process: die with pef (even a kill -9), and leave Ctrl+C to pef."""
+def bound_processes(count: int, initializer: Callable[..., None], *initargs: object) -> ProcessPoolExecutor:
+    """Worker processes that die with pef (even a kill -9) and leave Ctrl+C to it, each set up by `initializer`."""
+    return ProcessPoolExecutor(count, SPAWN, initializer=_start_bound, initargs=(os.getpid(), initializer, initargs))
+
+
+def _start_bound(parent: int, initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal sends Ctrl+C to the whole group: pef decides
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # pef died before the line above took effect
         os._exit(1)
+    initializer(*initargs)
 
 
-def _start_worker(output: Path, settings: RunSettings, stop, notices, parent: int) -> None:
-    """A worker process: bound to pef, waits out backoffs unless stopped."""
-    bind_to_pef(parent)
+def _start_worker(output: Path, settings: RunSettings, stop, notices) -> None:
+    """A run's worker process: waits out backoffs unless stopped."""
 
     def notice(task: FileTask, retry: int, delay: float, error: str) -> None:
         notices.put(FileRetrying(task.key, retry, delay, error))
