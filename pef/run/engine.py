@@ -77,7 +77,8 @@ class Engine:
         self._tally: Counter = Counter()
         self._source: PartsSource | None = None
         self._previous: dict[str, FileRecord] = {}  # what files being redone became before: their old outputs
-        self._owned: set[str | None] = set()  # outputs the records hold now: never let go of
+        self._contested: set[str | None] = set()  # outputs of files being redone: let go of when no record holds them
+        self._owned: set[str | None] = set()  # those the records hold now: never let go of
         # workers report retries while the engine reports the rest; a sink may pause the run from inside an event
         self._emit_lock = threading.RLock()
         self.control.subscribe(lambda state, reason: self._emit(ControlChanged(state.value, reason)))
@@ -215,7 +216,9 @@ class Engine:
         for task in todo:
             if (previous := state.files.pop(task.key, None)) is not None:
                 self._previous[task.key] = previous
-        self._owned = {record.output for record in state.files.values() if record.owns_output}
+        # only the outputs redone files held can be let go: which of them another record holds now
+        self._contested = {earlier.output for earlier in self._previous.values() if earlier.owns_output}
+        self._owned = {r.output for r in state.files.values() if r.output in self._contested and r.owns_output}
         return state, survey, todo
 
     def _todo(self, survey: Survey, state: RunState) -> list[FileTask]:
@@ -242,7 +245,7 @@ class Engine:
     def _record(self, store: StateStore, record: FileRecord) -> None:
         if record.reason not in ENVIRONMENT_FAILURES:  # those are tried again soon: keep what was unpacked for them
             self._source.release(record.key)
-            if record.owns_output:
+            if record.output in self._contested and record.owns_output:
                 self._owned.add(record.output)
             earlier = self._previous.pop(record.key, None)
             if earlier is not None and earlier.owns_output and earlier.output not in self._owned:

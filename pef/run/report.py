@@ -66,7 +66,7 @@ def media_row(task: FileTask, record: FileRecord | None) -> ReportRow:
 
 def other_rows(survey: Survey) -> Iterator[ReportRow]:
     """Report rows of every source file that is not a media file, in order of source."""
-    used = (ReportRow(key, "sidecar", "used") for key in sorted(survey.used_sidecars))
+    used = (ReportRow(key, "sidecar", "used") for key in survey.used_sidecars())
     orphans = (
         ReportRow(key, "sidecar", "orphan", reason.value, error=detail)
         for key, (reason, detail) in sorted(survey.orphans.items())

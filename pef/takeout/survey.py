@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
+from itertools import groupby
 from typing import TypeVar
 
 from pef.model.events import ScanFinished
@@ -54,7 +55,6 @@ class Survey:
     source: PartsSource  # the one source of the run: it knows where every file lies (name on disk, part)
     found_in: PartCounts
     tasks: tuple[FileTask, ...]
-    used_sidecars: frozenset[str]
     orphans: dict[str, tuple[Reason, str]]  # sidecar → (no_media | bad_sidecar, detail)
     skipped: tuple[SkippedFile, ...]
     problems: tuple[tuple[str, str], ...] = ()  # (key, traceback) of files whose reading met a bug in pef
@@ -76,7 +76,11 @@ class Survey:
         tasks = tuple(_decide(task, decisions.get(task.key)) for task in self.tasks)
         chosen = {t.sidecar for t in tasks if t.decision and t.decision.kind is DecisionKind.SIDECAR and t.sidecar}
         orphans = {key: why for key, why in self.orphans.items() if key not in chosen}
-        return replace(self, tasks=tasks, orphans=orphans, used_sidecars=self.used_sidecars | chosen)
+        return replace(self, tasks=tasks, orphans=orphans)
+
+    def used_sidecars(self) -> Iterator[str]:
+        """The sidecars the media files use, each once, in order (a list of the tasks' keys, not a set of a million)."""
+        return (key for key, _ in groupby(sorted(task.sidecar for task in self.tasks if task.sidecar)))
 
     def skipped_counts(self) -> Counter:
         return Counter(item.reason.value for item in self.skipped)
@@ -182,7 +186,6 @@ def _survey(source: PartsSource, settings: RunSettings) -> Survey:
         entries = _entries(scan.sidecars, sidecars)
         skipped += [SkippedFile(entries[key], Reason.TRASHED) for key in sorted(k for k in sidecars if k)]
     del scan  # every sidecar's entry, no longer needed: gone before the copies and the plan, the survey's peak
-    used = frozenset(by_media[e.key].sidecar for e in media if by_media[e.key].sidecar)
 
     @cache
     def metadata_of(key: str) -> Metadata | None:
@@ -199,7 +202,7 @@ def _survey(source: PartsSource, settings: RunSettings) -> Survey:
     placed = (Placed(e.key, e.size, library.kind(e.key)) for e in media)  # no list of them left for the plan
     library = replace(library, copies=find_copies(placed, source, agree))
     tasks = tuple(plan_tasks(media, by_media, library, settings))
-    return Survey(source, counts, tasks, used, orphans, tuple(skipped), tuple(guarded.problems), library)
+    return Survey(source, counts, tasks, orphans, tuple(skipped), tuple(guarded.problems), library)
 
 
 def _entries(found: tuple[SourceEntry, ...], keys: set[str | None]) -> dict[str, SourceEntry]:

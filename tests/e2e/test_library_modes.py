@@ -193,6 +193,11 @@ def test_trash_skipped_and_duplicates_linked_are_reported(library: TakeoutTree, 
     duplicate = output / rows["Google Photos/Photos from 2020/IMG_D_again.jpg"]["output"]
     original = output / rows["Google Photos/Photos from 2019/IMG_D.jpg"]["output"]
     assert os.path.samefile(duplicate, original) and rows["Google Photos/Photos from 2020/IMG_D_again.jpg"]["link"]
+    # each sidecar a photo uses is said once (a photo and its album copies share one), a trashed photo's is skipped
+    used = [row["source"] for row in report_rows(output) if row["status"] == "used"]
+    media_sidecars = {row["sidecar"] for row in rows.values() if row["kind"] == "media" and row["sidecar"]}
+    assert used == sorted(media_sidecars) and "Google Photos/Holiday/IMG_A.jpg.supplemental-metadata.json" in used
+    assert rows["Google Photos/Trash/IMG_T.jpg.supplemental-metadata.json"]["status"] == "skipped"
 
 
 def test_a_drive_without_hard_links_gets_symbolic_links_and_the_summary_says_so(

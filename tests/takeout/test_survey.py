@@ -1,10 +1,11 @@
-"""The survey: built without the cycle collector rescanning it file after file, and the collector given back."""
+"""The survey: built without the cycle collector rescanning it file after file; the sidecars its files use."""
 
 from __future__ import annotations
 
 import gc
 from pathlib import Path
 
+from pef.model.outcomes import MatchKind
 from pef.model.records import RunSettings
 from pef.takeout.parts import find_parts
 from pef.takeout.parts_source import PartsSource
@@ -40,3 +41,23 @@ def test_no_collection_runs_while_a_survey_builds_and_the_collector_is_given_bac
         gc.callbacks.remove(count)
     assert len(survey.tasks) == 1500 and all(task.sidecar for task in survey.tasks)
     assert len(during) <= 1  # only the one the collector runs as it is given back
+
+
+def test_each_sidecar_used_is_named_once_in_order_even_when_a_photo_borrows_its_album_copys(tmp_path: Path) -> None:
+    tree = TakeoutTree(tmp_path / "Takeout")
+    tree.media("Photos from 2019/IMG_B.jpg", PHOTO)  # no sidecar of its own: it borrows its album copy's
+    tree.media("Trip/IMG_B.jpg", PHOTO, "IMG_B.jpg.supplemental-metadata.json", sidecar("IMG_B.jpg"))
+    tree.write_json("Trip/metadata.json", {"title": "Trip"})
+    other = jpeg_bytes(color=(10, 200, 10))
+    tree.media("Photos from 2019/IMG_A.jpg", other, "IMG_A.jpg.supplemental-metadata.json", sidecar("IMG_A.jpg"))
+    tree.media("Photos from 2019/IMG_C.jpg", jpeg_bytes(color=(10, 10, 200)))  # nothing to use
+    survey = survey_takeout(PartsSource(find_parts([tree.root])), RunSettings())
+    borrowed = {task.key: task for task in survey.tasks}["Google Photos/Photos from 2019/IMG_B.jpg"]
+    assert (
+        borrowed.match is MatchKind.ALBUM_COPY
+        and borrowed.sidecar == "Google Photos/Trip/IMG_B.jpg.supplemental-metadata.json"
+    )
+    assert list(survey.used_sidecars()) == [
+        "Google Photos/Photos from 2019/IMG_A.jpg.supplemental-metadata.json",
+        "Google Photos/Trip/IMG_B.jpg.supplemental-metadata.json",
+    ]
