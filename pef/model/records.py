@@ -148,24 +148,24 @@ class FileRecord:
             **({"copy_of": self.copy_of, "link": self.link.value} if self.link else {}),
         }
 
-    def shared(self) -> FileRecord:
-        """The record with its names and time interned: a million records then share the survey's strings."""
+    def shared_with(self, task: FileTask) -> FileRecord:
+        """The record holding its task's strings where they are the same (a million records then copy no names)."""
         return replace(
             self,
-            key=sys.intern(self.key),
-            output=_interned(self.output),
-            sidecar=_interned(self.sidecar),
-            at=sys.intern(self.at),
-            copy_of=sys.intern(self.copy_of),
+            key=task.key,
+            output=task.output if self.output == task.output else self.output,
+            sidecar=task.sidecar if self.sidecar == task.sidecar else self.sidecar,
+            at=sys.intern(self.at),  # one string a second, shared by every record of that second
+            copy_of=task.copy_of if self.copy_of == task.copy_of else self.copy_of,
         )
 
     @classmethod
     def from_json(cls, key: str, data: dict) -> FileRecord:
         return cls(
-            key=sys.intern(key),
+            key=key,
             status=FileStatus(data["status"]),
-            output=_interned(data.get("output")),
-            sidecar=_interned(data.get("sidecar")),
+            output=_text(data.get("output")),
+            sidecar=_text(data.get("sidecar")),
             reason=Reason(data["reason"]) if data.get("reason") else None,
             size=int(data.get("size", 0)),
             attempts=int(data.get("attempts", 1)),
@@ -176,13 +176,13 @@ class FileRecord:
             date_source=DateSource(data["date_source"]) if data.get("date_source") else None,
             mtime_ns=int(data.get("mtime_ns") or 0),
             decided=str(data.get("decided", "")),
-            copy_of=sys.intern(str(data.get("copy_of", ""))),
+            copy_of=str(data.get("copy_of", "")),
             link=LinkKind(data["link"]) if data.get("link") else None,
         )
 
 
-def _interned(text: object) -> str | None:
-    return sys.intern(text) if isinstance(text, str) else None
+def _text(text: object) -> str | None:
+    return text if isinstance(text, str) else None
 
 
 def now_iso() -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future
@@ -122,7 +121,14 @@ def _record(task: FileTask, foreseen: Foreseen) -> FileRecord:
     """The record, sharing its strings with the task (also when the rest came through a pipe)."""
     status, output, reason, dated = foreseen
     return FileRecord(
-        task.key, status, sys.intern(output), task.sidecar, reason, task.size, match=task.match, date_source=dated
+        task.key,
+        status,
+        task.output if output == task.output else output,
+        task.sidecar,
+        reason,
+        task.size,
+        match=task.match,
+        date_source=dated,
     )
 
 

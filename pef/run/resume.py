@@ -71,6 +71,15 @@ def remove_partials(folder: Path, unfinished: bool) -> int:
     return removed
 
 
+def _kept(files: dict[str, FileRecord], survey: Survey) -> dict[str, FileRecord]:
+    """The records of the files the Takeout still holds, with the survey's strings, not copies read from a file."""
+    kept = {}
+    for task in survey.tasks:
+        if (record := files.pop(task.key, None)) is not None:
+            kept[task.key] = record.shared_with(task)
+    return kept
+
+
 def open_state(
     job: Job, store: StateStore, survey: Survey, copier: FileCopier, emit: Callable[[Event], None]
 ) -> tuple[RunState, dict[str, FileRecord]]:
@@ -107,8 +116,7 @@ def open_state(
                 emit(Message(Level.WARNING, f"{gone} was read by this run before but is not among its parts now."))
             state.source_path, state.settings = job.source.label, job.settings
     state.parts = [str(path) for path in job.source.paths]
-    keys = {task.key for task in survey.tasks}
-    state.files = {key: record for key, record in state.files.items() if key in keys}
+    state.files = _kept(state.files, survey)
     if rebuilt:
         recovered = 0
         for task in survey.tasks:

@@ -12,7 +12,6 @@ written: so names are unique across a whole root, and no two files ever meet in 
 from __future__ import annotations
 
 import itertools
-import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -81,7 +80,8 @@ class OutputNamer:
 
     def file(self, key: str) -> str:
         folder, _, name = key.rpartition("/")
-        return self._claim(self.folder(folder), portable_name(name), with_xmp=True)
+        output = self._claim(self.folder(folder), portable_name(name), with_xmp=True)
+        return key if output == key else output  # mostly the key itself: one string for both
 
     def folder(self, key: str) -> str:
         known = self._folders.get(key)
@@ -105,7 +105,7 @@ class OutputNamer:
         taken = self._taken[collision_key(parent)] if taken is None else taken
         for candidate in itertools.chain([name], (numbered(name, counter) for counter in itertools.count(2))):
             if taken.take(collision_key(candidate), with_xmp):
-                return sys.intern(f"{parent}/{candidate}" if parent else candidate)  # mostly the key itself
+                return f"{parent}/{candidate}" if parent else candidate
         raise AssertionError("unreachable: the counter always finds a free name")
 
 

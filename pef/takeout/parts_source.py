@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,7 +111,7 @@ class PartsSource:
             elif member.problem:
                 yield SourceEntry(key, member.size, EntryKind.DAMAGED, member.problem), None, member.index, 0
             else:
-                entry = SourceEntry(sys.intern(key), member.size, member.kind)
+                entry = SourceEntry(key, member.size, member.kind)
                 yield entry, member.fingerprint, member.index, member.mtime_ns
 
     def _again(self, part: Part, entry: SourceEntry, kept: _First, fingerprint: int | None) -> SourceEntry:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import itertools
 import os
 import stat
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -127,8 +126,7 @@ class FolderSource:
                 if kind is None:
                     folders.append((child, child_key, depth + 1))
                 else:
-                    # interned: the plan, the records and the state hold this key, not copies of it
-                    yield SourceEntry(sys.intern(child_key), item.size, kind, item.problem)
+                    yield SourceEntry(child_key, item.size, kind, item.problem)
             stack.extend(reversed(folders))
 
     def _list(self, relative: str) -> list[_Listed]:
