@@ -68,7 +68,7 @@ class TakenNames:
 
 
 class OutputNamer:
-    """Hands out output paths in the order asked (callers ask in sorted order: the result is stable)."""
+    """Hands out output paths in key order (the result is stable), keeping a folder's names while it is filled."""
 
     def __init__(self) -> None:
         self._folders: dict[str, str] = {"": ""}  # source folder key → output folder
@@ -77,11 +77,25 @@ class OutputNamer:
         for name in (*OWN_NAMES, *RESERVED):
             self._taken[""].take(collision_key(name), with_xmp=False)
         self._roots: dict[str, TakenNames] = defaultdict(TakenNames)  # names taken below each root of a layout by date
+        self._shared = {""}  # output folders several source folders fill (the top, the placed ones): kept to the end
+        self._open: list[str] = []  # the source folders the keys are in now, outermost first
+        self._done: set[str] = set()  # output folders whose names were let go: asking there again is a bug
 
     def file(self, key: str) -> str:
         folder, _, name = key.rpartition("/")
+        self._enter(folder)
         output = self._claim(self.folder(folder), portable_name(name), with_xmp=True)
         return key if output == key else output  # mostly the key itself: one string for both
+
+    def _enter(self, folder: str) -> None:
+        """Let go of the names of the folders the keys have left: in key order a folder's keys come together."""
+        while self._open and not (folder == self._open[-1] or folder.startswith(self._open[-1] + "/")):
+            left = collision_key(self._folders[self._open.pop()])
+            if left not in self._shared:
+                del self._taken[left]
+                self._done.add(left)
+        if folder and (not self._open or self._open[-1] != folder):
+            self._open.append(folder)
 
     def folder(self, key: str) -> str:
         known = self._folders.get(key)
@@ -93,6 +107,7 @@ class OutputNamer:
     def place_folder(self, key: str, output: str) -> None:
         """The output folder of a source folder, as the layout wants it (a special folder, an album)."""
         self._folders[key] = output
+        self._shared.add(collision_key(output))
 
     def subfolder(self, parent: str, name: str) -> str:
         return self._claim(parent, portable_name(name), with_xmp=False)
@@ -102,7 +117,11 @@ class OutputNamer:
         return self._claim(root, portable_name(key.rpartition("/")[2]), with_xmp=True, taken=self._roots[root])
 
     def _claim(self, parent: str, name: str, with_xmp: bool, taken: TakenNames | None = None) -> str:
-        taken = self._taken[collision_key(parent)] if taken is None else taken
+        if taken is None:
+            folder = collision_key(parent)
+            if folder in self._done:
+                raise RuntimeError(f"output names asked out of key order: {parent!r} was left before {name!r}")
+            taken = self._taken[folder]
         for candidate in itertools.chain([name], (numbered(name, counter) for counter in itertools.count(2))):
             if taken.take(collision_key(candidate), with_xmp):
                 return f"{parent}/{candidate}" if parent else candidate
