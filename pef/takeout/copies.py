@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from pef.model.library import CopyKind, FolderKind
 from pef.takeout.member_files import DamagedEntry
@@ -97,12 +97,18 @@ def find_copies(files: Iterable[Placed], source: PartsSource, agree: Callable[[s
     source.expect([item.key for item in wanted])
     digests = {item.key: content_digest(source, item.key, item.size) for item in wanted}
     copies: dict[str, Copy] = {}
+
+    def digest_of(item: Placed) -> bytes:
+        return digests[item.key] or b""  # b"": unreadable, nobody's copy
+
     for group in groups:
-        # sorted by digest, not a list for each digest: most files of a size differ (a million lists)
-        found = sorted((digest, item.key, item) for item in group if (digest := digests.pop(item.key)) is not None)
-        for _, same in itertools.groupby(found, key=operator.itemgetter(0)):
-            members = [item for _, _, item in same]
-            if len(members) > 1:
+        # by digest, then key: two stable sorts of the group itself, no list for each digest and no tuple
+        # for each file (a million files may share a size)
+        group.sort(key=attrgetter("key"))
+        group.sort(key=digest_of)
+        for digest, same in itertools.groupby(group, key=digest_of):
+            members = list(same)
+            if digest and len(members) > 1:
                 copies.update(_copies_among(members, agree))
     return copies
 

@@ -54,3 +54,32 @@ def test_same_size_files_are_read_whole_only_where_their_heads_agree(tmp_path: P
     assert sorted(source.opened) == sorted([key("a.jpg"), key("b.jpg"), key("late.jpg")]), (
         "early.jpg: its head sufficed"
     )
+
+
+def test_the_first_readable_file_in_key_order_is_the_photo_and_an_unreadable_one_is_nobodys_copy(
+    tmp_path: Path,
+) -> None:
+    photo = jpeg_bytes()
+    folder = tmp_path / "Takeout" / "Google Photos"
+    for name in ("Photos from 2020/b.jpg", "Photos from 2019/c.jpg", "Photos from 2020/a.jpg", "Trip/a.jpg"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(photo)
+    (folder / "Photos from 2019/gone.jpg").write_bytes(photo)
+    source = PartsSource(find_parts([tmp_path / "Takeout"]))
+    list(source.entries())
+    (folder / "Photos from 2019/gone.jpg").unlink()  # listed, then gone: it cannot be read
+    key = "Google Photos/{}".format
+    placed = [  # not in key order, as the scan may give them
+        Placed(key("Trip/a.jpg"), len(photo), FolderKind.ALBUM),
+        Placed(key("Photos from 2020/b.jpg"), len(photo), FolderKind.LIBRARY),
+        Placed(key("Photos from 2019/gone.jpg"), len(photo), FolderKind.LIBRARY),
+        Placed(key("Photos from 2020/a.jpg"), len(photo), FolderKind.LIBRARY),
+        Placed(key("Photos from 2019/c.jpg"), len(photo), FolderKind.LIBRARY),
+    ]
+    copies = find_copies(placed, source, lambda _photo, _copy: True)
+    photo_key = key("Photos from 2019/c.jpg")
+    assert {copy: (found.original, found.kind) for copy, found in copies.items()} == {
+        key("Photos from 2020/a.jpg"): (photo_key, CopyKind.DUPLICATE),
+        key("Photos from 2020/b.jpg"): (photo_key, CopyKind.DUPLICATE),
+        key("Trip/a.jpg"): (photo_key, CopyKind.ALBUM_COPY),
+    }
