@@ -23,7 +23,6 @@ from pef.run.engine import Engine
 from pef.run.job import RunDeclined, RunRefused
 from pef.run.preview import look_through
 from pef.run.request import RequestRefused, RunRequest, resolve_run
-from pef.run.summary import summarize
 from pef.state.outputs import OutputChoiceError, OutputLocked, lock_holder, unfinished_run
 from pef.state.saved_run import SavedRun, read_saved_run
 from pef.state.store import RunStatus, StateError, StateStore
@@ -265,10 +264,9 @@ def _exit_code(summary: RunSummary, source: TakeoutParts, interrupted: bool, con
 
 
 def _dry_run(parts: TakeoutParts, output: Path, settings: RunSettings, console: ConsoleProgress) -> int:
-    survey, state = look_through(parts, settings)
+    survey, summary = look_through(parts, settings, output)
     for message in part_messages(survey):
         console(message)
-    summary = summarize(state, survey, output, "completed")
     summary = RunSummary(**{**summary.__dict__, "dry_run": True, "report": None})
     console(Message(Level.INFO, f"Would copy {human_bytes(survey.total_bytes - summary.saved_bytes)}."))
     console.show_summary(summary)

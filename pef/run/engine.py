@@ -182,7 +182,7 @@ class Engine:
             unread = part_warnings(survey.source)
             if status == RunStatus.COMPLETED and unread:  # every file in hand is done, but not every part was read
                 status, self._pause_reason = RunStatus.STOPPED, " ".join(unread)
-            summary = summarize(state, survey, job.output, status, self._pause_reason)
+            summary = summarize(state.files.values(), survey, job.output, status, self._pause_reason)
             listed = write_run_listings(job.output, survey, state, self._emit)
             if status == RunStatus.COMPLETED and listed:
                 state.finished = finished_run(job, listing, self._said, survey.found, state, summary)

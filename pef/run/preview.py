@@ -22,7 +22,7 @@ from pef.run.stand_in import StandIns
 from pef.run.summary import summarize
 from pef.run.workers import bound_processes, workers_for
 from pef.state.outputs import default_output, unfinished_run
-from pef.state.store import RunState, StateError, StateStore
+from pef.state.store import StateError, StateStore
 from pef.takeout.located import LocatedFiles
 from pef.takeout.name_dates import date_from_name
 from pef.takeout.parts import TakeoutParts
@@ -66,21 +66,25 @@ class Preview:
         return f"Takeout with {self.media:,} media files and {self.sidecars:,} sidecars"
 
 
-def forecast(survey: Survey, settings: RunSettings, processes_from: int = FORECAST_PROCESS_MIN) -> RunState:
-    """What a run would record for every file, reading each sidecar but writing nothing.
+def forecast(survey: Survey, settings: RunSettings, processes_from: int = FORECAST_PROCESS_MIN) -> Iterator[FileRecord]:
+    """What a run would record for every file, reading each sidecar but writing nothing; one record at a time.
 
     Outputs are where the modes would put them, by the sidecar's date (a camera's own date, read only
     while writing, may move a few across a midnight); copies the modes link or leave out stand in for
-    their originals. From `processes_from` sidecars in a Takeout folder on, worker processes read and
-    parse them, a chunk each at a time (parsing is bound by the processor, as a run is).
+    their originals, whose records alone are kept until then. From `processes_from` sidecars in a
+    Takeout folder on, worker processes read and parse them, a chunk each at a time (parsing is bound
+    by the processor, as a run is).
     """
-    state = RunState(source_path=survey.source.parts.label, settings=settings, total=len(survey.tasks))
     tasks = sorted(survey.tasks, key=lambda task: task.action is not CopyAction.WRITE)
+    awaited = {task.copy_of for task in tasks if task.action is not CopyAction.WRITE}
+    originals: dict[str, FileRecord] = {}
     for task, own in zip(tasks, _foreseen(tasks, survey.source, settings, processes_from), strict=True):
-        original = state.files.get(task.copy_of)
+        original = originals.get(task.copy_of)
         stands_in = task.action is not CopyAction.WRITE and original is not None and original.status is FileStatus.DONE
-        state.files[task.key] = StandIns.foreseen(task, original) if stands_in else own
-    return state
+        record = StandIns.foreseen(task, original) if stands_in else own
+        if task.key in awaited:
+            originals[task.key] = record
+        yield record
 
 
 # What a file's own sidecar makes of it: its status, output, reason and where its date came from
@@ -173,19 +177,21 @@ def find_unfinished(source: Path) -> UnfinishedRun | None:
     return UnfinishedRun(folder, state.started, len(state.files), state.total, state.settings)
 
 
-def look_through(parts: TakeoutParts, settings: RunSettings) -> tuple[Survey, RunState]:
-    """The survey of a Takeout and what a run would record (the dry run and the preview); the parts are closed."""
+def look_through(parts: TakeoutParts, settings: RunSettings, output: Path | None = None) -> tuple[Survey, RunSummary]:
+    """The survey of a Takeout and the summary of what a run would record (the dry run and the preview).
+
+    The records are counted as they are foreseen, never all held; the parts are closed.
+    """
     source = PartsSource(parts)
     try:
         survey = survey_takeout(source, settings)
-        return survey, forecast(survey, settings)
+        return survey, summarize(forecast(survey, settings), survey, output, "completed")
     finally:
         source.close()
 
 
 def make_preview(parts: TakeoutParts, settings: RunSettings) -> Preview:
-    survey, state = look_through(parts, settings)
-    summary = summarize(state, survey, None, "completed")
+    survey, summary = look_through(parts, settings)
     new_output = default_output(parts.home)
     try:
         free = shutil.disk_usage(new_output.parent).free

@@ -1,19 +1,23 @@
-"""A run's counts, from its state and its survey."""
+"""A run's counts, from its records and its survey."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from pef.model.events import RunSummary
 from pef.model.library import CopyKind
 from pef.model.outcomes import FileStatus
+from pef.model.records import FileRecord
 from pef.state.layout import REPORT_NAME
-from pef.state.store import RunState
 from pef.takeout.survey import Survey
 
 
-def summarize(state: RunState, survey: Survey, output: Path | None, status: str, reason: str = "") -> RunSummary:
+def summarize(
+    records: Iterable[FileRecord], survey: Survey, output: Path | None, status: str, reason: str = ""
+) -> RunSummary:
+    """`records`: each file's, read once (a forecast's are made as they are counted)."""
     unmatched: Counter = Counter()
     failed: Counter = Counter()
     dates: Counter = Counter()
@@ -22,7 +26,7 @@ def summarize(state: RunState, survey: Survey, output: Path | None, status: str,
     folders: Counter = Counter()
     links: Counter = Counter()
     saved = 0
-    for record in state.files.values():
+    for record in records:
         if record.link is not None:
             links[record.link.value] += 1
             saved += record.size

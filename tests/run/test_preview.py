@@ -35,10 +35,10 @@ def odd_takeout(root: Path) -> TakeoutTree:
 def forecast_of(paths: list[Path], processes_from: int) -> list[tuple[str, object]]:
     source = PartsSource(find_parts(paths))
     try:
-        state = preview.forecast(survey_takeout(source, SETTINGS), SETTINGS, processes_from)
+        records = list(preview.forecast(survey_takeout(source, SETTINGS), SETTINGS, processes_from))
     finally:
         source.close()
-    return [(key, replace(record, at="")) for key, record in state.files.items()]  # a stand-in's time: now
+    return [(record.key, replace(record, at="")) for record in records]  # a stand-in's time: now
 
 
 @pytest.fixture
