@@ -42,7 +42,7 @@ RESERVED = (*TOP_FOLDERS.values(), PARTNER_FOLDER, ALBUMS_FOLDER, UNDATED_FOLDER
 class TakenNames:
     """The names taken in one output folder, as collision keys; a file's name takes its `.xmp` name too.
 
-    One key a file, not two: a million-file plan keeps a million of them until every output is named.
+    One key a file, not two; kept while the plan fills the folder (below a dated root: to the end).
     """
 
     __slots__ = ("_bare", "_keys")
