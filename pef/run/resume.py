@@ -71,15 +71,6 @@ def remove_partials(folder: Path, unfinished: bool) -> int:
     return removed
 
 
-def _kept(files: dict[str, FileRecord], survey: Survey) -> dict[str, FileRecord]:
-    """The records of the files the Takeout still holds, with the survey's strings, not copies read from a file."""
-    kept = {}
-    for task in survey.tasks:
-        if (record := files.pop(task.key, None)) is not None:
-            kept[task.key] = record.shared_with(task)
-    return kept
-
-
 def open_state(
     job: Job, store: StateStore, survey: Survey, copier: FileCopier, emit: Callable[[Event], None]
 ) -> tuple[RunState, dict[str, FileRecord]]:
@@ -89,6 +80,7 @@ def open_state(
     where they now go elsewhere (another layout).
     """
     fresh = RunState(source_path=job.source.label, settings=job.settings)
+    tasks: dict[str, FileTask] = {}  # by key, while a saved state is read
     rebuilt = False
     replaced: dict[str, FileRecord] = {}
     if job.redo_all or not store.exists():
@@ -98,8 +90,9 @@ def open_state(
                 earlier = store.peek()
                 state.decisions, replaced = earlier.decisions, earlier.files
     else:
+        tasks = {task.key: task for task in survey.tasks}
         try:
-            loaded = store.load()
+            loaded = store.load(tasks=tasks)  # its records hold the survey's strings, not copies read from the file
         except StateError:
             loaded = None
         if loaded is None:
@@ -116,7 +109,7 @@ def open_state(
                 emit(Message(Level.WARNING, f"{gone} was read by this run before but is not among its parts now."))
             state.source_path, state.settings = job.source.label, job.settings
     state.parts = [str(path) for path in job.source.paths]
-    state.files = _kept(state.files, survey)
+    state.files = {key: record for key, record in state.files.items() if key in tasks}
     if rebuilt:
         recovered = 0
         for task in survey.tasks:

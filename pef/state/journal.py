@@ -7,11 +7,11 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pef.model.records import FileRecord
+from pef.model.records import FileRecord, FileTask
 
 
 def _load_syncfs():
@@ -95,8 +95,8 @@ class Journal:
                 os.close(self._fd)
                 self._fd = None
 
-    def replay(self) -> Replay:
-        return replay_lines(_lines(self.path))
+    def replay(self, tasks: Mapping[str, FileTask] | None = None) -> Replay:
+        return replay_lines(_lines(self.path), tasks)
 
 
 def _lines(path: Path) -> Iterator[bytes]:
@@ -106,7 +106,7 @@ def _lines(path: Path) -> Iterator[bytes]:
         yield from handle
 
 
-def replay_lines(lines: Iterator[bytes]) -> Replay:
+def replay_lines(lines: Iterator[bytes], tasks: Mapping[str, FileTask] | None = None) -> Replay:
     records: dict[str, FileRecord] = {}
     damaged = 0
     for line in lines:
@@ -114,7 +114,7 @@ def replay_lines(lines: Iterator[bytes]) -> Replay:
             continue
         try:
             data = json.loads(line)
-            record = FileRecord.from_json(data["key"], data)
+            record = FileRecord.from_json(data["key"], data, tasks.get(data["key"]) if tasks else None)
         except (ValueError, KeyError, TypeError, AttributeError):
             damaged += 1
             continue

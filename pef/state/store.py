@@ -9,13 +9,13 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from pef.model.outcomes import FileStatus
-from pef.model.records import Decision, FileRecord, RunSettings, now_iso
+from pef.model.records import Decision, FileRecord, FileTask, RunSettings, now_iso
 from pef.state.finished import FinishedRun
 from pef.state.journal import Journal
 from pef.state.layout import JOURNAL_NAME, STATE_NAME, temporary_name
@@ -105,13 +105,22 @@ class RunState:
         }
 
     @classmethod
-    def from_json(cls, data: object, records: Iterable[tuple[str, object]] | None = None) -> RunState:
-        """`records`: the files read apart from `data` (a file read a line at a time), else `data["files"]`."""
+    def from_json(
+        cls,
+        data: object,
+        records: Iterable[tuple[str, object]] | None = None,
+        tasks: Mapping[str, FileTask] | None = None,
+    ) -> RunState:
+        """`records`: the files read apart from `data` (a file read a line at a time), else `data["files"]`.
+
+        `tasks`: the survey's, by key; a record of one of them holds its strings rather than copies.
+        """
         if not isinstance(data, dict) or data.get("version") != VERSION:
             raise StateError("not a version-1 pef state file")
         try:
             pairs = data["files"].items() if records is None else records
-            files = {key: FileRecord.from_json(key, entry) for key, entry in pairs}
+            found = (FileRecord.from_json(key, entry, tasks.get(key) if tasks else None) for key, entry in pairs)
+            files = {record.key: record for record in found}
             return cls(
                 source_path=str(data["source_path"]),
                 parts=[str(part) for part in data.get("parts", [])],
@@ -137,15 +146,15 @@ def _finished(data: object) -> FinishedRun | None:
         return None
 
 
-def read_state(path: Path) -> RunState:
+def read_state(path: Path, tasks: Mapping[str, FileTask] | None = None) -> RunState:
     """A state file; written by this pef, its records are parsed a line at a time (never all as JSON values at once)."""
     found = read_head(path)
     if found is None:
-        return RunState.from_json(json.loads(path.read_bytes()))
+        return RunState.from_json(json.loads(path.read_bytes()), tasks=tasks)
     head, records_at = found
     with open(path, "rb") as handle:
         handle.seek(records_at)
-        return RunState.from_json(head, _record_lines(handle))
+        return RunState.from_json(head, _record_lines(handle), tasks)
 
 
 def _record_lines(lines: Iterable[bytes]) -> Iterator[tuple[str, object]]:
@@ -277,12 +286,13 @@ class StateStore:
         """The saved state without its files (source, parts, settings): from the file's head where it can be."""
         return head_state(self.path) or self.peek()
 
-    def load(self, set_aside: bool = True) -> Loaded:
+    def load(self, set_aside: bool = True, tasks: Mapping[str, FileTask] | None = None) -> Loaded:
+        """`tasks`: the survey's, by key, whose strings the records then hold."""
         notes: list[str] = []
         state: RunState | None = None
         if self.path.exists():
             try:
-                state = read_state(self.path)
+                state = read_state(self.path, tasks)
             except (OSError, ValueError, StateError) as error:
                 if not set_aside:
                     raise StateError(f"the state file is unreadable ({error})") from error
@@ -294,7 +304,7 @@ class StateStore:
                     f"The state file was unreadable ({error}); it was kept as {aside.name} and the "
                     "progress was rebuilt from the journal and the output folder."
                 )
-        replay = self.journal.replay()
+        replay = self.journal.replay(tasks)
         if replay.damaged_lines:
             notes.append(
                 f"{replay.damaged_lines} damaged journal line(s) were skipped (a torn last write); "
