@@ -124,7 +124,7 @@ class ItemTables:
         return Box(b"iinf", head + b"".join(info.box.encoded() for info in self.infos))
 
     def _iref(self) -> Box:
-        wide = self.iref_version == 1 or any(max(r.source, *r.targets) > 0xFFFF for r in self.references)
+        wide = self.iref_version == 1 or any(max([r.source, *r.targets]) > 0xFFFF for r in self.references)
         form = ">I" if wide else ">H"
         body = b"".join(
             Box(

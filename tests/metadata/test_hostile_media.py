@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pef.metadata.exif import ExifTooLarge
@@ -140,6 +140,7 @@ IN_PLACE_SEEDS = [
     seed=st.sampled_from(range(len(IN_PLACE_SEEDS))),
     edits=st.lists(st.tuples(st.integers(0, 3100), st.integers(0, 255)), min_size=1, max_size=4),
 )
+@example(seed=1, edits=[(273, 0)])  # an iref reference to no item at all (found by this test on 2026-11-24)
 def test_mutated_heif_and_tiff_headers_give_a_reason_or_a_file_that_reads_back(
     seed: int, edits: list[tuple[int, int]]
 ) -> None:
