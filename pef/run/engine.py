@@ -23,17 +23,16 @@ from pef.model.events import (
     RunFinished,
     RunStarted,
     RunSummary,
-    SpaceShortage,
 )
 from pef.model.library import CopyAction
 from pef.model.outcomes import ENVIRONMENT_FAILURES, FileStatus
 from pef.model.records import FileRecord, FileTask
 from pef.present.parts import part_messages, part_warnings
-from pef.present.words import NOTHING_TO_DO, space_question
+from pef.present.words import NOTHING_TO_DO
 from pef.run.autopause import STREAK_LIMIT, explain_streak
 from pef.run.control import ControlState, RunControl
 from pef.run.copy_file import FileCopier
-from pef.run.job import Confirm, Job, RunDeclined, RunRefused
+from pef.run.job import Confirm, Job, RunDeclined, RunRefused, confirm_space
 from pef.run.output_files import OutputFiles
 from pef.run.rerun import finished_run, said_again, unchanged_finish
 from pef.run.resume import copy_needs_work, needs_work, open_state, remove_partials, retire_output
@@ -41,14 +40,14 @@ from pef.run.run_listings import write_run_listings
 from pef.run.runlog import RunLog, logging_to
 from pef.run.stand_in import AwaitedOriginals
 from pef.run.summary import summarize
-from pef.run.workers import PROCESS_MIN_FILES, Done, Workers
+from pef.run.workers import PROCESS_MIN_FILES, Done, WorkerProcesses, Workers
 from pef.state.layout import STATE_NAME, WORK_DIR
 from pef.state.outputs import OutputChoiceError, OutputLock, OutputLocked, check_output_folder
 from pef.state.reserve import SpaceReserve
 from pef.state.store import RunState, RunStatus, StateStore
 from pef.takeout.parts_print import listing_print
 from pef.takeout.parts_source import PartsSource
-from pef.takeout.survey import Survey, survey_takeout
+from pef.takeout.survey import PartCounts, Survey, survey_takeout
 
 
 class Engine:
@@ -76,6 +75,7 @@ class Engine:
         self._reserve: SpaceReserve | None = None
         self._tally: Counter = Counter()
         self._source: PartsSource | None = None
+        self._processes: WorkerProcesses | None = None  # started during the survey when the run may use them
         self._previous: dict[str, FileRecord] = {}  # what files being redone became before: their old outputs
         self._contested: set[str | None] = set()  # outputs of files being redone: let go of when no record holds them
         self._owned: set[str | None] = set()  # those the records hold now: never let go of
@@ -96,11 +96,16 @@ class Engine:
 
     def survey(self) -> Survey:
         self._source = PartsSource(self.job.source, work=self.job.output / WORK_DIR)
-        survey = survey_takeout(self._source, self.job.settings)
+        survey = survey_takeout(self._source, self.job.settings, self._start_processes)
         self._said = part_messages(survey)
         self._emit_all(self._said)
         self._emit(survey.found)
         return survey
+
+    def _start_processes(self, found: PartCounts) -> None:
+        """Worker processes take a while to start: a run that may use them starts them while it surveys."""
+        if not self._in_process_only and found.media_in_folders >= PROCESS_MIN_FILES:
+            self._processes = WorkerProcesses.start(self.job.workers, self.job.output, self.job.settings)
 
     def run(self) -> RunSummary:
         """The whole run. An unexpected error ends it in the failed state (and is raised to the caller)."""
@@ -121,9 +126,9 @@ class Engine:
         listing = listing_print(job.source, job.settings)  # before the survey: what changes after it shows next time
         if (again := self._again_if_unchanged(listing)) is not None:
             return again
-        survey = self.survey()
         created = not job.output.exists()
         try:
+            survey = self.survey()
             job.output.mkdir(parents=True, exist_ok=True)
             with OutputLock(job.output), logging_to(job.output, self._sinks, self._emit) as log:
                 return self._run_locked(survey, zones, listing, log)
@@ -132,7 +137,10 @@ class Engine:
                 shutil.rmtree(job.output, ignore_errors=True)
             raise
         finally:
-            survey.source.close()
+            if self._source is not None:
+                self._source.close()
+            if self._processes is not None:  # unused (too few files to do), or a run that never began
+                self._processes.close()
 
     def _again_if_unchanged(self, listing: str | None) -> RunSummary | None:
         """A finished run in the output, nothing changed since: what it said, said again; nothing read or written."""
@@ -212,7 +220,7 @@ class Engine:
         if not todo and state.status == RunStatus.COMPLETED:
             self._emit(Message(Level.INFO, NOTHING_TO_DO))
         state.finished = None  # said again only by the run that completes this one
-        self._check_space(todo)
+        confirm_space(self.job, todo, self.files, self._emit, self.confirm)
         for task in todo:
             if (previous := state.files.pop(task.key, None)) is not None:
                 self._previous[task.key] = previous
@@ -281,19 +289,6 @@ class Engine:
                 )
             )
 
-    def _check_space(self, todo: list[FileTask]) -> None:
-        needed = sum(task.size for task in todo if task.action is CopyAction.WRITE)
-        try:
-            free = self.files.free_space(self.job.output)
-        except OSError:
-            return
-        if needed <= free:
-            return
-        self._emit(SpaceShortage(needed, free))
-        question = space_question(free, needed)
-        if not self.confirm(question):
-            raise RunDeclined(question.split(" Start anyway?", maxsplit=1)[0])
-
     def _execute(self, todo: list[FileTask], copier: FileCopier, store: StateStore, total: int, bytes_done: int) -> str:
         """Process the files; returns the run's status: completed, stopped, or paused (by itself)."""
         control = self.control
@@ -306,7 +301,7 @@ class Engine:
         resumed_from = 0  # files handed out before this number met the drives as they were before the resume
         awaited = AwaitedOriginals(todo)
         self._pause_reason = ""
-        processes = not self._in_process_only and len(todo) >= PROCESS_MIN_FILES
+        processes = self._processes if len(todo) >= PROCESS_MIN_FILES else None
         workers = Workers(copier, self.job.workers, control, processes=processes, files=len(todo))
         try:
             while True:

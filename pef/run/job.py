@@ -6,7 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pef.model.records import Decision, RunSettings
+from pef.model.events import EventSink, SpaceShortage
+from pef.model.library import CopyAction
+from pef.model.records import Decision, FileTask, RunSettings
+from pef.present.words import space_question
+from pef.run.output_files import OutputFiles
 from pef.takeout.parts import TakeoutParts
 
 
@@ -30,3 +34,18 @@ class RunDeclined(Exception):
 
 
 Confirm = Callable[[str], bool]
+
+
+def confirm_space(job: Job, todo: list[FileTask], files: OutputFiles, emit: EventSink, confirm: Confirm) -> None:
+    """Ask before a run whose files need more room than the output drive has; RunDeclined if the person says no."""
+    needed = sum(task.size for task in todo if task.action is CopyAction.WRITE)
+    try:
+        free = files.free_space(job.output)
+    except OSError:
+        return
+    if needed <= free:
+        return
+    emit(SpaceShortage(needed, free))
+    question = space_question(free, needed)
+    if not confirm(question):
+        raise RunDeclined(question.split(" Start anyway?", maxsplit=1)[0])

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from multiprocessing.queues import SimpleQueue
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 from pef.metadata.timezone import resolve_zone
@@ -101,7 +103,9 @@ class Workers:
     one by one cost the main process more than recording them.
     """
 
-    def __init__(self, copier: FileCopier, count: int, control: RunControl, *, processes: bool, files: int = 0) -> None:
+    def __init__(
+        self, copier: FileCopier, count: int, control: RunControl, *, processes: WorkerProcesses | None, files: int = 0
+    ) -> None:
         self._copier, self._count = copier, count
         # big runs in big batches: each hand-over costs the main process a few thread switches
         self._batch_files = max(MIN_BATCH_FILES, min(MAX_BATCH_FILES, files // (count * BATCHES_A_WORKER)))
@@ -114,12 +118,10 @@ class Workers:
         self._batches = 0  # batches handed to the worker processes and not yet done
         self._lock = threading.Lock()
         self._looked = 0.0
-        if processes:
-            self._stop, self._notices = SPAWN.Event(), SPAWN.SimpleQueue()
-            self._processes = self._pool = bound_processes(
-                count, _start_worker, copier.output_root, copier.settings, self._stop, self._notices
-            )
-            control.subscribe(lambda _state, _reason: self._stop.set() if control.stopping else None)
+        if processes is not None:
+            self._notices = processes.notices
+            self._processes = self._pool = processes.pool
+            control.subscribe(lambda _state, _reason: processes.stop.set() if control.stopping else None)
 
     def has_room(self) -> bool:
         """Whether to hand out another file: up to two batches a process and two files a thread in hand."""
@@ -202,6 +204,26 @@ class Workers:
         self._threads.shutdown()
         if self._pool is not None:
             self._pool.shutdown()
+
+
+@dataclass(frozen=True)
+class WorkerProcesses:
+    """A run's worker processes. Each takes a fifth of a second to start: a run starts them while it surveys."""
+
+    pool: ProcessPoolExecutor
+    stop: EventType  # set when the run stops: a worker waiting out a backoff gives up
+    notices: SimpleQueue  # the retries the workers report
+
+    @classmethod
+    def start(cls, count: int, output: Path, settings: RunSettings) -> WorkerProcesses:
+        stop, notices = SPAWN.Event(), SPAWN.SimpleQueue()
+        pool = bound_processes(count, _start_worker, output, settings, stop, notices)
+        for _ in range(count):  # the pool starts a process for each call it has no idle one for: all of them, now
+            pool.submit(os.getpid)
+        return cls(pool, stop, notices)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 # In a worker process: its copier, made once by `_start_worker`.

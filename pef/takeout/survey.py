@@ -23,7 +23,7 @@ from pef.takeout.folder_kinds import folder_kind
 from pef.takeout.located import LocatedFiles
 from pef.takeout.matching import match_sidecars
 from pef.takeout.member_files import DamagedEntry
-from pef.takeout.parts import Part
+from pef.takeout.parts import Part, PartKind
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.scan import SkippedFile, TakeoutScan, scan_takeout
 from pef.takeout.sidecar import MAX_SIDECAR_BYTES, SidecarProblem, album_title, parse_sidecar, sidecar_title
@@ -42,6 +42,11 @@ class PartCounts:
     @classmethod
     def of(cls, source: PartsSource, scan: TakeoutScan) -> PartCounts:
         return cls(_per_part(source, scan.media), _per_part(source, scan.sidecars))
+
+    @property
+    def media_in_folders(self) -> int:
+        """The media files that lie in folders, not in archives: the ones a worker process can read."""
+        return sum(count for part, count in self.media.items() if part is not None and part.kind is PartKind.FOLDER)
 
 
 def _per_part(source: PartsSource, entries: tuple[SourceEntry, ...]) -> Counter[Part | None]:
@@ -148,14 +153,18 @@ def _collector_held() -> Iterator[None]:
             gc.enable()
 
 
-def survey_takeout(source: PartsSource, settings: RunSettings) -> Survey:
+def survey_takeout(
+    source: PartsSource, settings: RunSettings, scanned: Callable[[PartCounts], None] = lambda _found: None
+) -> Survey:
+    """`scanned` is told what the scan found, before the matching and the plan (a run starts its workers then)."""
     with _collector_held():
-        return _survey(source, settings)
+        return _survey(source, settings, scanned)
 
 
-def _survey(source: PartsSource, settings: RunSettings) -> Survey:
+def _survey(source: PartsSource, settings: RunSettings, scanned: Callable[[PartCounts], None]) -> Survey:
     scan = scan_takeout(source)
     counts = PartCounts.of(source, scan)
+    scanned(counts)
     guarded = _Guard()
 
     @cache
