@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import pytest
+
 from pef.model.library import CopyKind, FolderKind
+from pef.takeout import copies
 from pef.takeout.copies import HEAD_BYTES, Placed, find_copies
 from pef.takeout.parts import find_parts
 from pef.takeout.parts_source import PartsSource
@@ -82,4 +86,35 @@ def test_the_first_readable_file_in_key_order_is_the_photo_and_an_unreadable_one
         key("Photos from 2020/a.jpg"): (photo_key, CopyKind.DUPLICATE),
         key("Photos from 2020/b.jpg"): (photo_key, CopyKind.DUPLICATE),
         key("Trip/a.jpg"): (photo_key, CopyKind.ALBUM_COPY),
+    }
+
+
+def test_heads_are_read_several_at_once_a_batch_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(copies, "HEAD_BATCH", 4)  # six files: two batches, the copy and its photo in different ones
+    photo = jpeg_bytes()
+    body = photo + bytes(2 * HEAD_BYTES - len(photo))
+    folder = tmp_path / "Takeout" / "Google Photos" / "Photos from 2019"
+    folder.mkdir(parents=True)
+    files = {}
+    for index, name in enumerate("abcdef"):
+        data = bytearray(body)
+        data[len(photo) + 10] = 0 if name == "f" else index  # f: a's bytes; the others differ within the head
+        files[f"{name}.jpg"] = bytes(data)
+        (folder / f"{name}.jpg").write_bytes(data)
+    together = threading.Barrier(2, timeout=10)
+
+    class MeetingSource(PartsSource):
+        """Each head read waits for another to begin: read one after another, the first waits in vain and raises."""
+
+        def read_head(self, key: str, size: int) -> bytes:
+            together.wait()
+            return super().read_head(key, size)
+
+    source = MeetingSource(find_parts([tmp_path / "Takeout"]))
+    source.entries_list = list(source.entries())
+    key = "Google Photos/Photos from 2019/{}".format
+    placed = [Placed(key(name), len(data), FolderKind.LIBRARY) for name, data in files.items()]
+    copies_found = find_copies(placed, source, lambda _photo, _copy: True)
+    assert {copy: (found.original, found.kind) for copy, found in copies_found.items()} == {
+        key("f.jpg"): (key("a.jpg"), CopyKind.DUPLICATE)
     }
