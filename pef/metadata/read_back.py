@@ -19,6 +19,7 @@ _SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12
 _NO_LENGTH = {0x01, *range(0xD0, 0xD9)}  # TEM, RSTn, SOI: markers without a length
 _START_OF_SCAN, _END_OF_IMAGE = 0xDA, 0xD9
 MAX_SEGMENTS = 4096
+HEAD_BYTES = 64 * 1024
 
 
 class Unreadable(Exception):
@@ -31,14 +32,28 @@ class JpegMetadata:
     xmp: bytes | None  # the packet of the first XMP APP1
 
 
+class _Head:
+    """A file's first bytes, read in one call (a written header is most often within them); the rest from the disk."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._bytes = os.pread(fd, HEAD_BYTES, 0)
+
+    def read(self, length: int, offset: int) -> bytes:
+        if offset + length <= len(self._bytes):
+            return self._bytes[offset : offset + length]
+        return os.pread(self._fd, length, offset)
+
+
 def jpeg_metadata(fd: int) -> JpegMetadata:
     """The Exif and XMP APP1 payloads of a JPEG, read segment by segment up to its image data."""
-    if os.pread(fd, 2, 0) != b"\xff\xd8":
+    file = _Head(fd)
+    if file.read(2, 0) != b"\xff\xd8":
         raise Unreadable("no start-of-image marker")
     exif = xmp = None
     position = 2
     for _ in range(MAX_SEGMENTS):
-        head = os.pread(fd, 4, position)
+        head = file.read(4, position)
         if len(head) < 2 or head[0] != 0xFF:
             raise Unreadable(f"no marker at byte {position}")
         marker = head[1]
@@ -52,7 +67,7 @@ def jpeg_metadata(fd: int) -> JpegMetadata:
             break
         length = struct.unpack(">H", head[2:])[0]
         if marker == 0xE1:
-            payload = os.pread(fd, length - 2, position + 4)
+            payload = file.read(length - 2, position + 4)
             if exif is None and payload.startswith(EXIF_HEADER):
                 exif = payload[len(EXIF_HEADER) :]
             elif xmp is None and payload.startswith(XMP_HEADER):

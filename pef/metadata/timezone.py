@@ -28,7 +28,8 @@ class WallClock:
 
     def exif_datetime(self) -> str:
         moment = self.local
-        return f"{moment.year:04d}:{moment.month:02d}:{moment.day:02d} {moment:%H:%M:%S}"
+        day = f"{moment.year:04d}:{moment.month:02d}:{moment.day:02d}"  # strftime pads no year below 1000
+        return f"{day} {moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
 
     def exif_offset(self) -> str:
         return format_offset(self.offset)

@@ -117,32 +117,42 @@ def _items(element: ET.Element) -> list[str]:
 
 
 def _parse(packet: bytes) -> tuple[ET.Element, dict[str, str]]:
-    """The packet's root element and the prefixes it declares (uri → prefix)."""
+    """The packet's root element and the prefixes it declares (uri → prefix), for a merge that keeps them."""
+    parser = ET.XMLPullParser(events=("start-ns", "end"))  # iterparse makes a class each call
+    _feed(parser, packet)
+    prefixes: dict[str, str] = {}
+    root = None
+    for event, item in parser.read_events():
+        if event == "start-ns":
+            prefixes.setdefault(item[1], item[0])
+        else:
+            root = item
+    return _checked(root), prefixes
+
+
+def _feed(parser: ET.XMLParser | ET.XMLPullParser, packet: bytes) -> ET.Element | None:
+    """Parse the whole packet; returns what the parser's `close` does (a pull parser's root is its last event)."""
     data = packet.rstrip(b"\x00 \t\r\n")
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # XMP never needs them; they only serve entity bombs
         raise XmpUnreadable("it declares a DOCTYPE or entities")
-    prefixes: dict[str, str] = {}
-    parser = ET.XMLPullParser(events=("start-ns", "start", "end"))  # iterparse makes a class each call
     try:
         parser.feed(data)
-        parser.close()
-        root, depth = None, 0
-        for event, item in parser.read_events():
-            if event == "start-ns":
-                prefix, uri = item
-                prefixes.setdefault(uri, prefix)
-            elif event == "start":
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise XmpUnreadable(f"its elements nest more than {MAX_DEPTH} deep")
-            else:
-                depth -= 1
-                root = item
+        return parser.close()
     except ET.ParseError as error:
         raise XmpUnreadable(f"it is not well-formed XML ({error})") from error
+
+
+def _checked(root: ET.Element | None) -> ET.Element:
+    """The root, if it nests no deeper than the serialiser recurses and holds an rdf:RDF."""
+    level, depth = [root] if root is not None else [], 0
+    while level:  # a level at a time: no recursion into what may be a bomb
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise XmpUnreadable(f"its elements nest more than {MAX_DEPTH} deep")
+        level = [child for element in level for child in element]
     if root is None or (root.tag != f"{{{RDF}}}RDF" and root.find(f".//{{{RDF}}}RDF") is None):
         raise XmpUnreadable("it has no rdf:RDF")
-    return root, prefixes
+    return root
 
 
 def _rdf(root: ET.Element) -> ET.Element:
@@ -253,7 +263,7 @@ def _escape(text: str, attribute: bool = False) -> str:
 
 def read_xmp(packet: bytes) -> dict[Property, tuple[str, ...]]:
     """Every top-level property of every rdf:Description, as its list of texts."""
-    root, _prefixes = _parse(packet)
+    root = _checked(_feed(ET.XMLParser(), packet))  # a tree built in C: no events to go through
     found: dict[Property, tuple[str, ...]] = {}
     for description in _rdf(root).findall(f"{{{RDF}}}Description"):
         for key, value in description.attrib.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import struct
 from pathlib import Path
 
 import piexif
@@ -79,3 +80,24 @@ def test_a_tiff_block_pointing_past_its_end_is_unreadable() -> None:
         read_exif(b"II*\x00\xff\x00\x00\x00")
     with pytest.raises(Unreadable):
         read_exif(b"MM\x00*\x00\x00\x00\x08\x00\x01\x01\x0e\x00\x02\x00\x00\x00\x10\x00\x00\x01\x00")
+
+
+def test_a_header_past_the_first_read_is_read_from_the_disk(tmp_path: Path) -> None:
+    """An XMP packet kept in its place after a 65 KB colour profile lies past the 64 KB the reader takes in one call."""
+    photo = jpeg_bytes(icc_profile=bytes(65_000))
+    payload = b"http://ns.adobe.com/xap/1.0/\x00" + (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>'
+        b"</x:xmpmeta>"
+    )
+    tables = photo.index(b"\xff\xdb")  # the XMP goes after the profile, before the quantisation tables
+    source = photo[:tables] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + photo[tables:]
+    target, result = written(tmp_path, source, "a.jpg", PLAN)
+    data = target.read_bytes()
+    xmp_at = data.index(b"http://ns.adobe.com/xap/1.0/\x00")
+    assert xmp_at > 64 * 1024
+    found = read_back(target)
+    assert found.xmp is not None and b"Op\xc3\xa9ra" in found.xmp
+    assert read_exif(found.exif).get(IMAGE_DESCRIPTION) == text(piexif.load(str(target))["0th"][IMAGE_DESCRIPTION])
+    stamp = result.when.iso().encode()
+    target.write_bytes(data[:xmp_at] + data[xmp_at:].replace(stamp, b"1999-01-01T00:00:00+00:00"))
+    assert any(problem.startswith("XMP CreateDate reads") for problem in check_jpeg(target, PLAN, result, None))
