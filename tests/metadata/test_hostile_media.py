@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,7 @@ from pef.metadata.heif import heif_exif_block
 from pef.metadata.plan import MetadataPlan
 from pef.metadata.registry import check_output, metadata_writer
 from pef.metadata.splice import CorruptMedia, SourceReader, write_pieces
-from pef.metadata.xmp import merge_xmp, xmp_properties
+from pef.metadata.xmp import XmpUnreadable, merge_xmp, read_xmp, xmp_properties
 from pef.model.photo import GeoPoint
 from tests.builders import (
     FIXTURES,
@@ -124,6 +125,17 @@ def test_xmp_nested_thousands_deep_is_replaced_not_a_recursion_error() -> None:
     deep = b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>" + b"<a>" * 5000 + b"</a>" * 5000 + b"</x:xmpmeta>"
     merged, note = merge_xmp(deep, xmp_properties(PLAN, None))
     assert b"Album" in merged and "nest more than" in note
+    with pytest.raises(XmpUnreadable, match="nest more than 64 deep"):  # the read-back check's reader too
+        read_xmp(deep)
+    rdf = b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
+    for depth, readable in ((62, True), (63, False)):  # with the root and its rdf:RDF: 64 levels, then 65
+        packet = b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>" + rdf + b"<a>" * depth + b"</a>" * depth
+        packet += b"</rdf:RDF></x:xmpmeta>"
+        if readable:
+            assert read_xmp(packet) == {}
+        else:
+            with pytest.raises(XmpUnreadable, match="nest more than"):
+                read_xmp(packet)
 
 
 IN_PLACE_SEEDS = [
