@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -101,24 +103,33 @@ def _foreseen(
         return
     chunks = (tasks[start : start + FORECAST_CHUNK] for start in range(0, len(tasks), FORECAST_CHUNK))
     count = workers_for(source.root)
+
+    def here(chunk: list[FileTask]) -> list[Foreseen]:
+        return [_foresee(task, source, settings, zones) for task in chunk]
+
+    def records(chunk: list[FileTask], foreseen: Future[list[Foreseen]]) -> Iterator[FileRecord]:
+        try:
+            found = foreseen.result()
+        except BrokenProcessPool:  # a worker process died (out of memory?): what it had is read here
+            found = here(chunk)
+        return map(_record, chunk, found)
+
     with bound_processes(count, _start_forecaster, settings) as pool:
         waiting: deque[tuple[list[FileTask], Future[list[Foreseen]]]] = deque()
         for chunk in chunks:
             located = source.located([task.sidecar for task in chunk if task.sidecar])
-            if located is None:  # an archive's sidecars are read by this process's stream, in order
-                here: Future[list[Foreseen]] = Future()
-                here.set_result([_foresee(task, source, settings, zones) for task in chunk])
-                waiting.append((chunk, here))
-            else:
-                waiting.append((chunk, pool.submit(_foresee_chunk, chunk, located)))
+            future: Future[list[Foreseen]] | None = None
+            if located is not None:  # an archive's sidecars are read by this process's stream, in order
+                with contextlib.suppress(BrokenProcessPool):  # the processes broke: read here from now on
+                    future = pool.submit(_foresee_chunk, chunk, located)
+            if future is None:
+                future = Future()
+                future.set_result(here(chunk))
+            waiting.append((chunk, future))
             while len(waiting) > 2 * count:  # a few chunks ahead: the rest are not pickled into the queue yet
-                yield from _records(*waiting.popleft())
+                yield from records(*waiting.popleft())
         while waiting:
-            yield from _records(*waiting.popleft())
-
-
-def _records(chunk: list[FileTask], foreseen: Future[list[Foreseen]]) -> Iterator[FileRecord]:
-    return map(_record, chunk, foreseen.result())
+            yield from records(*waiting.popleft())
 
 
 def _record(task: FileTask, foreseen: Foreseen) -> FileRecord:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 from dataclasses import replace
 from pathlib import Path
 
@@ -68,3 +71,22 @@ def test_an_archives_sidecars_are_read_here_in_order(tmp_path: Path) -> None:
     parts = zip_parts(tree.root, tmp_path / "parts", count=2)
     assert forecast_of(parts, processes_from=0) == forecast_of(parts, processes_from=10**9)
     assert forecast_of(parts, processes_from=0) == forecast_of([tree.root], processes_from=0)
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_forecasting_process_killed_changes_nothing_of_the_forecast(tmp_path: Path) -> None:
+    tree = TakeoutTree(tmp_path / "Takeout")
+    tree.dated_photos("Photos from 2019", 60, 1561975200)  # 30 chunks: most are handed out after the kill
+    expected = forecast_of([tree.root], processes_from=10**9)
+    source = PartsSource(find_parts([tree.root]))
+    before = set(multiprocessing.active_children())
+    try:
+        records = preview.forecast(survey_takeout(source, SETTINGS), SETTINGS, processes_from=0)
+        got = [next(records)]
+        workers = set(multiprocessing.active_children()) - before
+        assert workers, "the forecast has worker processes"
+        os.kill(next(iter(workers)).pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+        got += list(records)
+    finally:
+        source.close()
+    assert [(record.key, replace(record, at="")) for record in got] == expected
