@@ -4,6 +4,7 @@ fifth of a second to start); a run that will not use them starts none."""
 from __future__ import annotations
 
 import multiprocessing
+import time
 from pathlib import Path
 
 import pytest
@@ -31,10 +32,18 @@ def processes_when_surveyed(parts: list[Path], output: Path, **engine_options) -
             seen.append(len(set(multiprocessing.active_children()) - before))
 
     summary = Engine(Job(find_parts(parts), output, SETTINGS, workers=2), sink, **engine_options).run()
-    left = set(multiprocessing.active_children()) - before
-    for process in left:
-        process.join(timeout=30)  # let go of without waiting: they end on their own
-    return seen[0], summary.status, sum(process.is_alive() for process in left)
+    return seen[0], summary.status, still_alive(set(multiprocessing.active_children()) - before)
+
+
+def still_alive(processes: set[multiprocessing.process.BaseProcess], seconds: float = 30) -> int:
+    """How many of these processes have not ended within `seconds` (a pool let go of ends them on its own).
+
+    Polled, not joined: the pool's own thread joins them too, and a join that loses that race returns at once.
+    """
+    deadline = time.monotonic() + seconds
+    while any(process.is_alive() for process in processes) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return sum(process.is_alive() for process in processes)
 
 
 def test_a_run_of_a_folders_many_files_starts_its_workers_before_its_survey_ends(tmp_path: Path) -> None:
@@ -71,7 +80,4 @@ def test_a_run_that_never_begins_lets_go_of_the_workers_it_started(tmp_path: Pat
 
     with OutputLock(output), pytest.raises(OutputLocked):  # another run holds the folder: known after the survey
         Engine(Job(find_parts([tree.root]), output, SETTINGS, workers=2), sink).run()
-    left = set(multiprocessing.active_children()) - before
-    for process in left:
-        process.join(timeout=30)
-    assert surveyed == [2] and not any(process.is_alive() for process in left)
+    assert surveyed == [2] and still_alive(set(multiprocessing.active_children()) - before) == 0
