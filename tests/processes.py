@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import time
 from pathlib import Path
+
+Children = set[multiprocessing.process.BaseProcess]
 
 
 def children_of(pid: int) -> list[int]:
@@ -23,3 +27,22 @@ def command_line(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
+
+
+def new_children(before: Children, seconds: float = 30) -> Children:
+    """This process's children that are not in `before`, once there are any (within `seconds`)."""
+    deadline = time.monotonic() + seconds
+    while not (found := set(multiprocessing.active_children()) - before) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return found
+
+
+def still_alive(processes: Children, seconds: float = 30) -> int:
+    """How many of these processes have not ended within `seconds` (a pool let go of ends them on its own).
+
+    Polled, not joined: the pool's own thread joins them too, and a join that loses that race returns at once.
+    """
+    deadline = time.monotonic() + seconds
+    while any(process.is_alive() for process in processes) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return sum(process.is_alive() for process in processes)

@@ -217,10 +217,7 @@ class WorkerProcesses:
     @classmethod
     def start(cls, count: int, output: Path, settings: RunSettings) -> WorkerProcesses:
         stop, notices = SPAWN.Event(), SPAWN.SimpleQueue()
-        pool = bound_processes(count, _start_worker, output, settings, stop, notices)
-        for _ in range(count):  # the pool starts a process for each call it has no idle one for: all of them, now
-            pool.submit(os.getpid)
-        return cls(pool, stop, notices)
+        return cls(bound_processes(count, _start_worker, output, settings, stop, notices), stop, notices)
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -231,8 +228,15 @@ _WORKER: dict[str, FileCopier] = {}
 
 
 def bound_processes(count: int, initializer: Callable[..., None], *initargs: object) -> ProcessPoolExecutor:
-    """Worker processes that die with pef (even a kill -9) and leave Ctrl+C to it, each set up by `initializer`."""
-    return ProcessPoolExecutor(count, SPAWN, initializer=_start_bound, initargs=(os.getpid(), initializer, initargs))
+    """Worker processes that die with pef (even a kill -9) and leave Ctrl+C to it, each set up by `initializer`.
+
+    All are started now, by the calling thread: they die with the thread that started them, not with the
+    process (PR_SET_PDEATHSIG), and the pool would otherwise start one with a later call from any thread.
+    """
+    pool = ProcessPoolExecutor(count, SPAWN, initializer=_start_bound, initargs=(os.getpid(), initializer, initargs))
+    for _ in range(count):  # the pool starts a process for each call it has no idle one for: all of them, now
+        pool.submit(os.getpid)
+    return pool
 
 
 def _start_bound(parent: int, initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:

@@ -45,8 +45,12 @@ class PartCounts:
 
     @property
     def media_in_folders(self) -> int:
-        """The media files that lie in folders, not in archives: the ones a worker process can read."""
-        return sum(count for part, count in self.media.items() if part is not None and part.kind is PartKind.FOLDER)
+        return self.in_folders(self.media)
+
+    @staticmethod
+    def in_folders(counts: Counter[Part | None]) -> int:
+        """Of these files, those that lie in folders, not in archives: the ones a worker process can read."""
+        return sum(count for part, count in counts.items() if part is not None and part.kind is PartKind.FOLDER)
 
 
 def _per_part(source: PartsSource, entries: tuple[SourceEntry, ...]) -> Counter[Part | None]:
@@ -153,18 +157,21 @@ def _collector_held() -> Iterator[None]:
             gc.enable()
 
 
+Scanned = Callable[[PartCounts, tuple[SourceEntry, ...]], None]  # what the scan found, and its sidecars
+
+
 def survey_takeout(
-    source: PartsSource, settings: RunSettings, scanned: Callable[[PartCounts], None] = lambda _found: None
+    source: PartsSource, settings: RunSettings, scanned: Scanned = lambda _found, _sidecars: None
 ) -> Survey:
-    """`scanned` is told what the scan found, before the matching and the plan (a run starts its workers then)."""
+    """`scanned` is told what the scan found before the matching and the plan: work can start beside them."""
     with _collector_held():
         return _survey(source, settings, scanned)
 
 
-def _survey(source: PartsSource, settings: RunSettings, scanned: Callable[[PartCounts], None]) -> Survey:
+def _survey(source: PartsSource, settings: RunSettings, scanned: Scanned) -> Survey:
     scan = scan_takeout(source)
     counts = PartCounts.of(source, scan)
-    scanned(counts)
+    scanned(counts, scan.sidecars)
     guarded = _Guard()
 
     @cache

@@ -12,12 +12,15 @@ import pytest
 
 from pef.model.outcomes import DateSource, FileStatus, Reason
 from pef.model.records import RunSettings
-from pef.run import preview
+from pef.run import preview, sidecar_verdicts
+from pef.run.sidecar_verdicts import SidecarVerdicts
 from pef.takeout.parts import find_parts
 from pef.takeout.parts_source import PartsSource
-from pef.takeout.survey import survey_takeout
+from pef.takeout.source import SourceEntry
+from pef.takeout.survey import PartCounts, survey_takeout
 from tests.archives import zip_parts
 from tests.builders import TakeoutTree, jpeg_bytes, sidecar
+from tests.processes import new_children, still_alive
 
 SETTINGS = RunSettings(timezone="Europe/Rome")
 
@@ -35,25 +38,30 @@ def odd_takeout(root: Path) -> TakeoutTree:
     return tree
 
 
-def forecast_of(paths: list[Path], processes_from: int) -> list[tuple[str, object]]:
+def forecast_of(paths: list[Path], processes_from: int) -> tuple[list[tuple[str, object]], int]:
+    """The forecast, with the sidecars read on worker processes from `processes_from` on; and how many they read."""
     source = PartsSource(find_parts(paths))
     try:
-        records = list(preview.forecast(survey_takeout(source, SETTINGS), SETTINGS, processes_from))
+        with SidecarVerdicts(source, SETTINGS, processes_from) as verdicts:
+            survey = survey_takeout(source, SETTINGS, verdicts.start)
+            read = verdicts.found()
+            records = list(preview.forecast(survey, SETTINGS, read))
     finally:
         source.close()
-    return [(record.key, replace(record, at="")) for record in records]  # a stand-in's time: now
+    return [(record.key, replace(record, at="")) for record in records], len(read)  # a stand-in's time: now
 
 
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(preview, "FORECAST_CHUNK", 2)  # many chunks, handed back in order
+    monkeypatch.setattr(sidecar_verdicts, "CHUNK", 2)  # many chunks, handed back in order
 
 
 @pytest.mark.usefixtures("small_chunks")
 def test_worker_processes_foresee_what_pef_itself_does(tmp_path: Path) -> None:
     tree = odd_takeout(tmp_path / "Takeout")
-    here = forecast_of([tree.root], processes_from=10**9)
-    on_processes = forecast_of([tree.root], processes_from=0)
+    here, none = forecast_of([tree.root], processes_from=10**9)
+    on_processes, read = forecast_of([tree.root], processes_from=0)
+    assert (none, read) == (0, 11), "every sidecar, the broken one too, was read by a worker process"
     assert on_processes == here
     records = dict(here)
     assert len(records) == 13
@@ -69,24 +77,85 @@ def test_worker_processes_foresee_what_pef_itself_does(tmp_path: Path) -> None:
 def test_an_archives_sidecars_are_read_here_in_order(tmp_path: Path) -> None:
     tree = odd_takeout(tmp_path / "Takeout")
     parts = zip_parts(tree.root, tmp_path / "parts", count=2)
-    assert forecast_of(parts, processes_from=0) == forecast_of(parts, processes_from=10**9)
-    assert forecast_of(parts, processes_from=0) == forecast_of([tree.root], processes_from=0)
+    on_processes, read = forecast_of(parts, processes_from=0)
+    assert read == 0, "an archive's sidecars are read by pef itself, with the part's stream"
+    assert on_processes == forecast_of(parts, processes_from=10**9)[0] == forecast_of([tree.root], 0)[0]
 
 
-@pytest.mark.usefixtures("small_chunks")
-def test_a_forecasting_process_killed_changes_nothing_of_the_forecast(tmp_path: Path) -> None:
+def test_the_sidecars_are_read_while_the_survey_goes_on(tmp_path: Path) -> None:
     tree = TakeoutTree(tmp_path / "Takeout")
-    tree.dated_photos("Photos from 2019", 60, 1561975200)  # 30 chunks: most are handed out after the kill
-    expected = forecast_of([tree.root], processes_from=10**9)
+    tree.dated_photos("Photos from 2019", 20, 1561975200)
     source = PartsSource(find_parts([tree.root]))
     before = set(multiprocessing.active_children())
     try:
-        records = preview.forecast(survey_takeout(source, SETTINGS), SETTINGS, processes_from=0)
-        got = [next(records)]
-        workers = set(multiprocessing.active_children()) - before
-        assert workers, "the forecast has worker processes"
-        os.kill(next(iter(workers)).pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
-        got += list(records)
+        with SidecarVerdicts(source, SETTINGS, processes_from=0) as verdicts:
+
+            def scanned(counts: PartCounts, sidecars: tuple[SourceEntry, ...]) -> None:
+                verdicts.start(counts, sidecars)
+                assert new_children(before), "the readers start before the matching"
+
+            survey_takeout(source, SETTINGS, scanned)
+            assert len(verdicts.found()) == 20
     finally:
         source.close()
+    assert still_alive(set(multiprocessing.active_children()) - before) == 0
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_reading_process_killed_changes_nothing_of_the_forecast(tmp_path: Path) -> None:
+    tree = TakeoutTree(tmp_path / "Takeout")
+    tree.dated_photos("Photos from 2019", 400, 1561975200)  # 200 chunks: far more than a process reads as it starts
+    expected, _ = forecast_of([tree.root], processes_from=10**9)
+    source = PartsSource(find_parts([tree.root]))
+    before = set(multiprocessing.active_children())
+    try:
+        with SidecarVerdicts(source, SETTINGS, processes_from=0) as verdicts:
+            survey = survey_takeout(source, SETTINGS)
+            verdicts.start(survey.found_in, [SourceEntry(task.sidecar, 0) for task in survey.tasks if task.sidecar])
+            workers = new_children(before)
+            os.kill(next(iter(workers)).pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+            read = verdicts.found()
+            got = list(preview.forecast(survey, SETTINGS, read))
+    finally:
+        source.close()
+    assert len(read) < 400, "the processes broke before they read every sidecar"
     assert [(record.key, replace(record, at="")) for record in got] == expected
+
+
+def test_an_error_in_pef_while_reading_is_raised_where_the_verdicts_are_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = TakeoutTree(tmp_path / "Takeout")
+    tree.dated_photos("Photos from 2019", 4, 1561975200)
+    source = PartsSource(find_parts([tree.root]))
+
+    def located(_keys: list[str]) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(source, "located", located)
+    try:
+        with SidecarVerdicts(source, SETTINGS, processes_from=0) as verdicts:
+            survey_takeout(source, SETTINGS, verdicts.start)
+            with pytest.raises(KeyError, match="a bug"):
+                verdicts.found()
+    finally:
+        source.close()
+
+
+def test_a_survey_that_fails_lets_go_of_the_readers(tmp_path: Path) -> None:
+    tree = TakeoutTree(tmp_path / "Takeout")
+    tree.dated_photos("Photos from 2019", 400, 1561975200)
+    source = PartsSource(find_parts([tree.root]))
+    before = set(multiprocessing.active_children())
+
+    def scanned_then_fail(counts: PartCounts, sidecars: tuple[SourceEntry, ...]) -> None:
+        verdicts.start(counts, sidecars)
+        assert new_children(before), "the readers are at work"
+        raise RuntimeError("the survey met an error")
+
+    try:
+        with pytest.raises(RuntimeError), SidecarVerdicts(source, SETTINGS, processes_from=0) as verdicts:
+            survey_takeout(source, SETTINGS, scanned_then_fail)
+    finally:
+        source.close()
+    assert still_alive(set(multiprocessing.active_children()) - before) == 0

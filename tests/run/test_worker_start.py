@@ -4,7 +4,6 @@ fifth of a second to start); a run that will not use them starts none."""
 from __future__ import annotations
 
 import multiprocessing
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from pef.state.outputs import OutputLock, OutputLocked
 from pef.takeout.parts import find_parts
 from tests.archives import zip_parts
 from tests.builders import TakeoutTree
+from tests.processes import still_alive
 
 SETTINGS = RunSettings(timezone="UTC")
 
@@ -33,17 +33,6 @@ def processes_when_surveyed(parts: list[Path], output: Path, **engine_options) -
 
     summary = Engine(Job(find_parts(parts), output, SETTINGS, workers=2), sink, **engine_options).run()
     return seen[0], summary.status, still_alive(set(multiprocessing.active_children()) - before)
-
-
-def still_alive(processes: set[multiprocessing.process.BaseProcess], seconds: float = 30) -> int:
-    """How many of these processes have not ended within `seconds` (a pool let go of ends them on its own).
-
-    Polled, not joined: the pool's own thread joins them too, and a join that loses that race returns at once.
-    """
-    deadline = time.monotonic() + seconds
-    while any(process.is_alive() for process in processes) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return sum(process.is_alive() for process in processes)
 
 
 def test_a_run_of_a_folders_many_files_starts_its_workers_before_its_survey_ends(tmp_path: Path) -> None:

@@ -1,0 +1,132 @@
+"""Every sidecar of a Takeout folder read on worker processes while the survey goes on: what a forecast needs.
+
+A forecast (the dry run, the window's preview) reads every sidecar. Parsing them is bound by the
+processor, and so is the survey; the two need not wait for each other, since the sidecars are all
+known once the scan is done. From `PROCESS_MIN` sidecars in folders on, worker processes read them a
+chunk at a time while this process matches, finds copies and plans, and a thread of this process
+gathers what they say. A sidecar they did not judge (an archive's, or any once a worker died) is
+read by the forecast itself, as before.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import date
+
+from pef.metadata.timezone import ZoneRule, resolve_zone, wall_clock
+from pef.model.photo import Metadata
+from pef.model.records import RunSettings
+from pef.run.workers import bound_processes, workers_for
+from pef.takeout.located import LocatedFiles
+from pef.takeout.parts_source import PartsSource
+from pef.takeout.sidecar import parse_sidecar
+from pef.takeout.source import SourceEntry
+from pef.takeout.survey import PartCounts, read_small
+
+PROCESS_MIN = 5_000  # fewer sidecars are read sooner than worker processes start
+CHUNK = 500  # sidecars a worker process is handed at a time
+
+# A usable sidecar: the day of its date (an ordinal, 0 without a date) and whether a partner shared the
+# photo; None: a sidecar that says nothing usable. All an output's place needs, and cheap to pickle.
+Verdict = tuple[int, bool] | None
+
+
+def verdict_of(data: bytes | None, zones: ZoneRule) -> Verdict:
+    parsed = parse_sidecar(data) if data is not None else None
+    if not isinstance(parsed, Metadata):
+        return None
+    if parsed.taken is None:
+        return 0, parsed.from_partner
+    return wall_clock(parsed.taken, zones.zone_at(parsed.geo)).local.date().toordinal(), parsed.from_partner
+
+
+def day_of(verdict: tuple[int, bool]) -> date | None:
+    return date.fromordinal(verdict[0]) if verdict[0] else None
+
+
+class SidecarVerdicts:
+    """The verdicts of a Takeout's sidecars, read by worker processes from the end of its scan on.
+
+    `start` is the survey's `scanned`; `found` waits for the readers and hands what they said.
+    """
+
+    def __init__(self, source: PartsSource, settings: RunSettings, processes_from: int = PROCESS_MIN) -> None:
+        self._source, self._settings, self._processes_from = source, settings, processes_from
+        self._found: dict[str, Verdict] = {}
+        self._alike: dict[Verdict, Verdict] = {}  # one tuple for each verdict: a day holds many photos
+        self._pool: ProcessPoolExecutor | None = None
+        self._gatherer: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+
+    def start(self, counts: PartCounts, sidecars: Sequence[SourceEntry]) -> None:
+        if counts.in_folders(counts.sidecars) < self._processes_from or not sidecars:
+            return
+        count = max(1, workers_for(self._source.root) - 1)
+        self._pool = bound_processes(count, _start_judge, self._settings)
+        keys = [entry.key for entry in sidecars]  # the keys alone: the scan's entries go once it is matched
+        self._gatherer = threading.Thread(target=self._gather, args=(keys, count), name="pef-sidecars", daemon=True)
+        self._gatherer.start()
+
+    def _gather(self, keys: list[str], count: int) -> None:
+        assert self._pool is not None
+        waiting: deque[tuple[LocatedFiles, Future[list[Verdict]]]] = deque()
+        try:
+            for start in range(0, len(keys), CHUNK):
+                if self._stop.is_set():
+                    return
+                located = self._source.located(keys[start : start + CHUNK])
+                if located is None:  # an archive's sidecars: the forecast reads them with the part's stream
+                    continue
+                waiting.append((located, self._pool.submit(_judge_chunk, located)))
+                while len(waiting) > 2 * count:  # a few chunks ahead: the rest are not made and pickled yet
+                    self._take(*waiting.popleft())
+            while waiting:
+                self._take(*waiting.popleft())
+        except (BrokenProcessPool, CancelledError):  # a worker died (out of memory?): the rest is read here
+            return
+        except BaseException as error:  # an error in pef: raised where the verdicts are asked for
+            self._error = error
+
+    def _take(self, located: LocatedFiles, future: Future[list[Verdict]]) -> None:
+        alike = self._alike
+        verdicts = (alike.setdefault(verdict, verdict) for verdict in future.result())
+        self._found.update(zip(located.places, verdicts, strict=True))
+
+    def found(self) -> dict[str, Verdict]:
+        """Sidecar key → verdict, for those the worker processes read (all of a folder's, unless one died)."""
+        if self._gatherer is not None:
+            self._gatherer.join()
+        if self._error is not None:
+            raise self._error
+        return self._found
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._gatherer is not None:
+            self._gatherer.join()
+
+    def __enter__(self) -> SidecarVerdicts:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+# In a worker process: the settings' zones, set once by `_start_judge`.
+_ZONES: dict[str, ZoneRule] = {}
+
+
+def _start_judge(settings: RunSettings) -> None:
+    _ZONES["zones"] = resolve_zone(settings.timezone)
+
+
+def _judge_chunk(located: LocatedFiles) -> list[Verdict]:
+    zones = _ZONES["zones"]
+    return [verdict_of(read_small(located, key), zones) for key in located.places]
