@@ -26,6 +26,7 @@ from pef.takeout.tar_part import TarPart
 from pef.takeout.zip_part import ZipPart
 
 Reader = FolderSource | ZipPart | TarPart
+IN_LONE_FOLDER = (0, 0, 0)  # where every entry of a lone folder lies: part 0, read by its path
 MISSING = "not found beside the other parts: download it, put it with them and resume"
 
 
@@ -61,7 +62,10 @@ class PartsSource:
         self.parts = parts
         self.work = work  # where a run unpacks large entries (its output's work folder); None: the system's
         self._readers: list[Reader] = [_reader(part) for part in parts.parts]
-        self._where: dict[str, tuple[int, int, int]] = {}  # key → (part, index in it, time in ns)
+        # key → (part, index in it, time in ns); a lone folder holds every path once, all in part 0: no
+        # record of each (a million of them)
+        self._where: dict[str, tuple[int, int, int]] = {}
+        self._alone = len(parts.parts) == 1 and isinstance(self._readers[0], FolderSource)
         self.held: list[PartHolding] = []
 
     @property
@@ -70,8 +74,6 @@ class PartsSource:
 
     def entries(self) -> Iterator[SourceEntry]:
         first: dict[str, _First] = {}
-        # a lone folder cannot hold a path twice: no record of each path's first holder (a million of them)
-        alone = len(self.parts.parts) == 1 and isinstance(self._readers[0], FolderSource)
         self.held = []
         for number, part in enumerate(self.parts.parts):
             files = size = 0
@@ -84,9 +86,9 @@ class PartsSource:
                     if entry.key in first:
                         yield self._again(part, entry, first[entry.key], fingerprint)
                         continue
-                    if not alone:
+                    if not self._alone:
                         first[entry.key] = _First(number, entry.size, fingerprint)
-                    self._where[entry.key] = (number, index, mtime_ns) if index or mtime_ns else in_folder
+                        self._where[entry.key] = (number, index, mtime_ns) if index or mtime_ns else in_folder
                     yield entry
             except PartDamaged as error:
                 problem = str(error)
@@ -129,11 +131,14 @@ class PartsSource:
             )
         return SourceEntry(key, entry.size, EntryKind.COLLISION, f"{where} holds another file at the same path")
 
+    def _place(self, key: str) -> tuple[int, int, int]:
+        found = self._where.get(key, IN_LONE_FOLDER if self._alone else None)
+        if found is None:
+            raise FileNotFoundError(f"{key} is in none of the parts")
+        return found
+
     def _at(self, key: str) -> tuple[Reader, int]:
-        try:
-            number, index, _ = self._where[key]
-        except KeyError:
-            raise FileNotFoundError(f"{key} is in none of the parts") from None
+        number, index, _ = self._place(key)
         return self._readers[number], index
 
     def open(self, key: str) -> BinaryIO:
@@ -158,7 +163,7 @@ class PartsSource:
                 return int(os.stat(reader.path_of(key)).st_mtime)
             except OSError:
                 return None
-        return self._where[key][2] // 1_000_000_000
+        return self._place(key)[2] // 1_000_000_000
 
     def reachable(self, key: str) -> bool:
         """Whether the place holding the entry is still there (else the drive went, not the file)."""
@@ -181,7 +186,7 @@ class PartsSource:
         return LocatedFiles(places)
 
     def part_of(self, key: str) -> Part | None:
-        found = self._where.get(key)
+        found = self._where.get(key, IN_LONE_FOLDER if self._alone else None)
         return self.parts.parts[found[0]] if found else None
 
     def position(self, key: str) -> tuple[int, int]:

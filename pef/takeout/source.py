@@ -18,6 +18,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO, NamedTuple, Protocol
 
@@ -68,8 +69,10 @@ def readable_name(name: str) -> str:
     return name
 
 
-def _keys_for(names: list[str]) -> dict[str, str]:
-    """Name → key for the names of one folder; no two keys alike."""
+def _keys_for(names: list[str]) -> dict[str, str] | None:
+    """Name → key for the names of one folder, no two keys alike; None: every name is its own key."""
+    if all(map(str.isascii, names)):  # the common case: an ASCII name is in key form, and unique already
+        return None
     readable = {name: readable_name(name) for name in names}
     # names already in key form first, so that they keep it whatever the listing order
     ordered = sorted(names, key=lambda name: (nfc(readable[name]) != name, name))
@@ -116,17 +119,25 @@ class FolderSource:
                 yield SourceEntry(key, 0, EntryKind.UNREADABLE, f"cannot look inside this folder: {_problem(error)}")
                 continue
             keys = _keys_for([item.name for item in listing])
+            if keys is None:
+                listing.sort(key=itemgetter(0))
+            else:
+                listing.sort(key=lambda item, keys=keys: keys[item.name])
+            as_on_disk = keys is None and key == relative  # every key here is its path on the disk
             folders = []
-            for item in sorted(listing, key=lambda item: keys[item.name]):
-                name, kind = item.name, item.kind
+            for name, kind, size, problem in listing:
                 child = f"{relative}/{name}" if relative else name
-                child_key = f"{key}/{keys[name]}" if key else keys[name]
-                if child_key != child:
-                    self._on_disk[child_key] = child
+                if as_on_disk:
+                    child_key = child
+                else:
+                    name_key = keys[name] if keys else name
+                    child_key = f"{key}/{name_key}" if key else name_key
+                    if child_key != child:
+                        self._on_disk[child_key] = child
                 if kind is None:
                     folders.append((child, child_key, depth + 1))
                 else:
-                    yield SourceEntry(child_key, item.size, kind, item.problem)
+                    yield SourceEntry(child_key, size, kind, problem)
             stack.extend(reversed(folders))
 
     def _list(self, relative: str) -> list[_Listed]:
