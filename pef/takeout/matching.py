@@ -203,17 +203,25 @@ class _FolderMatcher:
             if best is not None:
                 self.assigned[media] = (best[2], MatchKind.EDITED)
 
+    def _unassigned(self) -> list[str]:
+        return [media for media in self.media if media not in self.assigned and media not in self.ambiguous]
+
     def _share_with_conversions(self) -> None:
+        converted = [
+            (media, original) for media in self._unassigned() if (original := converted_original(_name(media)))
+        ]
+        if not converted:  # the common case: no index of every name
+            return
         by_name = {_name(media).casefold(): media for media in self.assigned}
-        for media in self.media:
-            original = converted_original(_name(media))
-            if media in self.assigned or media in self.ambiguous or original is None:
-                continue
+        for media, original in converted:
             owner = by_name.get(original.casefold())
             if owner is not None:
                 self.assigned[media] = (self.assigned[owner][0], MatchKind.CONVERTED)
 
     def _share_with_companions(self) -> None:
+        videos = [media for media in self._unassigned() if media_kind(_name(media)) is not MediaKind.IMAGE]
+        if not videos:  # the common case: no index of every still
+            return
         stills: dict[str, str] = {}
         for media, (sidecar, _) in sorted(self.assigned.items()):
             if media_kind(_name(media)) is MediaKind.IMAGE:
@@ -222,11 +230,7 @@ class _FolderMatcher:
                 for name in (stem, *((split_extension(inner)[0],) if inner else ())):
                     stills.setdefault(name, sidecar)
                     stills.setdefault(name.casefold(), sidecar)
-        for media in self.media:
-            if media in self.assigned or media in self.ambiguous:
-                continue
-            if media_kind(_name(media)) is MediaKind.IMAGE:
-                continue
+        for media in videos:
             for stem in companion_stems(_name(media)):
                 sidecar = stills.get(stem) or stills.get(stem.casefold())
                 if sidecar:

@@ -280,10 +280,12 @@ def reading_keys(reading: MediaReading, extensions: tuple[str, ...] = ()) -> dic
     3: the title was a HEIC that Google converted to this JPEG.
     """
     keys: dict[TitleKey, int] = {}
-    for ext, rank in _ranked_extensions(reading.ext, extensions):
-        title = reading.stem + ext
-        keys.setdefault(TitleKey(fold_key(title), True, reading.dup), rank)
-        if utf16_len(title) >= SIDECAR_HEAD_UNITS - 1:  # a shorter title is never cut: its cut is no key
+    stem, ascii_stem = reading.stem, reading.stem.isascii()
+    for ext, rank, folded in _ranked_extensions(reading.ext, extensions):
+        title = stem + ext
+        # an ASCII stem is in NFC, and an extension has one dot: its key is the stem and the folded extension
+        keys.setdefault(TitleKey(stem + folded if ascii_stem and folded else fold_key(title), True, reading.dup), rank)
+        if (len(title) if ascii_stem else utf16_len(title)) >= SIDECAR_HEAD_UNITS - 1:  # a shorter title is never cut
             cut = TitleKey(fold_key(cut_utf16(title, SIDECAR_HEAD_UNITS)), False, reading.dup)
             if utf16_len(cut.text) >= SIDECAR_HEAD_UNITS - 1:
                 keys.setdefault(cut, rank)
@@ -291,13 +293,16 @@ def reading_keys(reading: MediaReading, extensions: tuple[str, ...] = ()) -> dic
 
 
 @functools.cache
-def _ranked_extensions(ext: str, extensions: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
-    """The extensions a title named like `ext` may have had, each with its rank (see `reading_keys`)."""
+def _ranked_extensions(ext: str, extensions: tuple[str, ...]) -> tuple[tuple[str, int, str], ...]:
+    """The extensions a title named like `ext` may have had, each with its rank (see `reading_keys`) and folded."""
     ranked = [(variant, 0 if index == 0 else 1) for index, variant in enumerate(extension_variants(ext))]
     ranked += [(variant, 1) for variant in extensions]
     ranked.append(("", 2))
     ranked += [(variant, 3) for variant in _CONVERTED_FROM.get(ext.lower(), ())]
-    return tuple(ranked)
+    return tuple(
+        (variant, rank, variant.lower() if variant[:1] == "." and variant.count(".") == 1 else "")
+        for variant, rank in ranked
+    )
 
 
 def companion_stems(name: str) -> tuple[str, ...]:
