@@ -4,12 +4,14 @@ A forecast (the dry run, the window's preview) reads every sidecar. Parsing them
 processor, and so is the survey; the two need not wait for each other, since the sidecars are all
 known once the scan is done. From `PROCESS_MIN` sidecars in folders on, worker processes read them a
 chunk at a time while this process matches, finds copies and plans, and a thread of this process
-gathers what they say. A sidecar they did not judge (an archive's, or any once a worker died) is
+gathers what they say. They run at a lower priority: on two cores one reads beside the survey, and
+both once it is done. A sidecar they did not judge (an archive's, or any once a worker died) is
 read by the forecast itself, as before.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import deque
 from collections.abc import Sequence
@@ -29,6 +31,7 @@ from pef.takeout.survey import PartCounts, read_small
 
 PROCESS_MIN = 5_000  # fewer sidecars are read sooner than worker processes start
 CHUNK = 500  # sidecars a worker process is handed at a time
+NICENESS = 10  # the readers yield a core to the survey while it runs (one process a core), and take it after
 
 # A usable sidecar: the day of its date (an ordinal, 0 without a date) and whether a partner shared the
 # photo; None: a sidecar that says nothing usable. All an output's place needs, and cheap to pickle.
@@ -66,7 +69,7 @@ class SidecarVerdicts:
     def start(self, counts: PartCounts, sidecars: Sequence[SourceEntry]) -> None:
         if counts.in_folders(counts.sidecars) < self._processes_from or not sidecars:
             return
-        count = max(1, workers_for(self._source.root) - 1)
+        count = workers_for(self._source.root)
         self._pool = bound_processes(count, _start_judge, self._settings)
         keys = [entry.key for entry in sidecars]  # the keys alone: the scan's entries go once it is matched
         self._gatherer = threading.Thread(target=self._gather, args=(keys, count), name="pef-sidecars", daemon=True)
@@ -124,6 +127,8 @@ _ZONES: dict[str, ZoneRule] = {}
 
 
 def _start_judge(settings: RunSettings) -> None:
+    if hasattr(os, "nice"):  # behind the survey, which this process would otherwise share a core with
+        os.nice(NICENESS)
     _ZONES["zones"] = resolve_zone(settings.timezone)
 
 

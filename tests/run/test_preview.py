@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from pef.model.outcomes import DateSource, FileStatus, Reason
 from pef.model.records import RunSettings
 from pef.run import preview, sidecar_verdicts
-from pef.run.sidecar_verdicts import SidecarVerdicts
+from pef.run.sidecar_verdicts import NICENESS, SidecarVerdicts
 from pef.takeout.parts import find_parts
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.source import SourceEntry
@@ -92,10 +93,17 @@ def test_the_sidecars_are_read_while_the_survey_goes_on(tmp_path: Path) -> None:
 
             def scanned(counts: PartCounts, sidecars: tuple[SourceEntry, ...]) -> None:
                 verdicts.start(counts, sidecars)
-                assert new_children(before), "the readers start before the matching"
+                readers.update(new_children(before))
+                assert readers, "the readers start before the matching"
 
+            readers: set[multiprocessing.process.BaseProcess] = set()
             survey_takeout(source, SETTINGS, scanned)
             assert len(verdicts.found()) == 20
+            niced = {os.getpriority(os.PRIO_PROCESS, 0) + NICENESS}
+            deadline = time.monotonic() + 30  # a reader that had nothing to read may still be starting
+            while {os.getpriority(os.PRIO_PROCESS, r.pid) for r in readers} != niced and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert {os.getpriority(os.PRIO_PROCESS, r.pid) for r in readers} == niced, "they yield to the survey"
     finally:
         source.close()
     assert still_alive(set(multiprocessing.active_children()) - before) == 0
