@@ -20,6 +20,8 @@ def collision_key(relative: str) -> str:
 
 
 def _fits(name: str) -> bool:
+    if len(name) <= MAX_NAME_BYTES // 4:  # the common case: a character takes at most 4 bytes, 2 units
+        return True
     return len(name.encode("utf-8")) <= MAX_NAME_BYTES and len(name.encode("utf-16-le")) // 2 <= MAX_NAME_UNITS
 
 
@@ -40,8 +42,7 @@ def _cut(stem: str, tail: str) -> str:
 
 
 def shortened(name: str) -> str:
-    stem, extension = _split(name)
-    return name if _fits(name) else _cut(stem, extension)
+    return name if _fits(name) else _cut(*_split(name))
 
 
 def portable_name(name: str) -> str:
