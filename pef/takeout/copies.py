@@ -99,24 +99,22 @@ def _same_head(groups: list[list[Placed]], source: PartsSource) -> list[list[Pla
 
 def find_copies(files: Iterable[Placed], source: PartsSource, agree: Callable[[str, str], bool]) -> dict[str, Copy]:
     """Every file that is another's copy → what it is a copy of. `agree(photo, copy)`: their sidecars do not differ."""
-    groups = _same_head(_same_size(files), source)
-    wanted = sorted((item for group in groups for item in group), key=lambda item: source.position(item.key))
-    source.expect([item.key for item in wanted])
-    digests = {item.key: content_digest(source, item.key, item.size) for item in wanted}
+    wanted = [item for group in _same_head(_same_size(files), source) for item in group]
+    if not source.lone_folder:  # an archive's entries are read in their order in it (a stream never seeks back)
+        wanted.sort(key=lambda item: source.position(item.key))
+        source.expect([item.key for item in wanted])
+    # files with the same bytes have the same size: one look-up of every digest groups them, without a sort
+    first: dict[bytes, Placed] = {}
+    alike: dict[bytes, list[Placed]] = {}
+    for item in wanted:
+        digest = content_digest(source, item.key, item.size)
+        if digest is None:  # unreadable: nobody's copy
+            continue
+        if (photo := first.setdefault(digest, item)) is not item:
+            alike.setdefault(digest, [photo]).append(item)
     copies: dict[str, Copy] = {}
-
-    def digest_of(item: Placed) -> bytes:
-        return digests[item.key] or b""  # b"": unreadable, nobody's copy
-
-    for group in groups:
-        # by digest, then key: two stable sorts of the group itself, no list for each digest and no tuple
-        # for each file (a million files may share a size)
-        group.sort(key=attrgetter("key"))
-        group.sort(key=digest_of)
-        for digest, same in itertools.groupby(group, key=digest_of):
-            members = list(same)
-            if digest and len(members) > 1:
-                copies.update(_copies_among(members, agree))
+    for members in sorted(alike.values(), key=lambda members: min(item.key for item in members)):
+        copies.update(_copies_among(sorted(members, key=attrgetter("key")), agree))
     return copies
 
 

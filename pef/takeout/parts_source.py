@@ -69,6 +69,11 @@ class PartsSource:
         self.held: list[PartHolding] = []
 
     @property
+    def lone_folder(self) -> bool:
+        """Whether the Takeout is one folder: every entry is read by its path, in any order."""
+        return self._alone
+
+    @property
     def root(self) -> Path:
         return self.parts.home
 
