@@ -225,6 +225,8 @@ def read_file_head(root: Path, relative: str, key: str, size: int) -> bytes:
         while got < wanted and (chunk := os.read(fd, wanted - got)):
             chunks.append(chunk)
             got += len(chunk)
+            if got == found.st_size:  # all of it, as it was when opened: no second read to meet its end
+                break
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)
