@@ -102,7 +102,7 @@ class Engine:
         self._emit(survey.found)
         return survey
 
-    def _start_processes(self, found: PartCounts, _sidecars: object) -> None:
+    def _start_processes(self, found: PartCounts) -> None:
         """Worker processes take a while to start: a run that may use them starts them while it surveys."""
         if not self._in_process_only and found.media_in_folders >= PROCESS_MIN_FILES:
             self._processes = WorkerProcesses.start(self.job.workers, self.job.output, self.job.settings)

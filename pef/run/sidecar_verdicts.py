@@ -1,10 +1,10 @@
 """Every sidecar of a Takeout folder read on worker processes while the survey goes on: what a forecast needs.
 
 A forecast (the dry run, the window's preview) reads every sidecar. Parsing them is bound by the
-processor, and so is the survey; the two need not wait for each other, since the sidecars are all
-known once the scan is done. From `PROCESS_MIN` sidecars in folders on, worker processes read them a
-chunk at a time while this process matches, finds copies and plans, and a thread of this process
-gathers what they say. They run at a lower priority: on two cores one reads beside the survey, and
+processor, and so is the survey; the two need not wait for each other. Once the scan has found
+`PROCESS_MIN` sidecars (and the Takeout has a folder), worker processes read them, a chunk at a time
+as the scan finds them, while this process scans, matches, finds copies and plans, and a thread of
+this process gathers what they say. They run at a lower priority: on two cores one reads beside the survey, and
 both once it is done. A sidecar they did not judge (an archive's, or any once a worker died) is
 read by the forecast itself, as before.
 """
@@ -12,6 +12,7 @@ read by the forecast itself, as before.
 from __future__ import annotations
 
 import os
+import queue
 import threading
 from collections import deque
 from collections.abc import Sequence
@@ -24,10 +25,11 @@ from pef.model.photo import Metadata
 from pef.model.records import RunSettings
 from pef.run.workers import bound_processes, workers_for
 from pef.takeout.located import LocatedFiles
+from pef.takeout.parts import PartKind
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.sidecar import parse_sidecar
 from pef.takeout.source import SourceEntry
-from pef.takeout.survey import PartCounts, read_small
+from pef.takeout.survey import read_small
 
 PROCESS_MIN = 5_000  # fewer sidecars are read sooner than worker processes start
 CHUNK = 500  # sidecars a worker process is handed at a time
@@ -52,42 +54,52 @@ def day_of(verdict: tuple[int, bool]) -> date | None:
 
 
 class SidecarVerdicts:
-    """The verdicts of a Takeout's sidecars, read by worker processes from the end of its scan on.
+    """The verdicts of a Takeout's sidecars, read by worker processes as its scan finds them.
 
-    `start` is the survey's `scanned`; `found` waits for the readers and hands what they said.
+    `add` is the scan's `sidecars_found`; `found` waits for the readers and hands what they said.
     """
 
     def __init__(self, source: PartsSource, settings: RunSettings, processes_from: int = PROCESS_MIN) -> None:
         self._source, self._settings, self._processes_from = source, settings, processes_from
+        self._in_folders = any(part.kind is PartKind.FOLDER for part in source.parts.parts)
         self._found: dict[str, Verdict] = {}
         self._alike: dict[Verdict, Verdict] = {}  # one tuple for each verdict: a day holds many photos
+        self._early: list[str] = []  # keys found before there were enough to start the readers
+        self._batches: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()  # None: no more
         self._pool: ProcessPoolExecutor | None = None
         self._gatherer: threading.Thread | None = None
         self._stop = threading.Event()
         self._error: BaseException | None = None
 
-    def start(self, counts: PartCounts, sidecars: Sequence[SourceEntry]) -> None:
-        if counts.in_folders(counts.sidecars) < self._processes_from or not sidecars:
+    def add(self, sidecars: Sequence[SourceEntry]) -> None:
+        """More sidecars the scan found: their keys alone are kept (its entries go once it is matched)."""
+        keys = [entry.key for entry in sidecars]
+        if self._gatherer is not None:
+            self._batches.put(keys)
             return
-        count = workers_for(self._source.root)
-        self._pool = bound_processes(count, _start_judge, self._settings)
-        keys = [entry.key for entry in sidecars]  # the keys alone: the scan's entries go once it is matched
-        self._gatherer = threading.Thread(target=self._gather, args=(keys, count), name="pef-sidecars", daemon=True)
-        self._gatherer.start()
+        self._early += keys
+        if len(self._early) >= self._processes_from and self._in_folders:
+            count = workers_for(self._source.root)
+            self._pool = bound_processes(count, _start_judge, self._settings)  # by this thread: see there
+            self._batches.put(self._early)
+            self._early = []
+            self._gatherer = threading.Thread(target=self._gather, args=(count,), name="pef-sidecars", daemon=True)
+            self._gatherer.start()
 
-    def _gather(self, keys: list[str], count: int) -> None:
+    def _gather(self, count: int) -> None:
         assert self._pool is not None
         waiting: deque[tuple[LocatedFiles, Future[list[Verdict]]]] = deque()
         try:
-            for start in range(0, len(keys), CHUNK):
-                if self._stop.is_set():
-                    return
-                located = self._source.located(keys[start : start + CHUNK])
-                if located is None:  # an archive's sidecars: the forecast reads them with the part's stream
-                    continue
-                waiting.append((located, self._pool.submit(_judge_chunk, located)))
-                while len(waiting) > 2 * count:  # a few chunks ahead: the rest are not made and pickled yet
-                    self._take(*waiting.popleft())
+            while (keys := self._batches.get()) is not None:
+                for start in range(0, len(keys), CHUNK):
+                    if self._stop.is_set():
+                        return
+                    located = self._source.located(keys[start : start + CHUNK])
+                    if located is None:  # an archive's sidecars: the forecast reads them with the part's stream
+                        continue
+                    waiting.append((located, self._pool.submit(_judge_chunk, located)))
+                    while len(waiting) > 2 * count:  # a few chunks ahead: the rest are not made and pickled yet
+                        self._take(*waiting.popleft())
             while waiting:
                 self._take(*waiting.popleft())
         except (BrokenProcessPool, CancelledError):  # a worker died (out of memory?): the rest is read here
@@ -103,6 +115,7 @@ class SidecarVerdicts:
     def found(self) -> dict[str, Verdict]:
         """Sidecar key → verdict, for those the worker processes read (all of a folder's, unless one died)."""
         if self._gatherer is not None:
+            self._batches.put(None)
             self._gatherer.join()
         if self._error is not None:
             raise self._error
@@ -110,6 +123,7 @@ class SidecarVerdicts:
 
     def close(self) -> None:
         self._stop.set()
+        self._batches.put(None)
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         if self._gatherer is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
@@ -43,10 +44,17 @@ def _file_name(key: str) -> str:
     return key.rsplit("/", 1)[-1]
 
 
-def scan_takeout(source: TakeoutSource) -> TakeoutScan:
+SIDECAR_BATCH = 500  # sidecars told of at a time, as they are found
+
+SidecarsFound = Callable[[list[SourceEntry]], None]
+
+
+def scan_takeout(source: TakeoutSource, sidecars_found: SidecarsFound = lambda _sidecars: None) -> TakeoutScan:
+    """`sidecars_found` is told of the sidecars a batch at a time as they are found (work can start on them)."""
     media: list[SourceEntry] = []
     sidecars: list[SourceEntry] = []
     skipped: list[SkippedFile] = []
+    told = 0
     for entry in source.entries():
         name = _file_name(entry.key)
         if entry.kind is EntryKind.SYMLINK:
@@ -58,6 +66,9 @@ def scan_takeout(source: TakeoutSource) -> TakeoutScan:
         elif name.lower().endswith(".json"):
             if is_sidecar_name(name):
                 sidecars.append(entry)
+                if len(sidecars) - told == SIDECAR_BATCH:
+                    sidecars_found(sidecars[told:])
+                    told = len(sidecars)
             else:
                 skipped.append(SkippedFile(entry, Reason.ALBUM_METADATA))
         elif split_extension(name)[1].lower() in MEDIA_EXTENSIONS:
@@ -76,4 +87,6 @@ def scan_takeout(source: TakeoutSource) -> TakeoutScan:
                 media.append(entry)
             else:
                 skipped.append(SkippedFile(entry, Reason.NOT_MEDIA))
+    if told < len(sidecars):
+        sidecars_found(sidecars[told:])
     return TakeoutScan(tuple(media), tuple(sidecars), tuple(skipped))

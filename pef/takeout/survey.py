@@ -25,7 +25,7 @@ from pef.takeout.matching import match_sidecars
 from pef.takeout.member_files import DamagedEntry
 from pef.takeout.parts import Part, PartKind
 from pef.takeout.parts_source import PartsSource
-from pef.takeout.scan import SkippedFile, TakeoutScan, scan_takeout
+from pef.takeout.scan import SidecarsFound, SkippedFile, TakeoutScan, scan_takeout
 from pef.takeout.sidecar import MAX_SIDECAR_BYTES, SidecarProblem, album_title, parse_sidecar, sidecar_title
 from pef.takeout.source import SourceEntry
 
@@ -157,21 +157,24 @@ def _collector_held() -> Iterator[None]:
             gc.enable()
 
 
-Scanned = Callable[[PartCounts, tuple[SourceEntry, ...]], None]  # what the scan found, and its sidecars
-
-
 def survey_takeout(
-    source: PartsSource, settings: RunSettings, scanned: Scanned = lambda _found, _sidecars: None
+    source: PartsSource,
+    settings: RunSettings,
+    scanned: Callable[[PartCounts], None] = lambda _found: None,
+    sidecars_found: SidecarsFound = lambda _sidecars: None,
 ) -> Survey:
-    """`scanned` is told what the scan found before the matching and the plan: work can start beside them."""
+    """`scanned` is told what the scan found, and `sidecars_found` of its sidecars as it finds them, before
+    the matching and the plan: work can start beside them (a run's workers, a forecast's reading)."""
     with _collector_held():
-        return _survey(source, settings, scanned)
+        return _survey(source, settings, scanned, sidecars_found)
 
 
-def _survey(source: PartsSource, settings: RunSettings, scanned: Scanned) -> Survey:
-    scan = scan_takeout(source)
+def _survey(
+    source: PartsSource, settings: RunSettings, scanned: Callable[[PartCounts], None], sidecars_found: SidecarsFound
+) -> Survey:
+    scan = scan_takeout(source, sidecars_found)
     counts = PartCounts.of(source, scan)
-    scanned(counts, scan.sidecars)
+    scanned(counts)
     guarded = _Guard()
 
     @cache

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import signal
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pef.model.outcomes import DateSource, FileStatus, Reason
 from pef.model.records import RunSettings
 from pef.run import preview, sidecar_verdicts
 from pef.run.sidecar_verdicts import NICENESS, SidecarVerdicts
+from pef.takeout import scan
 from pef.takeout.parts import find_parts
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.source import SourceEntry
@@ -44,7 +46,7 @@ def forecast_of(paths: list[Path], processes_from: int) -> tuple[list[tuple[str,
     source = PartsSource(find_parts(paths))
     try:
         with SidecarVerdicts(source, SETTINGS, processes_from) as verdicts:
-            survey = survey_takeout(source, SETTINGS, verdicts.start)
+            survey = survey_takeout(source, SETTINGS, sidecars_found=verdicts.add)
             read = verdicts.found()
             records = list(preview.forecast(survey, SETTINGS, read))
     finally:
@@ -83,22 +85,27 @@ def test_an_archives_sidecars_are_read_here_in_order(tmp_path: Path) -> None:
     assert on_processes == forecast_of(parts, processes_from=10**9)[0] == forecast_of([tree.root], 0)[0]
 
 
-def test_the_sidecars_are_read_while_the_survey_goes_on(tmp_path: Path) -> None:
+def test_the_sidecars_are_read_as_the_scan_finds_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scan, "SIDECAR_BATCH", 4)
     tree = TakeoutTree(tmp_path / "Takeout")
     tree.dated_photos("Photos from 2019", 20, 1561975200)
+    tree.dated_photos("Photos from 2020", 20, 1591975200)
     source = PartsSource(find_parts([tree.root]))
     before = set(multiprocessing.active_children())
+    listed = source.entries
+    readers_while_listing: list[int] = []
+
+    def entries() -> Iterator[SourceEntry]:
+        for entry in listed():
+            readers_while_listing.append(len(set(multiprocessing.active_children()) - before))
+            yield entry
+
+    monkeypatch.setattr(source, "entries", entries)
     try:
-        with SidecarVerdicts(source, SETTINGS, processes_from=0) as verdicts:
-
-            def scanned(counts: PartCounts, sidecars: tuple[SourceEntry, ...]) -> None:
-                verdicts.start(counts, sidecars)
-                readers.update(new_children(before))
-                assert readers, "the readers start before the matching"
-
-            readers: set[multiprocessing.process.BaseProcess] = set()
-            survey_takeout(source, SETTINGS, scanned)
-            assert len(verdicts.found()) == 20
+        with SidecarVerdicts(source, SETTINGS, processes_from=8) as verdicts:
+            survey_takeout(source, SETTINGS, sidecars_found=verdicts.add)
+            readers = set(multiprocessing.active_children()) - before
+            assert len(verdicts.found()) == 40
             niced = {os.getpriority(os.PRIO_PROCESS, 0) + NICENESS}
             deadline = time.monotonic() + 30  # a reader that had nothing to read may still be starting
             while {os.getpriority(os.PRIO_PROCESS, r.pid) for r in readers} != niced and time.monotonic() < deadline:
@@ -106,7 +113,23 @@ def test_the_sidecars_are_read_while_the_survey_goes_on(tmp_path: Path) -> None:
             assert {os.getpriority(os.PRIO_PROCESS, r.pid) for r in readers} == niced, "they yield to the survey"
     finally:
         source.close()
+    assert readers and readers_while_listing[0] == 0, "none before the eighth sidecar found"
+    assert readers_while_listing[-1] == len(readers), "all started while the scan went on"
     assert still_alive(set(multiprocessing.active_children()) - before) == 0
+
+
+def test_a_takeout_of_archives_starts_no_readers(tmp_path: Path) -> None:
+    tree = TakeoutTree(tmp_path / "Takeout")
+    tree.dated_photos("Photos from 2019", 20, 1561975200)
+    source = PartsSource(find_parts(zip_parts(tree.root, tmp_path / "parts", count=2)))
+    before = set(multiprocessing.active_children())
+    try:
+        with SidecarVerdicts(source, SETTINGS, processes_from=0) as verdicts:
+            survey_takeout(source, SETTINGS, sidecars_found=verdicts.add)
+            assert set(multiprocessing.active_children()) - before == set()
+            assert verdicts.found() == {}
+    finally:
+        source.close()
 
 
 @pytest.mark.usefixtures("small_chunks")
@@ -119,7 +142,7 @@ def test_a_reading_process_killed_changes_nothing_of_the_forecast(tmp_path: Path
     try:
         with SidecarVerdicts(source, SETTINGS, processes_from=0) as verdicts:
             survey = survey_takeout(source, SETTINGS)
-            verdicts.start(survey.found_in, [SourceEntry(task.sidecar, 0) for task in survey.tasks if task.sidecar])
+            verdicts.add([SourceEntry(task.sidecar, 0) for task in survey.tasks if task.sidecar])
             workers = new_children(before)
             os.kill(next(iter(workers)).pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
             read = verdicts.found()
@@ -143,7 +166,7 @@ def test_an_error_in_pef_while_reading_is_raised_where_the_verdicts_are_asked_fo
     monkeypatch.setattr(source, "located", located)
     try:
         with SidecarVerdicts(source, SETTINGS, processes_from=0) as verdicts:
-            survey_takeout(source, SETTINGS, verdicts.start)
+            survey_takeout(source, SETTINGS, sidecars_found=verdicts.add)
             with pytest.raises(KeyError, match="a bug"):
                 verdicts.found()
     finally:
@@ -156,14 +179,13 @@ def test_a_survey_that_fails_lets_go_of_the_readers(tmp_path: Path) -> None:
     source = PartsSource(find_parts([tree.root]))
     before = set(multiprocessing.active_children())
 
-    def scanned_then_fail(counts: PartCounts, sidecars: tuple[SourceEntry, ...]) -> None:
-        verdicts.start(counts, sidecars)
+    def scanned_then_fail(_counts: PartCounts) -> None:
         assert new_children(before), "the readers are at work"
         raise RuntimeError("the survey met an error")
 
     try:
         with pytest.raises(RuntimeError), SidecarVerdicts(source, SETTINGS, processes_from=0) as verdicts:
-            survey_takeout(source, SETTINGS, scanned_then_fail)
+            survey_takeout(source, SETTINGS, scanned_then_fail, verdicts.add)
     finally:
         source.close()
     assert still_alive(set(multiprocessing.active_children()) - before) == 0

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from pef.model.outcomes import MatchKind
 from pef.model.records import RunSettings
+from pef.takeout import scan
 from pef.takeout.parts import find_parts
 from pef.takeout.parts_source import PartsSource
+from pef.takeout.source import SourceEntry
 from pef.takeout.survey import survey_takeout
 from tests.builders import TakeoutTree, jpeg_bytes, sidecar
 
@@ -61,3 +66,30 @@ def test_each_sidecar_used_is_named_once_in_order_even_when_a_photo_borrows_its_
         "Google Photos/Photos from 2019/IMG_A.jpg.supplemental-metadata.json",
         "Google Photos/Trip/IMG_B.jpg.supplemental-metadata.json",
     ]
+
+
+def test_the_sidecars_are_told_of_a_batch_at_a_time_as_the_scan_finds_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan, "SIDECAR_BATCH", 4)
+    tree = TakeoutTree(tmp_path / "Takeout")
+    tree.dated_photos("Photos from 2019", 6, 1561975200)
+    tree.dated_photos("Photos from 2020", 5, 1591975200)
+    tree.write_json("Trip/metadata.json", {"title": "Trip"})  # an album file: no sidecar
+    source = PartsSource(find_parts([tree.root]))
+    listed = source.entries
+    told: list[tuple[int, list[str]]] = []  # (entries listed by then, the sidecars told of)
+    seen = 0
+
+    def entries() -> Iterator[SourceEntry]:
+        nonlocal seen
+        for entry in listed():
+            seen += 1
+            yield entry
+
+    monkeypatch.setattr(source, "entries", entries)
+    survey = survey_takeout(source, RunSettings(), sidecars_found=lambda batch: told.append((seen, batch)))
+    batches = [[entry.key for entry in batch] for _, batch in told]
+    assert [len(batch) for batch in batches] == [4, 4, 3]
+    assert [key for batch in batches for key in batch] == sorted(task.sidecar for task in survey.tasks)
+    assert told[0][0] < seen, "the first batch is told of while the listing goes on"
