@@ -71,14 +71,14 @@ def forecast(survey: Survey, settings: RunSettings, verdicts: dict[str, Verdict]
     tasks = sorted(survey.tasks, key=lambda task: task.action is not CopyAction.WRITE)
     awaited = {task.copy_of for task in tasks if task.action is not CopyAction.WRITE}
     originals: dict[str, FileRecord] = {}
-    zones = resolve_zone(settings.timezone)
+    zones, verdicts = resolve_zone(settings.timezone), verdicts or {}
     for task in tasks:
         original = originals.get(task.copy_of)
         stands_in = task.action is not CopyAction.WRITE and original is not None and original.status is FileStatus.DONE
         if stands_in:
             record = StandIns.foreseen(task, original)
         else:
-            record = _record(task, _foresee(task, survey.source, settings, zones, verdicts or {}))
+            record = _record(task, _foresee(task, survey.source, settings, zones, verdicts))
         if task.key in awaited:
             originals[task.key] = record
         yield record

@@ -4,9 +4,9 @@ A forecast (the dry run, the window's preview) reads every sidecar. Parsing them
 processor, and so is the survey; the two need not wait for each other. Once the scan has found
 `PROCESS_MIN` sidecars (and the Takeout has a folder), worker processes read them, a chunk at a time
 as the scan finds them, while this process scans, matches, finds copies and plans, and a thread of
-this process gathers what they say. They run at a lower priority: on two cores one reads beside the survey, and
-both once it is done. A sidecar they did not judge (an archive's, or any once a worker died) is
-read by the forecast itself, as before.
+this process gathers what they say. They run at a lower priority: on two cores one reads beside the
+survey, and both once it is done. A sidecar they did not judge (an archive's, or any once a worker
+died) is read by the forecast itself.
 """
 
 from __future__ import annotations
