@@ -191,8 +191,10 @@ class PartsSource:
         return LocatedFiles(places)
 
     def part_of(self, key: str) -> Part | None:
-        found = self._where.get(key, IN_LONE_FOLDER if self._alone else None)
-        return self.parts.parts[found[0]] if found else None
+        try:
+            return self.parts.parts[self._place(key)[0]]
+        except FileNotFoundError:
+            return None
 
     def position(self, key: str) -> tuple[int, int]:
         """Where the entry lies: its part, then its place in the part (reading in this order never seeks back)."""

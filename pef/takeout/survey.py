@@ -45,12 +45,8 @@ class PartCounts:
 
     @property
     def media_in_folders(self) -> int:
-        return self.in_folders(self.media)
-
-    @staticmethod
-    def in_folders(counts: Counter[Part | None]) -> int:
-        """Of these files, those that lie in folders, not in archives: the ones a worker process can read."""
-        return sum(count for part, count in counts.items() if part is not None and part.kind is PartKind.FOLDER)
+        """The media files that lie in folders, not in archives: the ones a worker process can read."""
+        return sum(count for part, count in self.media.items() if part is not None and part.kind is PartKind.FOLDER)
 
 
 def _per_part(source: PartsSource, entries: tuple[SourceEntry, ...]) -> Counter[Part | None]:
