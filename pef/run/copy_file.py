@@ -8,6 +8,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from pef.metadata.exif import ExifTooLarge
@@ -49,12 +50,15 @@ def output_of(
     task: FileTask, layout: Layout, zones: ZoneRule, metadata: Metadata | None, when: WallClock | None = None
 ) -> str:
     """Where an output goes: in a layout by date, the folder of the date written (`when`), else of the sidecar's."""
-    day = None
-    if when is not None:
-        day = when.local.date()
-    elif metadata is not None and metadata.taken is not None:
-        day = wall_clock(metadata.taken, zones.zone_at(metadata.geo)).local.date()
+    day = when.local.date() if when is not None else sidecar_day(metadata, zones)
     return placed(task, layout, day, metadata is not None and metadata.from_partner)
+
+
+def sidecar_day(metadata: Metadata | None, zones: ZoneRule) -> date | None:
+    """The day a sidecar dates its photo, in the zone the settings give for the place it was taken."""
+    if metadata is None or metadata.taken is None:
+        return None
+    return wall_clock(metadata.taken, zones.zone_at(metadata.geo)).local.date()
 
 
 def _token(task: FileTask) -> str:

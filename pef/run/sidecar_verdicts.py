@@ -20,9 +20,10 @@ from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 
-from pef.metadata.timezone import ZoneRule, resolve_zone, wall_clock
+from pef.metadata.timezone import ZoneRule, resolve_zone
 from pef.model.photo import Metadata
 from pef.model.records import RunSettings
+from pef.run.copy_file import sidecar_day
 from pef.run.workers import bound_processes, workers_for
 from pef.takeout.located import LocatedFiles
 from pef.takeout.parts import PartKind
@@ -44,9 +45,8 @@ def verdict_of(data: bytes | None, zones: ZoneRule) -> Verdict:
     parsed = parse_sidecar(data) if data is not None else None
     if not isinstance(parsed, Metadata):
         return None
-    if parsed.taken is None:
-        return 0, parsed.from_partner
-    return wall_clock(parsed.taken, zones.zone_at(parsed.geo)).local.date().toordinal(), parsed.from_partner
+    day = sidecar_day(parsed, zones)
+    return (day.toordinal() if day is not None else 0), parsed.from_partner
 
 
 def day_of(verdict: tuple[int, bool]) -> date | None:
