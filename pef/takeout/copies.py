@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+import struct
+from array import array
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from operator import attrgetter
@@ -22,6 +23,9 @@ from pef.takeout.member_files import DamagedEntry
 from pef.takeout.parts_source import PartsSource
 
 CHUNK = 1 << 20
+DIGEST_SIZE = 20
+ODD, LOW_64 = 0x9E3779B97F4A7C15, (1 << 64) - 1  # Fibonacci hashing: a value's slot is its product's high bits
+PREFIX = f">Q{DIGEST_SIZE - 8}x"  # a digest's first 8 bytes as an int
 HEAD_BYTES = 64 << 10
 HEAD_READERS, HEAD_BATCH = 8, 256  # heads read at once, and handed to the readers at once
 
@@ -43,7 +47,7 @@ class Copy:
 
 def content_digest(source: PartsSource, key: str, size: int) -> bytes | None:
     """A digest of every byte of a file; None when it cannot be read (it is then nobody's copy)."""
-    digest = hashlib.blake2b(digest_size=20)
+    digest = hashlib.blake2b(digest_size=DIGEST_SIZE)
     try:
         if size <= HEAD_BYTES and len(data := source.read_head(key, HEAD_BYTES + 1)) <= HEAD_BYTES:
             digest.update(data)  # a small file in one read, without a stream
@@ -58,62 +62,140 @@ def content_digest(source: PartsSource, key: str, size: int) -> bytes | None:
     return digest.digest()
 
 
-def _same_size(files: Iterable[Placed]) -> list[list[Placed]]:
+class _Repeats:
+    """Which values come more than once, told by two bits a slot instead of a set of a million values.
+
+    A value takes a slot by the high bits of its product with an odd constant; two values that differ
+    may share a slot (about one in thirty at this size), so what comes out is told
+    apart exactly after it, and only that.
+    """
+
+    SLOTS_A_VALUE = 32
+
+    def __init__(self, values: Iterable[int | None], count: int) -> None:
+        bits = max(6, (count * self.SLOTS_A_VALUE - 1).bit_length())
+        self._shift = 64 - bits
+        once, again = bytearray(1 << (bits - 3)), bytearray(1 << (bits - 3))
+        shift = self._shift
+        for value in values:
+            if value is not None:
+                slot = ((value * ODD) & LOW_64) >> shift
+                at, bit = slot >> 3, 1 << (slot & 7)
+                if once[at] & bit:
+                    again[at] |= bit
+                else:
+                    once[at] |= bit
+        self._again = again
+
+    def positions(self, values: Iterable[int | None]) -> Iterator[int]:
+        """The positions of the values that may have come twice (every one that did, a few that did not)."""
+        again, shift = self._again, self._shift
+        for position, value in enumerate(values):
+            if value is not None:
+                slot = ((value * ODD) & LOW_64) >> shift
+                if again[slot >> 3] & (1 << (slot & 7)):
+                    yield position
+
+
+class _Files:
+    """The files that may hold a copy, as columns: a key, a size and a folder kind each, no object a file."""
+
+    KINDS = tuple(FolderKind)
+
+    def __init__(self, files: Iterable[Placed]) -> None:
+        self.keys: list[str] = []
+        self.sizes = array("q")
+        self.kinds = bytearray()
+        code = {kind: number for number, kind in enumerate(self.KINDS)}
+        for item in files:
+            if item.size > 0 and not item.folder.special:
+                self.keys.append(item.key)
+                self.sizes.append(item.size)
+                self.kinds.append(code[item.folder])
+
+    def placed(self, index: int) -> Placed:
+        return Placed(self.keys[index], self.sizes[index], self.KINDS[self.kinds[index]])
+
+
+Group = array  # the indexes of files in `_Files`, in the order found
+
+
+def _alike(
+    values: Callable[[], Iterable[int | None]], exact: Callable[[int], Hashable], members: Sequence[int]
+) -> list[Group]:
+    """The members split by equal values, in the order given, groups of one left out.
+
+    `values()`: each member's value as an int (None: it matches nobody), which `exact(position)` refines;
+    only the members whose value may repeat are put in a dict.
+    """
+    repeats = _Repeats(values(), len(members))
+    groups: dict[Hashable, Group] = {}
+    for position in repeats.positions(values()):
+        if (group := groups.get(value := exact(position))) is None:
+            group = groups[value] = array("q")
+        group.append(members[position])
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def _same_size(files: _Files) -> list[Group]:
     """Groups of files of one size (in the library or in albums) that may hold a copy."""
-    by_size: dict[int, list[Placed]] = defaultdict(list)
-    for item in files:
-        if item.size > 0 and not item.folder.special:
-            by_size[item.size].append(item)
-    return [group for group in by_size.values() if len(group) > 1]
+    return _alike(lambda: files.sizes, files.sizes.__getitem__, range(len(files.keys)))
 
 
 def head_digest(source: PartsSource, key: str) -> bytes | None:
     """A digest of a file's first bytes: two photos of one size almost always differ there (their EXIF dates)."""
     try:
-        return hashlib.blake2b(source.read_head(key, HEAD_BYTES), digest_size=20).digest()
+        return hashlib.blake2b(source.read_head(key, HEAD_BYTES), digest_size=DIGEST_SIZE).digest()
     except (OSError, DamagedEntry):
         return None
 
 
-def _same_head(groups: list[list[Placed]], source: PartsSource) -> list[list[Placed]]:
+def _same_head(groups: list[Group], files: _Files, source: PartsSource) -> list[Group]:
     """The groups split by the digests of their first bytes, where that is cheaper than reading them whole.
 
     Only a folder's files of more than the head's size: an archive's entries are unpacked whole anyway.
     Several heads are read at once: on a cold disk each is a seek, and a drive answers a few at a time sooner.
     """
-    kept: list[list[Placed]] = []
+    kept: list[Group] = []
     with ThreadPoolExecutor(HEAD_READERS, thread_name_prefix="pef-heads") as readers:
         for group in groups:
-            if group[0].size <= HEAD_BYTES or source.located([item.key for item in group]) is None:
+            if files.sizes[group[0]] <= HEAD_BYTES or source.located([files.keys[n] for n in group]) is None:
                 kept.append(group)
                 continue
-            heads: dict[bytes | None, list[Placed]] = defaultdict(list)
+            heads: dict[bytes, Group] = {}
             for start in range(0, len(group), HEAD_BATCH):  # a batch at a time: a size may have a million files
                 batch = group[start : start + HEAD_BATCH]
-                digests = readers.map(head_digest, itertools.repeat(source), [item.key for item in batch])
-                for item, head in zip(batch, digests, strict=True):
-                    heads[head].append(item)
-            kept += [same for head, same in heads.items() if head is not None and len(same) > 1]
+                digests = readers.map(head_digest, itertools.repeat(source), [files.keys[n] for n in batch])
+                for member, head in zip(batch, digests, strict=True):
+                    if head is not None:
+                        heads.setdefault(head, array("q")).append(member)
+            kept += [same for same in heads.values() if len(same) > 1]
     return kept
 
 
 def find_copies(files: Iterable[Placed], source: PartsSource, agree: Callable[[str, str], bool]) -> dict[str, Copy]:
     """Every file that is another's copy → what it is a copy of. `agree(photo, copy)`: their sidecars do not differ."""
-    wanted = [item for group in _same_head(_same_size(files), source) for item in group]
+    found = _Files(files)
+    wanted = array("q", (member for group in _same_head(_same_size(found), found, source) for member in group))
     if not source.lone_folder:  # an archive's entries are read in their order in it (a stream never seeks back)
-        wanted.sort(key=lambda item: source.position(item.key))
-        source.expect([item.key for item in wanted])
-    # files with the same bytes have the same size: one look-up of every digest groups them, without a sort
-    first: dict[bytes, Placed] = {}
-    alike: dict[bytes, list[Placed]] = {}
-    for item in wanted:
-        digest = content_digest(source, item.key, item.size)
-        if digest is None:  # unreadable: nobody's copy
-            continue
-        if (photo := first.setdefault(digest, item)) is not item:
-            alike.setdefault(digest, [photo]).append(item)
+        wanted = array("q", sorted(wanted, key=lambda member: source.position(found.keys[member])))
+        source.expect([found.keys[member] for member in wanted])
+    digests, unread = bytearray(), set()  # DIGEST_SIZE bytes a file in one buffer; unreadable: nobody's copy
+    for position, member in enumerate(wanted):
+        if (digest := content_digest(source, found.keys[member], found.sizes[member])) is None:
+            unread.add(position)
+        digests += digest or bytes(DIGEST_SIZE)
+
+    def exact(position: int) -> bytes:
+        return bytes(digests[position * DIGEST_SIZE : (position + 1) * DIGEST_SIZE])
+
+    def prefixes() -> Iterator[int | None]:
+        heads = (head for (head,) in struct.iter_unpack(PREFIX, digests))
+        return (None if position in unread else head for position, head in enumerate(heads)) if unread else heads
+
     copies: dict[str, Copy] = {}
-    for members in sorted(alike.values(), key=lambda members: min(item.key for item in members)):
+    groups = [[found.placed(member) for member in group] for group in _alike(prefixes, exact, wanted)]
+    for members in sorted(groups, key=lambda members: min(item.key for item in members)):
         copies.update(_copies_among(sorted(members, key=attrgetter("key")), agree))
     return copies
 

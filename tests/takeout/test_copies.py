@@ -118,3 +118,24 @@ def test_heads_are_read_several_at_once_a_batch_at_a_time(tmp_path: Path, monkey
     assert {copy: (found.original, found.kind) for copy, found in copies_found.items()} == {
         key("f.jpg"): (key("a.jpg"), CopyKind.DUPLICATE)
     }
+
+
+def test_files_that_only_share_a_slot_of_the_first_pass_are_told_apart_by_their_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(copies, "ODD", 0)  # every size and every digest in one slot: the first pass lets all through
+    photo = jpeg_bytes()
+    folder = tmp_path / "Takeout" / "Google Photos" / "Photos from 2019"
+    folder.mkdir(parents=True)
+    files = {f"{index}.jpg": photo + bytes([index]) * (1 + index % 2) for index in range(6)}  # two sizes
+    files["again.jpg"] = files["3.jpg"]
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    source = PartsSource(find_parts([tmp_path / "Takeout"]))
+    list(source.entries())
+    key = "Google Photos/Photos from 2019/{}".format
+    placed = [Placed(key(name), len(data), FolderKind.LIBRARY) for name, data in files.items()]
+    found = find_copies(placed, source, lambda _photo, _copy: True)
+    assert {copy: (found.original, found.kind) for copy, found in found.items()} == {
+        key("again.jpg"): (key("3.jpg"), CopyKind.DUPLICATE)
+    }
