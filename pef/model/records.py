@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from pef.model.library import AlbumMode, CopyAction, CopyKind, DuplicateMode, FolderKind, Layout, LinkKind
 from pef.model.outcomes import DateSource, DecisionKind, FileStatus, MatchKind, Reason
@@ -84,9 +85,11 @@ class Decision:
         return cls(DecisionKind(data["kind"]), data.get("sidecar"), int(taken) if taken is not None else None)
 
 
-@dataclass(frozen=True, slots=True)
-class FileTask:
-    """One source media file and what the plan says to do with it."""
+class FileTask(NamedTuple):
+    """One source media file and what the plan says to do with it.
+
+    A named tuple: made a million times a survey, 0.4 µs each against 2 µs for a frozen dataclass.
+    """
 
     key: str
     size: int
@@ -104,9 +107,8 @@ class FileTask:
     renamed: bool = False  # its output's name or folder is not the source's (a drive could not hold it, a clash)
 
 
-@dataclass(frozen=True, slots=True)
-class FileRecord:
-    """What happened to one source media file (one line of the journal, one entry of the state)."""
+class FileRecord(NamedTuple):
+    """What happened to one source media file (one line of the journal, one entry of the state); a named tuple."""
 
     key: str
     status: FileStatus
@@ -151,7 +153,7 @@ class FileRecord:
     def shared_with(self, task: FileTask) -> FileRecord:
         """The record holding its task's strings where they are the same (a million records then copy no names)."""
         key, output, sidecar, copy_of = _names(task, self.key, self.output, self.sidecar, self.copy_of)
-        return replace(self, key=key, output=output, sidecar=sidecar, at=sys.intern(self.at), copy_of=copy_of)
+        return self._replace(key=key, output=output, sidecar=sidecar, at=sys.intern(self.at), copy_of=copy_of)
 
     @classmethod
     def from_json(cls, key: str, data: dict, task: FileTask | None = None) -> FileRecord:

@@ -123,7 +123,7 @@ class FileCopier:
         while True:
             record, transient = self._attempt(task, retry + 1)
             if standing and task.action is not CopyAction.WRITE:  # the drive holds no links: a copy of its own
-                record = replace(record, copy_of=task.copy_of)
+                record = record._replace(copy_of=task.copy_of)
             if not transient or retry >= RETRIES:
                 return record
             retry += 1

@@ -15,7 +15,6 @@ import os
 import queue
 import threading
 from collections import deque
-from collections.abc import Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
@@ -29,7 +28,6 @@ from pef.takeout.located import LocatedFiles
 from pef.takeout.parts import PartKind
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.sidecar import parse_sidecar
-from pef.takeout.source import SourceEntry
 from pef.takeout.survey import read_small
 
 PROCESS_MIN = 5_000  # fewer sidecars are read sooner than worker processes start
@@ -71,9 +69,8 @@ class SidecarVerdicts:
         self._stop = threading.Event()
         self._error: BaseException | None = None
 
-    def add(self, sidecars: Sequence[SourceEntry]) -> None:
-        """More sidecars the scan found: their keys alone are kept (its entries go once it is matched)."""
-        keys = [entry.key for entry in sidecars]
+    def add(self, keys: list[str]) -> None:
+        """The keys of more sidecars the scan found."""
         if self._gatherer is not None:
             self._batches.put(keys)
             return

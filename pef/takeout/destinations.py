@@ -34,7 +34,7 @@ from pef.state.layout import OWN_NAMES
 from pef.takeout.copies import Copy
 from pef.takeout.file_names import XMP_SUFFIX, collision_key, numbered, portable_name
 from pef.takeout.matching import MediaMatch
-from pef.takeout.source import SourceEntry
+from pef.takeout.scan import FoundFiles
 
 RESERVED = (*TOP_FOLDERS.values(), PARTNER_FOLDER, ALBUMS_FOLDER, UNDATED_FOLDER)
 
@@ -172,40 +172,47 @@ def _place_folders(names: OutputNamer, library: Library, by_date: bool) -> None:
 
 
 def plan_tasks(
-    media: tuple[SourceEntry, ...],
+    media: FoundFiles,
     by_media: dict[str, MediaMatch],
     library: Library | None = None,
     settings: RunSettings | None = None,
 ) -> list[FileTask]:
-    """Per media file: its output path, its sidecar, its albums, and what the modes do with it."""
+    """Per media file: its output path, its sidecar, its albums, and what the modes do with it.
+
+    `by_media` is emptied as the tasks are made: each match is let go once its task holds what it said.
+    """
     library, settings = library or Library(), settings or RunSettings()
     by_date = settings.layout.by_date
     names = OutputNamer()
     _place_folders(names, library, by_date)
-    ordered = sorted(media, key=lambda e: e.key)
+    keys, sizes = media.keys, media.sizes
+    in_order = all(itertools.starmap(str.__lt__, itertools.pairwise(keys)))  # a folder's scan gives key order
+    order = range(len(keys)) if in_order else sorted(range(len(keys)), key=keys.__getitem__)
     albums: dict[str, set[str]] = defaultdict(set)
     borrowed: dict[str, str] = {}  # a photo without a sidecar → the sidecar of its copy in an album
-    for entry in ordered:
-        photo = library.photo_of(entry.key)
-        if album := library.album_of(entry.key):
+    for index in order:
+        key = keys[index]
+        photo = library.photo_of(key)
+        if album := library.album_of(key):
             albums[photo].add(album)
-        if photo != entry.key and (sidecar := by_media[entry.key].sidecar) and not by_media[photo].sidecar:
+        if photo != key and (sidecar := by_media[key].sidecar) and not by_media[photo].sidecar:
             borrowed.setdefault(photo, sidecar)
     tasks = []
-    for entry in ordered:
-        match, kind, copy = by_media[entry.key], library.kind(entry.key), library.copies.get(entry.key)
+    for index in order:
+        key = keys[index]
+        match, kind, copy = by_media.pop(key), library.kind(key), library.copies.get(key)
         sidecar, match_kind, reason = match.sidecar, match.kind, match.reason
-        if entry.key in borrowed and reason is Reason.NO_SIDECAR:
-            sidecar, match_kind, reason = borrowed[entry.key], MatchKind.ALBUM_COPY, None
+        if key in borrowed and reason is Reason.NO_SIDECAR:
+            sidecar, match_kind, reason = borrowed[key], MatchKind.ALBUM_COPY, None
         in_album = kind is FolderKind.ALBUM and (copy is not None or settings.albums is not AlbumMode.KEYWORDS)
         dated = by_date and not in_album
-        output = names.dated(TOP_FOLDERS.get(kind, ""), entry.key) if dated else names.file(entry.key)
-        name = entry.key.rpartition("/")[2]
-        renamed = output.rpartition("/")[2] != name or (not by_date and not kind.special and output != entry.key)
+        output = names.dated(TOP_FOLDERS.get(kind, ""), key) if dated else names.file(key)
+        name = key.rpartition("/")[2]
+        renamed = output.rpartition("/")[2] != name or (not by_date and not kind.special and output != key)
         tasks.append(
             FileTask(
-                entry.key, entry.size, output, sidecar, match_kind, reason,
-                tuple(sorted(albums.get(library.photo_of(entry.key), ()))),  # get: no empty set a file
+                key, sizes[index], output, sidecar, match_kind, reason,
+                tuple(sorted(albums.get(library.photo_of(key), ()))),  # get: no empty set a file
                 folder=kind,
                 copy_of=copy.original if copy else "",
                 copy_kind=copy.kind if copy else None,

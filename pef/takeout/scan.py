@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
@@ -19,15 +20,43 @@ class SkippedFile:
     detail: str = ""
 
 
+class FoundFiles:
+    """Files of one kind the scan found, as two columns, a key and a size each: no object a file (a million)."""
+
+    __slots__ = ("keys", "sizes")
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.sizes = array("q")
+
+    def add(self, key: str, size: int) -> None:
+        self.keys.append(key)
+        self.sizes.append(size)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __iter__(self) -> Iterator[SourceEntry]:
+        return map(SourceEntry, self.keys, self.sizes)
+
+    def where(self, keep: Callable[[str], bool]) -> FoundFiles:
+        """The files whose keys are kept, in the same order."""
+        kept = FoundFiles()
+        for key, size in zip(self.keys, self.sizes, strict=True):
+            if keep(key):
+                kept.add(key, size)
+        return kept
+
+
 @dataclass(frozen=True)
 class TakeoutScan:
-    media: tuple[SourceEntry, ...]
-    sidecars: tuple[SourceEntry, ...]
+    media: FoundFiles
+    sidecars: FoundFiles
     skipped: tuple[SkippedFile, ...]
 
     @property
     def media_bytes(self) -> int:
-        return sum(entry.size for entry in self.media)
+        return sum(self.media.sizes)
 
 
 REFUSED = {
@@ -46,13 +75,12 @@ def _file_name(key: str) -> str:
 
 SIDECAR_BATCH = 500  # sidecars told of at a time, as they are found
 
-SidecarsFound = Callable[[list[SourceEntry]], None]
+SidecarsFound = Callable[[list[str]], None]  # the keys of sidecars found
 
 
 def scan_takeout(source: TakeoutSource, sidecars_found: SidecarsFound = lambda _sidecars: None) -> TakeoutScan:
     """`sidecars_found` is told of the sidecars a batch at a time as they are found (work can start on them)."""
-    media: list[SourceEntry] = []
-    sidecars: list[SourceEntry] = []
+    media, sidecars = FoundFiles(), FoundFiles()
     skipped: list[SkippedFile] = []
     told = 0
     for entry in source.entries():
@@ -65,14 +93,14 @@ def scan_takeout(source: TakeoutSource, sidecars_found: SidecarsFound = lambda _
             skipped.append(SkippedFile(entry, REFUSED[entry.kind], entry.problem))
         elif name.lower().endswith(".json"):
             if is_sidecar_name(name):
-                sidecars.append(entry)
+                sidecars.add(entry.key, entry.size)
                 if len(sidecars) - told == SIDECAR_BATCH:
-                    sidecars_found(sidecars[told:])
+                    sidecars_found(sidecars.keys[told:])
                     told = len(sidecars)
             else:
                 skipped.append(SkippedFile(entry, Reason.ALBUM_METADATA))
         elif split_extension(name)[1].lower() in MEDIA_EXTENSIONS:
-            media.append(entry)
+            media.add(entry.key, entry.size)
         else:
             # motion-photo videos have no extension (MVIMG_…, PXL_….MP, PXL_….MP~2): look inside
             try:
@@ -84,9 +112,9 @@ def scan_takeout(source: TakeoutSource, sidecars_found: SidecarsFound = lambda _
                 skipped.append(SkippedFile(entry, Reason.DAMAGED_PART, str(error)))
                 continue
             if is_media:
-                media.append(entry)
+                media.add(entry.key, entry.size)
             else:
                 skipped.append(SkippedFile(entry, Reason.NOT_MEDIA))
     if told < len(sidecars):
-        sidecars_found(sidecars[told:])
-    return TakeoutScan(tuple(media), tuple(sidecars), tuple(skipped))
+        sidecars_found(sidecars.keys[told:])
+    return TakeoutScan(media, sidecars, tuple(skipped))

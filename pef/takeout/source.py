@@ -18,7 +18,6 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO, NamedTuple, Protocol
 
@@ -107,38 +106,50 @@ class FolderSource:
         self._on_disk: dict[str, str] = {}  # key → relative on-disk path, where the two differ
 
     def entries(self) -> Iterator[SourceEntry]:
-        stack: list[tuple[str, str, int]] = [("", "", 0)]  # (on-disk path, key, depth) of folders to list
+        """Every item, in key order: a folder's items come where `folder/` sorts (the plan need not sort them)."""
+        stack = [self._items("", "", 0)]
         while stack:
-            relative, key, depth = stack.pop()
-            if depth > MAX_DEPTH:
-                yield SourceEntry(key, 0, EntryKind.UNREADABLE, f"folders nested more than {MAX_DEPTH} deep")
-                continue
-            try:
-                listing = self._list(relative)
-            except OSError as error:
-                yield SourceEntry(key, 0, EntryKind.UNREADABLE, f"cannot look inside this folder: {_problem(error)}")
-                continue
-            keys = _keys_for([item.name for item in listing])
-            if keys is None:
-                listing.sort(key=itemgetter(0))
+            for child, child_key, depth, item in stack[-1]:
+                if item.kind is None:
+                    stack.append(self._items(child, child_key, depth))
+                    break
+                yield SourceEntry(child_key, item.size, item.kind, item.problem)
             else:
-                listing.sort(key=lambda item, keys=keys: keys[item.name])
-            as_on_disk = keys is None and key == relative  # every key here is its path on the disk
-            folders = []
-            for name, kind, size, problem in listing:
-                child = f"{relative}/{name}" if relative else name
-                if as_on_disk:
-                    child_key = child
-                else:
-                    name_key = keys[name] if keys else name
-                    child_key = f"{key}/{name_key}" if key else name_key
-                    if child_key != child:
-                        self._on_disk[child_key] = child
-                if kind is None:
-                    folders.append((child, child_key, depth + 1))
-                else:
-                    yield SourceEntry(child_key, size, kind, problem)
-            stack.extend(reversed(folders))
+                stack.pop()
+
+    def _items(self, relative: str, key: str, depth: int) -> Iterator[tuple[str, str, int, _Listed]]:
+        """(on-disk path, key, depth, item) of each item of one folder in key order; a folder not read, as one item."""
+        if depth > MAX_DEPTH:
+            yield (
+                relative,
+                key,
+                depth,
+                _Listed("", EntryKind.UNREADABLE, problem=f"folders nested more than {MAX_DEPTH} deep"),
+            )
+            return
+        try:
+            listing = self._list(relative)
+        except OSError as error:
+            yield (
+                relative,
+                key,
+                depth,
+                _Listed("", EntryKind.UNREADABLE, problem=f"cannot look inside this folder: {_problem(error)}"),
+            )
+            return
+        keys = _keys_for([item.name for item in listing])
+        name_key = (lambda name: name) if keys is None else keys.__getitem__
+        listing.sort(key=lambda item: name_key(item.name) + ("/" if item.kind is None else ""))
+        as_on_disk = keys is None and key == relative  # every key here is its path on the disk
+        for item in listing:
+            child = f"{relative}/{item.name}" if relative else item.name
+            if as_on_disk:
+                child_key = child
+            else:
+                child_key = f"{key}/{name_key(item.name)}" if key else name_key(item.name)
+                if child_key != child:
+                    self._on_disk[child_key] = child
+            yield child, child_key, depth + 1, item
 
     def _list(self, relative: str) -> list[_Listed]:
         """Every item of one folder, read through a descriptor."""

@@ -25,7 +25,7 @@ from pef.takeout.matching import match_sidecars
 from pef.takeout.member_files import DamagedEntry
 from pef.takeout.parts import Part, PartKind
 from pef.takeout.parts_source import PartsSource
-from pef.takeout.scan import SidecarsFound, SkippedFile, TakeoutScan, scan_takeout
+from pef.takeout.scan import FoundFiles, SidecarsFound, SkippedFile, TakeoutScan, scan_takeout
 from pef.takeout.sidecar import MAX_SIDECAR_BYTES, SidecarProblem, album_title, parse_sidecar, sidecar_title
 from pef.takeout.source import SourceEntry
 
@@ -41,7 +41,7 @@ class PartCounts:
 
     @classmethod
     def of(cls, source: PartsSource, scan: TakeoutScan) -> PartCounts:
-        return cls(_per_part(source, scan.media), _per_part(source, scan.sidecars))
+        return cls(_per_part(source, scan.media.keys), _per_part(source, scan.sidecars.keys))
 
     @property
     def media_in_folders(self) -> int:
@@ -49,10 +49,10 @@ class PartCounts:
         return sum(count for part, count in self.media.items() if part is not None and part.kind is PartKind.FOLDER)
 
 
-def _per_part(source: PartsSource, entries: tuple[SourceEntry, ...]) -> Counter[Part | None]:
+def _per_part(source: PartsSource, keys: list[str]) -> Counter[Part | None]:
     if len(source.parts.parts) == 1:  # the common case, and a million lookups saved
-        return Counter({source.parts.parts[0]: len(entries)})
-    return Counter(source.part_of(entry.key) for entry in entries)
+        return Counter({source.parts.parts[0]: len(keys)})
+    return Counter(source.part_of(key) for key in keys)
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,8 @@ def _decide(task: FileTask, decision: Decision | None) -> FileTask:
     if decision is None:
         return task
     if decision.kind is DecisionKind.SIDECAR:
-        return replace(task, sidecar=decision.sidecar, match=MatchKind.CHOSEN, reason=None, decision=decision)
-    return replace(task, decision=decision)
+        return task._replace(sidecar=decision.sidecar, match=MatchKind.CHOSEN, reason=None, decision=decision)
+    return task._replace(decision=decision)
 
 
 def read_small(source: PartsSource | LocatedFiles, key: str) -> bytes | None:
@@ -178,7 +178,7 @@ def _survey(
         data = read_small(source, key)
         return guarded(lambda: sidecar_title(data), key, None) if data is not None else None
 
-    matches = match_sidecars((e.key for e in scan.media), (e.key for e in scan.sidecars), title_of, settings.suffixes)
+    matches = match_sidecars(scan.media.keys, scan.sidecars.keys, title_of, settings.suffixes)
     skipped = list(scan.skipped)
     orphans: dict[str, tuple[Reason, str]] = {}
     entries = _entries(scan.sidecars, set(matches.orphans))
@@ -189,18 +189,19 @@ def _survey(
         else:
             orphans[key] = orphan
     albums = album_names(source, skipped, guarded)
-    kinds = {folder: folder_kind(folder.rpartition("/")[2], folder in albums) for folder in _folders(scan.media)}
+    kinds = {folder: folder_kind(folder.rpartition("/")[2], folder in albums) for folder in _folders(scan.media.keys)}
     library = Library(kinds, albums)  # the copies come once the media left are known
     media = scan.media
     by_media = matches.by_media()
+    del matches  # its matches are by_media's: the plan lets each go as it makes the file's task
     if settings.skip_trash:
         trashed = [e for e in media if library.kind(e.key) is FolderKind.TRASH]
-        media = tuple(e for e in media if library.kind(e.key) is not FolderKind.TRASH)
+        media = media.where(lambda key: library.kind(key) is not FolderKind.TRASH)
         skipped += [SkippedFile(e, Reason.TRASHED) for e in trashed]
-        sidecars = {by_media[e.key].sidecar for e in trashed} - {by_media[e.key].sidecar for e in media}
+        sidecars = {by_media[e.key].sidecar for e in trashed} - {by_media[key].sidecar for key in media.keys}
         entries = _entries(scan.sidecars, sidecars)
         skipped += [SkippedFile(entries[key], Reason.TRASHED) for key in sorted(k for k in sidecars if k)]
-    del scan  # every sidecar's entry, no longer needed: gone before the copies and the plan, the survey's peak
+    del scan  # every sidecar's key and size, no longer needed: gone before the copies and the plan, the survey's peak
 
     @cache
     def metadata_of(key: str) -> Metadata | None:
@@ -214,19 +215,19 @@ def _survey(
         one, other = metadata_of(photo), metadata_of(copy)
         return one is None or other is None or (one.title, one.taken) == (other.title, other.taken)
 
-    placed = (Placed(e.key, e.size, library.kind(e.key)) for e in media)  # no list of them left for the plan
+    placed = (Placed(key, size, library.kind(key)) for key, size in zip(media.keys, media.sizes, strict=True))
     library = replace(library, copies=find_copies(placed, source, agree))
     tasks = tuple(plan_tasks(media, by_media, library, settings))
     return Survey(source, counts, tasks, orphans, tuple(skipped), tuple(guarded.problems), library)
 
 
-def _entries(found: tuple[SourceEntry, ...], keys: set[str | None]) -> dict[str, SourceEntry]:
+def _entries(found: FoundFiles, keys: set[str | None]) -> dict[str, SourceEntry]:
     """The entries of these keys (a few: a dict of every sidecar would be a million entries)."""
-    return {entry.key: entry for entry in found if entry.key in keys}
+    return {key: SourceEntry(key, size) for key, size in zip(found.keys, found.sizes, strict=True) if key in keys}
 
 
-def _folders(media: tuple[SourceEntry, ...]) -> set[str]:
-    return {entry.key.rpartition("/")[0] for entry in media if "/" in entry.key}
+def _folders(keys: list[str]) -> set[str]:
+    return {key.rpartition("/")[0] for key in keys if "/" in key}
 
 
 def album_names(source: PartsSource, skipped: list[SkippedFile], guarded: _Guard) -> dict[str, str]:

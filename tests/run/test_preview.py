@@ -7,7 +7,6 @@ import os
 import signal
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -51,7 +50,7 @@ def forecast_of(paths: list[Path], processes_from: int) -> tuple[list[tuple[str,
             records = list(preview.forecast(survey, SETTINGS, read))
     finally:
         source.close()
-    return [(record.key, replace(record, at="")) for record in records], len(read)  # a stand-in's time: now
+    return [(record.key, record._replace(at="")) for record in records], len(read)  # a stand-in's time: now
 
 
 @pytest.fixture
@@ -142,7 +141,7 @@ def test_a_reading_process_killed_changes_nothing_of_the_forecast(tmp_path: Path
     try:
         with SidecarVerdicts(source, SETTINGS, processes_from=0) as verdicts:
             survey = survey_takeout(source, SETTINGS)
-            verdicts.add([SourceEntry(task.sidecar, 0) for task in survey.tasks if task.sidecar])
+            verdicts.add([task.sidecar for task in survey.tasks if task.sidecar])
             workers = new_children(before)
             os.kill(next(iter(workers)).pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
             read = verdicts.found()
@@ -150,7 +149,7 @@ def test_a_reading_process_killed_changes_nothing_of_the_forecast(tmp_path: Path
     finally:
         source.close()
     assert len(read) < 400, "the processes broke before they read every sidecar"
-    assert [(record.key, replace(record, at="")) for record in got] == expected
+    assert [(record.key, record._replace(at="")) for record in got] == expected
 
 
 def test_an_error_in_pef_while_reading_is_raised_where_the_verdicts_are_asked_for(

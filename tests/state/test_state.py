@@ -190,14 +190,13 @@ def test_every_reason_has_a_sentence_for_people_in_the_report(tmp_path: Path) ->
 
 
 def test_a_saved_run_reads_the_same_from_the_head_alone_as_from_every_record(tmp_path: Path) -> None:
-    from dataclasses import replace
 
     from pef.model.library import LinkKind
     from pef.state.saved_run import SavedRun, read_saved_run
 
     records = [record(i) for i in range(9)]
-    records[0] = replace(records[0], link=LinkKind.HARD)
-    records[3] = replace(records[3], link=LinkKind.NONE)
+    records[0] = records[0]._replace(link=LinkKind.HARD)
+    records[3] = records[3]._replace(link=LinkKind.NONE)
     saved_state(tmp_path, records)
     (tmp_path / JOURNAL_NAME).unlink(missing_ok=True)
     whole = SavedRun.of_state(StateStore(tmp_path).peek())
@@ -210,7 +209,7 @@ def test_a_saved_run_reads_the_same_from_the_head_alone_as_from_every_record(tmp
     assert b"IMG_1.jpg" not in head, "the head names only the failed files"
 
     journal = Journal(tmp_path / JOURNAL_NAME)
-    journal.append_all([replace(record(1), status=FileStatus.FAILED, reason=Reason.READ_ERROR, error="gone")])
+    journal.append_all([record(1)._replace(status=FileStatus.FAILED, reason=Reason.READ_ERROR, error="gone")])
     journal.close()
     after = read_saved_run(tmp_path)  # a journal line after the snapshot: every record is read
     assert after.counts["failed"] == 4 and ("Google Photos/Été/IMG_1.jpg", "gone") in after.failed
@@ -228,10 +227,9 @@ def test_a_state_file_of_pef_0_1_is_described_from_its_records(tmp_path: Path) -
 
 
 def test_odd_keys_survive_a_snapshot_read_a_record_a_line(tmp_path: Path) -> None:
-    from dataclasses import replace
 
     odd = ['a "quoted" name.jpg', "two\nlines.jpg", "\udcff not utf-8.jpg", 'x": {"y.jpg', "tab\t}.jpg", "é/ñ/日本.jpg"]
-    records = [replace(record(index), key=key, output=key) for index, key in enumerate(odd)]
+    records = [record(index)._replace(key=key, output=key) for index, key in enumerate(odd)]
     saved_state(tmp_path, records)
     (tmp_path / JOURNAL_NAME).unlink(missing_ok=True)
     text = (tmp_path / STATE_NAME).read_bytes()

@@ -115,3 +115,21 @@ def test_any_names_are_each_read_once_and_land_under_distinct_portable_names(raw
         for name in outputs:
             assert len(name.encode()) <= MAX_NAME_BYTES and nfc(name) == name
             assert not set(name) & set('<>:"\\|?*') and not name.endswith((" ", "."))
+
+
+tree_names = st.text(alphabet="ab-.é_ Z0", min_size=1, max_size=4).filter(lambda name: name not in (".", ".."))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(paths=st.lists(st.lists(tree_names, min_size=1, max_size=3), min_size=1, max_size=12))
+def test_a_folder_lists_its_entries_in_key_order(paths: list[list[str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for parts in paths:
+            path = root.joinpath(*parts)
+            if any(parent.is_file() for parent in path.parents) or path.is_dir():
+                continue  # a name already a file, or already a folder
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"x")
+        keys = [entry.key for entry in FolderSource(root).entries()]
+        assert keys == sorted(keys)

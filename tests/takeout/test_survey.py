@@ -89,7 +89,7 @@ def test_the_sidecars_are_told_of_a_batch_at_a_time_as_the_scan_finds_them(
 
     monkeypatch.setattr(source, "entries", entries)
     survey = survey_takeout(source, RunSettings(), sidecars_found=lambda batch: told.append((seen, batch)))
-    batches = [[entry.key for entry in batch] for _, batch in told]
+    batches = [list(batch) for _, batch in told]
     assert [len(batch) for batch in batches] == [4, 4, 3]
     assert [key for batch in batches for key in batch] == sorted(task.sidecar for task in survey.tasks)
     assert told[0][0] < seen, "the first batch is told of while the listing goes on"
