@@ -28,7 +28,7 @@ class AlbumRow:
 def album_rows(survey: Survey, state: RunState) -> list[AlbumRow]:
     rows: list[AlbumRow] = []
     positions: dict[str, int] = {}
-    for task in sorted(survey.tasks, key=lambda t: t.key):
+    for task in survey.tasks.in_key_order():
         folder = task.key.rpartition("/")[0]
         album = survey.library.album_of(task.key)
         if not album:

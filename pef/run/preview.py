@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -68,11 +69,10 @@ def forecast(survey: Survey, settings: RunSettings, verdicts: dict[str, Verdict]
     their originals, whose records alone are kept until then. `verdicts`: the sidecars worker processes
     have read already (`SidecarVerdicts`); the others are read here.
     """
-    tasks = sorted(survey.tasks, key=lambda task: task.action is not CopyAction.WRITE)
-    awaited = {task.copy_of for task in tasks if task.action is not CopyAction.WRITE}
+    awaited = {task.copy_of for task in survey.tasks.standing_in()}
     originals: dict[str, FileRecord] = {}
     zones, verdicts = resolve_zone(settings.timezone), verdicts or {}
-    for task in tasks:
+    for task in itertools.chain(survey.tasks.writing(), survey.tasks.standing_in()):
         original = originals.get(task.copy_of)
         stands_in = task.action is not CopyAction.WRITE and original is not None and original.status is FileStatus.DONE
         if stands_in:

@@ -80,7 +80,7 @@ def other_rows(survey: Survey) -> Iterator[ReportRow]:
 
 def report_rows(survey: Survey, files: Mapping[str, FileRecord]) -> Iterator[ReportRow]:
     """Every row of the report in order of source, made one at a time (a million rows are never all in memory)."""
-    media = (media_row(task, files.get(task.key)) for task in sorted(survey.tasks, key=attrgetter("key")))
+    media = (media_row(task, files.get(task.key)) for task in survey.tasks.in_key_order())
     return heapq.merge(media, other_rows(survey), key=attrgetter("source"))
 
 

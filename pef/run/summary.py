@@ -57,6 +57,6 @@ def summarize(
         folders=folders,
         links=links,
         saved_bytes=saved,
-        album_copies=sum(task.copy_kind is CopyKind.ALBUM_COPY for task in survey.tasks),
-        duplicates=sum(task.copy_kind is CopyKind.DUPLICATE for task in survey.tasks),
+        album_copies=survey.tasks.copies(CopyKind.ALBUM_COPY),
+        duplicates=survey.tasks.copies(CopyKind.DUPLICATE),
     )

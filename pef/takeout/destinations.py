@@ -30,6 +30,7 @@ from pef.model.library import (
 )
 from pef.model.outcomes import MatchKind, Reason
 from pef.model.records import FileTask, RunSettings
+from pef.model.task_table import TaskTable
 from pef.state.layout import OWN_NAMES
 from pef.takeout.copies import Copy
 from pef.takeout.file_names import XMP_SUFFIX, collision_key, numbered, portable_name
@@ -176,7 +177,7 @@ def plan_tasks(
     by_media: dict[str, MediaMatch],
     library: Library | None = None,
     settings: RunSettings | None = None,
-) -> list[FileTask]:
+) -> TaskTable:
     """Per media file: its output path, its sidecar, its albums, and what the modes do with it.
 
     `by_media` is emptied as the tasks are made: each match is let go once its task holds what it said.
@@ -197,7 +198,7 @@ def plan_tasks(
             albums[photo].add(album)
         if photo != key and (sidecar := by_media[key].sidecar) and not by_media[photo].sidecar:
             borrowed.setdefault(photo, sidecar)
-    tasks = []
+    tasks = TaskTable()
     for index in order:
         key = keys[index]
         match, kind, copy = by_media.pop(key), library.kind(key), library.copies.get(key)

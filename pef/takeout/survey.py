@@ -17,6 +17,7 @@ from pef.model.library import FolderKind
 from pef.model.outcomes import DecisionKind, MatchKind, Reason
 from pef.model.photo import Metadata
 from pef.model.records import Decision, FileTask, RunSettings
+from pef.model.task_table import TaskTable
 from pef.takeout.copies import Placed, find_copies
 from pef.takeout.destinations import Library, plan_tasks
 from pef.takeout.folder_kinds import folder_kind
@@ -59,7 +60,7 @@ def _per_part(source: PartsSource, keys: list[str]) -> Counter[Part | None]:
 class Survey:
     source: PartsSource  # the one source of the run: it knows where every file lies (name on disk, part)
     found_in: PartCounts
-    tasks: tuple[FileTask, ...]
+    tasks: TaskTable
     orphans: dict[str, tuple[Reason, str]]  # sidecar → (no_media | bad_sidecar, detail)
     skipped: tuple[SkippedFile, ...]
     problems: tuple[tuple[str, str], ...] = ()  # (key, traceback) of files whose reading met a bug in pef
@@ -67,7 +68,7 @@ class Survey:
 
     @property
     def total_bytes(self) -> int:
-        return sum(task.size for task in self.tasks)
+        return self.tasks.total_bytes
 
     @property
     def found(self) -> ScanFinished:
@@ -78,7 +79,7 @@ class Survey:
         """The survey with the person's Review decisions applied: a chosen sidecar is no orphan any more."""
         if not decisions:
             return self
-        tasks = tuple(_decide(task, decisions.get(task.key)) for task in self.tasks)
+        tasks = TaskTable(_decide(task, decisions.get(task.key)) for task in self.tasks)
         chosen = {t.sidecar for t in tasks if t.decision and t.decision.kind is DecisionKind.SIDECAR and t.sidecar}
         orphans = {key: why for key, why in self.orphans.items() if key not in chosen}
         return replace(self, tasks=tasks, orphans=orphans)
@@ -217,7 +218,7 @@ def _survey(
 
     placed = (Placed(key, size, library.kind(key)) for key, size in zip(media.keys, media.sizes, strict=True))
     library = replace(library, copies=find_copies(placed, source, agree))
-    tasks = tuple(plan_tasks(media, by_media, library, settings))
+    tasks = plan_tasks(media, by_media, library, settings)
     return Survey(source, counts, tasks, orphans, tuple(skipped), tuple(guarded.problems), library)
 
 

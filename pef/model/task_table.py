@@ -1,0 +1,118 @@
+"""A survey's tasks as columns: about 50 bytes a file where a FileTask and its size take 180 (a million files)."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import pairwise, starmap
+from typing import overload
+
+from pef.model.library import CopyAction, CopyKind, FolderKind
+from pef.model.outcomes import MatchKind, Reason
+from pef.model.records import Decision, FileTask
+
+_MATCHES: tuple[MatchKind | None, ...] = (None, *MatchKind)
+_REASONS: tuple[Reason | None, ...] = (None, *Reason)
+_FOLDERS = tuple(FolderKind)
+_COPY_KINDS: tuple[CopyKind | None, ...] = (None, *CopyKind)
+_ACTIONS = tuple(CopyAction)
+_WRITE = _ACTIONS.index(CopyAction.WRITE)
+_MATCH, _REASON, _FOLDER, _COPY_KIND, _ACTION = (
+    {value: code for code, value in enumerate(values)}
+    for values in (_MATCHES, _REASONS, _FOLDERS, _COPY_KINDS, _ACTIONS)
+)
+_make = tuple.__new__  # a FileTask from its fields, without the named tuple's own checks
+
+
+class TaskTable(Sequence[FileTask]):
+    """Tasks in the order added; each FileTask is made as it is asked for (about 0.7 µs).
+
+    Strings are held as given (the scan's keys, the plan's outputs, the match's sidecars: shared, not
+    copied), each small value as a byte, and what few files have (a copy's original, a Review decision)
+    by row.
+    """
+
+    def __init__(self, tasks: Iterable[FileTask] = ()) -> None:
+        self._keys: list[str] = []
+        self._sizes = array("q")
+        self._outputs: list[str] = []
+        self._sidecars: list[str | None] = []
+        self._albums: list[tuple[str, ...]] = []
+        self._matches, self._reasons, self._folders = bytearray(), bytearray(), bytearray()
+        self._copy_kinds, self._actions, self._flags = (
+            bytearray(),
+            bytearray(),
+            bytearray(),
+        )  # flags: dated 1, renamed 2
+        self._copy_of: dict[int, str] = {}
+        self._decisions: dict[int, Decision] = {}
+        for task in tasks:
+            self.append(task)
+
+    def append(self, task: FileTask) -> None:
+        row = len(self._keys)
+        self._keys.append(task.key)
+        self._sizes.append(task.size)
+        self._outputs.append(task.output)
+        self._sidecars.append(task.sidecar)
+        self._albums.append(task.albums)
+        self._matches.append(_MATCH[task.match])
+        self._reasons.append(_REASON[task.reason])
+        self._folders.append(_FOLDER[task.folder])
+        self._copy_kinds.append(_COPY_KIND[task.copy_kind])
+        self._actions.append(_ACTION[task.action])
+        self._flags.append(task.dated | task.renamed << 1)
+        if task.copy_of:
+            self._copy_of[row] = task.copy_of
+        if task.decision is not None:
+            self._decisions[row] = task.decision
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, row: int) -> FileTask: ...
+    @overload
+    def __getitem__(self, row: slice) -> list[FileTask]: ...
+    def __getitem__(self, row: int | slice) -> FileTask | list[FileTask]:
+        if isinstance(row, slice):
+            return [self._row(index) for index in range(*row.indices(len(self)))]
+        if not -len(self) <= row < len(self):
+            raise IndexError(f"task {row} of {len(self)}")
+        return self._row(row % len(self))
+
+    def _row(self, row: int) -> FileTask:
+        flags = self._flags[row]
+        return _make(FileTask, (
+            self._keys[row], self._sizes[row], self._outputs[row], self._sidecars[row],
+            _MATCHES[self._matches[row]], _REASONS[self._reasons[row]], self._albums[row],
+            self._decisions.get(row), _FOLDERS[self._folders[row]], self._copy_of.get(row, ""),
+            _COPY_KINDS[self._copy_kinds[row]], _ACTIONS[self._actions[row]], bool(flags & 1), bool(flags & 2),
+        ))  # fmt: skip
+
+    def __iter__(self) -> Iterator[FileTask]:
+        return map(self._row, range(len(self)))
+
+    def writing(self) -> Iterator[FileTask]:
+        """The tasks that write their file, in order."""
+        if self._actions.count(_WRITE) == len(self):
+            return iter(self)
+        return (self._row(row) for row, action in enumerate(self._actions) if action == _WRITE)
+
+    def standing_in(self) -> Iterator[FileTask]:
+        """The copies that link to their original or are left out for it, in order."""
+        return (self._row(row) for row, action in enumerate(self._actions) if action != _WRITE)
+
+    def in_key_order(self) -> Iterable[FileTask]:
+        """The tasks by key: as they are, when (as a plan makes them) they are in that order already."""
+        if all(starmap(str.__lt__, pairwise(self._keys))):
+            return self
+        return sorted(self, key=lambda task: task.key)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(self._sizes)
+
+    def copies(self, kind: CopyKind) -> int:
+        """How many are copies of this kind."""
+        return self._copy_kinds.count(_COPY_KIND[kind])
