@@ -7,21 +7,21 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise, starmap
 from typing import overload
 
-from pef.model.library import CopyAction, CopyKind, FolderKind
-from pef.model.outcomes import MatchKind, Reason
+from pef.model.codes import COPY_ACTIONS, COPY_KINDS, FOLDER_KINDS, MATCH_KINDS, REASONS
+from pef.model.library import CopyAction, CopyKind
 from pef.model.records import Decision, FileTask
 
-_MATCHES: tuple[MatchKind | None, ...] = (None, *MatchKind)
-_REASONS: tuple[Reason | None, ...] = (None, *Reason)
-_FOLDERS = tuple(FolderKind)
-_COPY_KINDS: tuple[CopyKind | None, ...] = (None, *CopyKind)
-_ACTIONS = tuple(CopyAction)
-_WRITE = _ACTIONS.index(CopyAction.WRITE)
-_MATCH, _REASON, _FOLDER, _COPY_KIND, _ACTION = (
-    {value: code for code, value in enumerate(values)}
-    for values in (_MATCHES, _REASONS, _FOLDERS, _COPY_KINDS, _ACTIONS)
-)
+_MATCHES, _REASONS, _FOLDERS = MATCH_KINDS.values, REASONS.values, FOLDER_KINDS.values
+_COPY_KINDS, _ACTIONS = COPY_KINDS.values, COPY_ACTIONS.values
+_MATCH, _REASON, _FOLDER = MATCH_KINDS.codes, REASONS.codes, FOLDER_KINDS.codes
+_COPY_KIND, _ACTION = COPY_KINDS.codes, COPY_ACTIONS.codes
+_WRITE = _ACTION[CopyAction.WRITE]
 _make = tuple.__new__  # a FileTask from its fields, without the named tuple's own checks
+
+
+def in_key_order(keys: list[str]) -> bool:
+    """Whether the keys are in order, each after the one before (a folder's scan gives them so)."""
+    return all(starmap(str.__lt__, pairwise(keys)))
 
 
 class TaskTable(Sequence[FileTask]):
@@ -105,7 +105,7 @@ class TaskTable(Sequence[FileTask]):
 
     def in_key_order(self) -> Iterable[FileTask]:
         """The tasks by key: as they are, when (as a plan makes them) they are in that order already."""
-        if all(starmap(str.__lt__, pairwise(self._keys))):
+        if in_key_order(self._keys):
             return self
         return sorted(self, key=lambda task: task.key)
 

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from pef.model.codes import MATCH_KINDS, REASONS
 from pef.model.library import (
     ALBUMS_FOLDER,
     PARTNER_FOLDER,
@@ -34,7 +35,7 @@ from pef.model.task_table import TaskTable
 from pef.state.layout import OWN_NAMES
 from pef.takeout.copies import Copy
 from pef.takeout.file_names import XMP_SUFFIX, collision_key, numbered, portable_name
-from pef.takeout.matching import MediaMatch
+from pef.takeout.matching import MatchResult
 from pef.takeout.scan import FoundFiles
 
 RESERVED = (*TOP_FOLDERS.values(), PARTNER_FOLDER, ALBUMS_FOLDER, UNDATED_FOLDER)
@@ -174,35 +175,32 @@ def _place_folders(names: OutputNamer, library: Library, by_date: bool) -> None:
 
 def plan_tasks(
     media: FoundFiles,
-    by_media: dict[str, MediaMatch],
+    matches: MatchResult,
     library: Library | None = None,
     settings: RunSettings | None = None,
 ) -> TaskTable:
-    """Per media file: its output path, its sidecar, its albums, and what the modes do with it.
-
-    `by_media` is emptied as the tasks are made: each match is let go once its task holds what it said.
-    """
+    """Per media file (in key order, as `matches` has them): its output path, its sidecar, its albums, and
+    what the modes do with it."""
+    if matches.keys != media.keys:
+        raise ValueError("the matches are not those of these files")
     library, settings = library or Library(), settings or RunSettings()
     by_date = settings.layout.by_date
     names = OutputNamer()
     _place_folders(names, library, by_date)
-    keys, sizes = media.keys, media.sizes
-    in_order = all(itertools.starmap(str.__lt__, itertools.pairwise(keys)))  # a folder's scan gives key order
-    order = range(len(keys)) if in_order else sorted(range(len(keys)), key=keys.__getitem__)
+    keys, sizes, sidecars = media.keys, media.sizes, matches.sidecars
+    match_kinds, reasons = MATCH_KINDS.values, REASONS.values
     albums: dict[str, set[str]] = defaultdict(set)
     borrowed: dict[str, str] = {}  # a photo without a sidecar → the sidecar of its copy in an album
-    for index in order:
-        key = keys[index]
+    for row, key in enumerate(keys):
         photo = library.photo_of(key)
         if album := library.album_of(key):
             albums[photo].add(album)
-        if photo != key and (sidecar := by_media[key].sidecar) and not by_media[photo].sidecar:
+        if photo != key and (sidecar := sidecars[row]) and not matches.of(photo).sidecar:
             borrowed.setdefault(photo, sidecar)
     tasks = TaskTable()
-    for index in order:
-        key = keys[index]
-        match, kind, copy = by_media.pop(key), library.kind(key), library.copies.get(key)
-        sidecar, match_kind, reason = match.sidecar, match.kind, match.reason
+    for row, key in enumerate(keys):
+        kind, copy = library.kind(key), library.copies.get(key)
+        sidecar, match_kind, reason = sidecars[row], match_kinds[matches.kinds[row]], reasons[matches.reasons[row]]
         if key in borrowed and reason is Reason.NO_SIDECAR:
             sidecar, match_kind, reason = borrowed[key], MatchKind.ALBUM_COPY, None
         in_album = kind is FolderKind.ALBUM and (copy is not None or settings.albums is not AlbumMode.KEYWORDS)
@@ -212,7 +210,7 @@ def plan_tasks(
         renamed = output.rpartition("/")[2] != name or (not by_date and not kind.special and output != key)
         tasks.append(
             FileTask(
-                key, sizes[index], output, sidecar, match_kind, reason,
+                key, sizes[row], output, sidecar, match_kind, reason,
                 tuple(sorted(albums.get(library.photo_of(key), ()))),  # get: no empty set a file
                 folder=kind,
                 copy_of=copy.original if copy else "",

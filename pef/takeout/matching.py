@@ -10,11 +10,15 @@
 
 from __future__ import annotations
 
+import bisect
+from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from pef.model.codes import MATCH_KINDS, REASONS
 from pef.model.outcomes import MatchKind, Reason
+from pef.model.task_table import in_key_order
 from pef.takeout.naming import (
     EDIT_SUFFIXES,
     MEDIA_EXTENSIONS,
@@ -45,11 +49,42 @@ class MediaMatch:
 
 @dataclass(frozen=True)
 class MatchResult:
-    media: tuple[MediaMatch, ...]
+    """Each media file's match, in key order, as columns (no object a file: a million of them), and the orphans."""
+
+    keys: list[str]  # the media files, in key order
+    sidecars: list[str | None]
+    kinds: bytearray  # MATCH_KINDS
+    reasons: bytearray  # REASONS
     orphans: tuple[str, ...]  # sidecars no media file uses
+
+    def at(self, row: int) -> MediaMatch:
+        kind, reason = MATCH_KINDS.values[self.kinds[row]], REASONS.values[self.reasons[row]]
+        return MediaMatch(self.keys[row], self.sidecars[row], kind, reason)
+
+    def of(self, key: str) -> MediaMatch:
+        """The match of one media file, found by its key (a binary search: the keys are in order)."""
+        row = bisect.bisect_left(self.keys, key)
+        if row == len(self.keys) or self.keys[row] != key:
+            raise KeyError(key)
+        return self.at(row)
+
+    @property
+    def media(self) -> tuple[MediaMatch, ...]:
+        return tuple(map(self.at, range(len(self.keys))))
 
     def by_media(self) -> dict[str, MediaMatch]:
         return {match.media: match for match in self.media}
+
+    def where(self, keep: Callable[[str], bool]) -> MatchResult:
+        """The matches of the media files whose keys are kept (the orphans stay as they are)."""
+        rows = [row for row, key in enumerate(self.keys) if keep(key)]
+        return MatchResult(
+            [self.keys[row] for row in rows],
+            [self.sidecars[row] for row in rows],
+            bytearray(self.kinds[row] for row in rows),
+            bytearray(self.reasons[row] for row in rows),
+            self.orphans,
+        )
 
 
 def _folder(key: str) -> str:
@@ -244,20 +279,28 @@ def match_sidecars(
     title_of: TitleLookup = lambda _sidecar: None,
     extra_suffixes: Iterable[str] = (),
 ) -> MatchResult:
-    """Pair media keys with sidecar keys (`/`-separated paths inside the export)."""
+    """Pair media keys with sidecar keys (`/`-separated paths inside the export); the result is in key order."""
     suffixes = tuple(dict.fromkeys((*(nfc(s) for s in extra_suffixes if s), *EDIT_SUFFIXES)))
-    media_by_folder: dict[str, list[str]] = defaultdict(list)
+    keys = media if isinstance(media, list) and in_key_order(media) else sorted(media)
+    rows_by_folder: dict[str, array] = defaultdict(lambda: array("q"))  # a folder's rows, in key order
     sidecars_by_folder: dict[str, list[str]] = defaultdict(list)
-    for key in media:
-        media_by_folder[_folder(key)].append(key)
+    for row, key in enumerate(keys):
+        rows_by_folder[_folder(key)].append(row)
     for key in sidecars:
         sidecars_by_folder[_folder(key)].append(key)
-    matches: list[MediaMatch] = []
+    found: list[str | None] = [None] * len(keys)
+    kinds, reasons = bytearray(len(keys)), bytearray(len(keys))
     orphans: list[str] = []
-    for folder in sorted(media_by_folder.keys() | sidecars_by_folder.keys()):
+    for folder in sorted(rows_by_folder.keys() | sidecars_by_folder.keys()):
+        rows = rows_by_folder.get(folder, ())
         folder_matches, folder_orphans = _FolderMatcher(
-            media_by_folder[folder], sidecars_by_folder[folder], suffixes, title_of
+            [keys[row] for row in rows], sidecars_by_folder.get(folder, []), suffixes, title_of
         ).run()
-        matches.extend(folder_matches)
+        for row, match in zip(rows, folder_matches, strict=True):
+            found[row], kinds[row], reasons[row] = (
+                match.sidecar,
+                MATCH_KINDS.codes[match.kind],
+                REASONS.codes[match.reason],
+            )
         orphans.extend(folder_orphans)
-    return MatchResult(tuple(matches), tuple(orphans))
+    return MatchResult(keys, found, kinds, reasons, tuple(orphans))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
 from pef.model.outcomes import Reason
+from pef.model.task_table import in_key_order
 from pef.takeout.member_files import DamagedEntry
 from pef.takeout.naming import MEDIA_EXTENSIONS, is_sidecar_name, split_extension
 from pef.takeout.source import EntryKind, SourceEntry, TakeoutSource
@@ -38,6 +39,12 @@ class FoundFiles:
 
     def __iter__(self) -> Iterator[SourceEntry]:
         return map(SourceEntry, self.keys, self.sizes)
+
+    def sort(self) -> None:
+        """In key order: a folder's scan gives it, an archive's entries come as they were packed."""
+        if not in_key_order(self.keys):
+            order = sorted(range(len(self.keys)), key=self.keys.__getitem__)
+            self.keys, self.sizes = [self.keys[row] for row in order], array("q", (self.sizes[row] for row in order))
 
     def where(self, keep: Callable[[str], bool]) -> FoundFiles:
         """The files whose keys are kept, in the same order."""

@@ -170,6 +170,7 @@ def _survey(
     source: PartsSource, settings: RunSettings, scanned: Callable[[PartCounts], None], sidecars_found: SidecarsFound
 ) -> Survey:
     scan = scan_takeout(source, sidecars_found)
+    scan.media.sort()  # the matches come in key order: the files' sizes then go with them
     counts = PartCounts.of(source, scan)
     scanned(counts)
     guarded = _Guard()
@@ -193,20 +194,20 @@ def _survey(
     kinds = {folder: folder_kind(folder.rpartition("/")[2], folder in albums) for folder in _folders(scan.media.keys)}
     library = Library(kinds, albums)  # the copies come once the media left are known
     media = scan.media
-    by_media = matches.by_media()
-    del matches  # its matches are by_media's: the plan lets each go as it makes the file's task
     if settings.skip_trash:
         trashed = [e for e in media if library.kind(e.key) is FolderKind.TRASH]
-        media = media.where(lambda key: library.kind(key) is not FolderKind.TRASH)
+        kept = lambda key: library.kind(key) is not FolderKind.TRASH  # noqa: E731
+        media, left = media.where(kept), matches.where(kept)
         skipped += [SkippedFile(e, Reason.TRASHED) for e in trashed]
-        sidecars = {by_media[e.key].sidecar for e in trashed} - {by_media[key].sidecar for key in media.keys}
+        sidecars = {matches.of(e.key).sidecar for e in trashed} - set(left.sidecars)
+        matches = left
         entries = _entries(scan.sidecars, sidecars)
         skipped += [SkippedFile(entries[key], Reason.TRASHED) for key in sorted(k for k in sidecars if k)]
     del scan  # every sidecar's key and size, no longer needed: gone before the copies and the plan, the survey's peak
 
     @cache
     def metadata_of(key: str) -> Metadata | None:
-        sidecar = by_media[key].sidecar
+        sidecar = matches.of(key).sidecar
         data = read_small(source, sidecar) if sidecar else None
         parsed = guarded(lambda: parse_sidecar(data), key, None) if data is not None else None
         return parsed if isinstance(parsed, Metadata) else None
@@ -218,7 +219,7 @@ def _survey(
 
     placed = (Placed(key, size, library.kind(key)) for key, size in zip(media.keys, media.sizes, strict=True))
     library = replace(library, copies=find_copies(placed, source, agree))
-    tasks = plan_tasks(media, by_media, library, settings)
+    tasks = plan_tasks(media, matches, library, settings)
     return Survey(source, counts, tasks, orphans, tuple(skipped), tuple(guarded.problems), library)
 
 
