@@ -157,7 +157,7 @@ def extension_variants(ext: str) -> tuple[str, ...]:
 
 def fold_key(text: str) -> str:
     """Key form of a (possibly cut) title: NFC, with the part after the last dot lower-cased."""
-    text = nfc(text)
+    text = text if text.isascii() else nfc(text)
     dot = text.rfind(".")
     if dot < 0:
         return text
@@ -184,12 +184,12 @@ class TitleKey(NamedTuple):
 
 def _complete_title_key(title: str, dup: int) -> TitleKey:
     stem, ext = split_extension(title)
-    return TitleKey(fold_key(cut_utf16(stem, MEDIA_STEM_UNITS) + ext), True, dup)
+    return _key(fold_key(cut_utf16(stem, MEDIA_STEM_UNITS) + ext), True, dup)
 
 
 def sidecar_keys(name: str) -> frozenset[TitleKey]:
     """Every title key a sidecar file name can stand for (old, new, cut and untruncated styles)."""
-    name = nfc(name)
+    name = name if name.isascii() else nfc(name)
     if not name.lower().endswith(".json"):
         return frozenset()
     core = name[: -len(".json")]
@@ -207,7 +207,7 @@ def sidecar_keys(name: str) -> frozenset[TitleKey]:
             continue
         keys.add(_complete_title_key(body, number))
         if utf16_len(body) >= SIDECAR_HEAD_UNITS - 1:
-            keys.add(TitleKey(fold_key(body), False, number))
+            keys.add(_key(fold_key(body), False, number))
             for cut in range(len(SUPPLEMENTAL) - 1, 0, -1):
                 if lowered.endswith(SUPPLEMENTAL[:cut]) and len(body) > cut:
                     keys.add(_complete_title_key(body[:-cut], number))
@@ -280,29 +280,44 @@ def reading_keys(reading: MediaReading, extensions: tuple[str, ...] = ()) -> dic
     3: the title was a HEIC that Google converted to this JPEG.
     """
     keys: dict[TitleKey, int] = {}
-    stem, ascii_stem = reading.stem, reading.stem.isascii()
-    for ext, rank, folded in _ranked_extensions(reading.ext, extensions):
+    stem, dup = reading.stem, reading.dup
+    ranked, longest = _ranked_extensions(reading.ext, extensions)
+    if stem.isascii() and len(stem) + longest < SIDECAR_HEAD_UNITS - 1:  # in NFC, and never cut
+        # an extension has one dot: the key is the stem and the folded extension
+        for ext, rank, folded in ranked:
+            keys.setdefault(_new_tuple(TitleKey, (stem + folded if folded else fold_key(stem + ext), True, dup)), rank)
+        return keys
+    ascii_stem = stem.isascii()
+    for ext, rank, folded in ranked:
         title = stem + ext
-        # an ASCII stem is in NFC, and an extension has one dot: its key is the stem and the folded extension
-        keys.setdefault(TitleKey(stem + folded if ascii_stem and folded else fold_key(title), True, reading.dup), rank)
+        keys.setdefault(_key(stem + folded if ascii_stem and folded else fold_key(title), True, dup), rank)
         if (len(title) if ascii_stem else utf16_len(title)) >= SIDECAR_HEAD_UNITS - 1:  # a shorter title is never cut
-            cut = TitleKey(fold_key(cut_utf16(title, SIDECAR_HEAD_UNITS)), False, reading.dup)
+            cut = _key(fold_key(cut_utf16(title, SIDECAR_HEAD_UNITS)), False, dup)
             if utf16_len(cut.text) >= SIDECAR_HEAD_UNITS - 1:
                 keys.setdefault(cut, rank)
     return keys
 
 
+def _key(text: str, complete: bool, dup: int) -> TitleKey:
+    return _new_tuple(TitleKey, (text, complete, dup))  # without the named tuple's own checks: a few a file
+
+
+_new_tuple = tuple.__new__
+
+
 @functools.cache
-def _ranked_extensions(ext: str, extensions: tuple[str, ...]) -> tuple[tuple[str, int, str], ...]:
-    """The extensions a title named like `ext` may have had, each with its rank (see `reading_keys`) and folded."""
+def _ranked_extensions(ext: str, extensions: tuple[str, ...]) -> tuple[tuple[tuple[str, int, str], ...], int]:
+    """The extensions a title named like `ext` may have had, each with its rank (see `reading_keys`) and folded;
+    and the length of the longest."""
     ranked = [(variant, 0 if index == 0 else 1) for index, variant in enumerate(extension_variants(ext))]
     ranked += [(variant, 1) for variant in extensions]
     ranked.append(("", 2))
     ranked += [(variant, 3) for variant in _CONVERTED_FROM.get(ext.lower(), ())]
-    return tuple(
+    folded = tuple(
         (variant, rank, variant.lower() if variant[:1] == "." and variant.count(".") == 1 else "")
         for variant, rank in ranked
     )
+    return folded, max(len(variant) for variant, _ in ranked)
 
 
 def companion_stems(name: str) -> tuple[str, ...]:
