@@ -199,13 +199,16 @@ class FolderSource:
         return read_file_head(self.root, self.on_disk(key), key, size)
 
 
+# O_NOFOLLOW: a file swapped for a symlink after the scan must not lead out of the source;
+# O_NONBLOCK: one swapped for a FIFO must not hang the run
+_READ_FLAGS = os.O_RDONLY | NO_FOLLOW | getattr(os, "O_NONBLOCK", 0)
+
+
 def open_regular(root: Path, relative: str, key: str) -> tuple[int, os.stat_result]:
     """A descriptor of a regular file of a Takeout folder, by its on-disk path (`key`: its name in messages)."""
-    # O_NOFOLLOW: a file swapped for a symlink after the scan must not lead out of the source;
-    # O_NONBLOCK: one swapped for a FIFO must not hang the run
-    flags = os.O_RDONLY | NO_FOLLOW | getattr(os, "O_NONBLOCK", 0)
+    flags = _READ_FLAGS
     try:
-        fd = os.open(os.path.join(root, relative), flags)
+        fd = os.open(f"{root}/{relative}", flags)  # `relative` is `/`-separated, and never absolute
     except OSError as error:
         if not too_long(error):
             raise
@@ -233,12 +236,16 @@ def read_file_head(root: Path, relative: str, key: str, size: int) -> bytes:
     fd, found = open_regular(root, relative, key)
     try:
         wanted = min(size, found.st_size + 1)  # + 1: a file grown since its listing reads as longer than it was
-        chunks, got = [], 0
+        data = os.read(fd, wanted)
+        # all of it as it was when opened (no second read to meet its end), all that was asked, or its end
+        if len(data) in (found.st_size, wanted) or not data:
+            return data
+        chunks, got = [data], len(data)
         while got < wanted and (chunk := os.read(fd, wanted - got)):
             chunks.append(chunk)
             got += len(chunk)
-            if got == found.st_size:  # all of it, as it was when opened: no second read to meet its end
+            if got == found.st_size:
                 break
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return b"".join(chunks)
     finally:
         os.close(fd)
