@@ -32,27 +32,28 @@ class TaskTable(Sequence[FileTask]):
     by row.
     """
 
-    def __init__(self, tasks: Iterable[FileTask] = ()) -> None:
-        self._keys: list[str] = []
-        self._sizes = array("q")
+    def __init__(self, tasks: Iterable[FileTask] = (), files: tuple[list[str], array] | None = None) -> None:
+        """`files`: the keys and sizes of all the tasks to come, in their order, held as they are (a plan's files)."""
+        self._keys, self._sizes = files if files is not None else ([], array("q"))
+        self._given = files is not None
         self._outputs: list[str] = []
         self._sidecars: list[str | None] = []
         self._albums: list[tuple[str, ...]] = []
         self._matches, self._reasons, self._folders = bytearray(), bytearray(), bytearray()
-        self._copy_kinds, self._actions, self._flags = (
-            bytearray(),
-            bytearray(),
-            bytearray(),
-        )  # flags: dated 1, renamed 2
+        self._copy_kinds, self._actions = bytearray(), bytearray()
+        self._flags = bytearray()  # dated 1, renamed 2
         self._copy_of: dict[int, str] = {}
         self._decisions: dict[int, Decision] = {}
         for task in tasks:
             self.append(task)
 
     def append(self, task: FileTask) -> None:
-        row = len(self._keys)
-        self._keys.append(task.key)
-        self._sizes.append(task.size)
+        row = len(self._outputs)
+        if not self._given:
+            self._keys.append(task.key)
+            self._sizes.append(task.size)
+        elif self._keys[row] != task.key or self._sizes[row] != task.size:
+            raise ValueError(f"task {row} is of {task.key!r}, not of {self._keys[row]!r}, the file given for it")
         self._outputs.append(task.output)
         self._sidecars.append(task.sidecar)
         self._albums.append(task.albums)
@@ -68,7 +69,7 @@ class TaskTable(Sequence[FileTask]):
             self._decisions[row] = task.decision
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._outputs)
 
     @overload
     def __getitem__(self, row: int) -> FileTask: ...

@@ -197,7 +197,7 @@ def plan_tasks(
             albums[photo].add(album)
         if photo != key and (sidecar := sidecars[row]) and not matches.of(photo).sidecar:
             borrowed.setdefault(photo, sidecar)
-    tasks = TaskTable()
+    tasks = TaskTable(files=(keys, sizes))  # the scan's columns, not copies of them
     for row, key in enumerate(keys):
         kind, copy = library.kind(key), library.copies.get(key)
         sidecar, match_kind, reason = sidecars[row], match_kinds[matches.kinds[row]], reasons[matches.reasons[row]]
