@@ -7,7 +7,7 @@ import itertools
 import shutil
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
@@ -24,7 +24,6 @@ from pef.model.events import (
     RunStarted,
     RunSummary,
 )
-from pef.model.library import CopyAction
 from pef.model.outcomes import ENVIRONMENT_FAILURES, FileStatus
 from pef.model.records import FileRecord, FileTask
 from pef.present.parts import part_messages, part_warnings
@@ -35,11 +34,12 @@ from pef.run.copy_file import FileCopier
 from pef.run.job import Confirm, Job, RunDeclined, RunRefused, confirm_space
 from pef.run.output_files import OutputFiles
 from pef.run.rerun import finished_run, said_again, unchanged_finish
-from pef.run.resume import copy_needs_work, needs_work, open_state, remove_partials, retire_output
+from pef.run.resume import open_state, remove_partials, retire_output
 from pef.run.run_listings import write_run_listings
 from pef.run.runlog import RunLog, logging_to
 from pef.run.stand_in import AwaitedOriginals
 from pef.run.summary import summarize
+from pef.run.todo import TaskQueue, Todo, files_to_do
 from pef.run.workers import PROCESS_MIN_FILES, Done, WorkerProcesses, Workers
 from pef.state.layout import STATE_NAME, WORK_DIR
 from pef.state.outputs import OutputChoiceError, OutputLock, OutputLocked, check_output_folder
@@ -210,13 +210,13 @@ class Engine:
                 self._reserve.release()
             store.close()
 
-    def _begin(self, store: StateStore, survey: Survey, copier: FileCopier) -> tuple[RunState, Survey, list[FileTask]]:
+    def _begin(self, store: StateStore, survey: Survey, copier: FileCopier) -> tuple[RunState, Survey, Todo]:
         """The state continued, the survey with the person's decisions, the files to do (their records set aside)."""
         state, self._previous = open_state(self.job, store, survey, copier, self._emit)
         state.decisions.update(self.job.decisions)
         survey = survey.decided(state.decisions)
         state.orphan_sidecars = sorted(survey.orphans)
-        todo = self._todo(survey, state)
+        todo = files_to_do(self.job, survey, state.files)
         if not todo and state.status == RunStatus.COMPLETED:
             self._emit(Message(Level.INFO, NOTHING_TO_DO))
         state.finished = None  # said again only by the run that completes this one
@@ -228,27 +228,6 @@ class Engine:
         self._contested = {earlier.output for earlier in self._previous.values() if earlier.owns_output}
         self._owned = {r.output for r in state.files.values() if r.output in self._contested and r.owns_output}
         return state, survey, todo
-
-    def _todo(self, survey: Survey, state: RunState) -> list[FileTask]:
-        """The files to do, in the order their parts hold them (a .tgz is read once, front to back); parts are told.
-
-        Copies that stand in for their originals come last: each waits for its original's record.
-        """
-        files = state.files
-        todo = [task for task in survey.tasks if needs_work(self.job, task, files.get(task.key))]
-        redone = {task.key for task in todo}
-        todo += [
-            task
-            for task in survey.tasks
-            if task.key not in redone
-            and (
-                (task.action is not CopyAction.WRITE and task.copy_of in redone)  # a kept duplicate stands alone
-                or copy_needs_work(self.job.output, task, files.get(task.key), files.get(task.copy_of))
-            )
-        ]
-        todo.sort(key=lambda task: (task.action is not CopyAction.WRITE, survey.source.position(task.key)))
-        survey.source.expect([task.key for task in todo])
-        return todo
 
     def _record(self, store: StateStore, record: FileRecord) -> None:
         if record.reason not in ENVIRONMENT_FAILURES:  # those are tried again soon: keep what was unpacked for them
@@ -289,10 +268,10 @@ class Engine:
                 )
             )
 
-    def _execute(self, todo: list[FileTask], copier: FileCopier, store: StateStore, total: int, bytes_done: int) -> str:
+    def _execute(self, todo: Todo, copier: FileCopier, store: StateStore, total: int, bytes_done: int) -> str:
         """Process the files; returns the run's status: completed, stopped, or paused (by itself)."""
         control = self.control
-        queue = deque(todo)
+        queue = TaskQueue(todo)
         pending: dict[Future[Done], FileTask] = {}
         streak: list[tuple[FileTask, FileRecord]] = []  # environmental failures in a row: five pause the run
         blocked: list[FileTask] = []  # every environmental failure since the last resume: retried at the resume
@@ -358,7 +337,7 @@ class Engine:
         task: FileTask,
         record: FileRecord,
         before_resume: bool,
-        queue: deque[FileTask],
+        queue: TaskQueue,
         streak: list[tuple[FileTask, FileRecord]],
         blocked: list[FileTask],
         store: StateStore,
@@ -374,7 +353,7 @@ class Engine:
             self._auto_pause(streak, queue, store)
 
     def _take_in_resume(
-        self, queue: deque[FileTask], streak: list[tuple[FileTask, FileRecord]], blocked: list[FileTask]
+        self, queue: TaskQueue, streak: list[tuple[FileTask, FileRecord]], blocked: list[FileTask]
     ) -> None:
         """The person resumed after pef paused itself: what the drives refused is retried first, a new streak begins."""
         self._reserve.hold()
@@ -383,7 +362,7 @@ class Engine:
         blocked.clear()
         self._pause_reason = ""
 
-    def _auto_pause(self, streak: list[tuple[FileTask, FileRecord]], queue: deque[FileTask], store: StateStore) -> None:
+    def _auto_pause(self, streak: list[tuple[FileTask, FileRecord]], queue: TaskQueue, store: StateStore) -> None:
         left = sum(task.size for task in queue) + sum(task.size for task, _ in streak)
         try:
             free = self.files.free_space(self.job.output)

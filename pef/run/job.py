@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +36,7 @@ class RunDeclined(Exception):
 Confirm = Callable[[str], bool]
 
 
-def confirm_space(job: Job, todo: list[FileTask], files: OutputFiles, emit: EventSink, confirm: Confirm) -> None:
+def confirm_space(job: Job, todo: Iterable[FileTask], files: OutputFiles, emit: EventSink, confirm: Confirm) -> None:
     """Ask before a run whose files need more room than the output drive has; RunDeclined if the person says no."""
     needed = sum(task.size for task in todo if task.action is CopyAction.WRITE)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,7 +100,7 @@ class StandIns:
 class AwaitedOriginals:
     """Copies that stand in for an original wait until the original's record is made (this run's to-do)."""
 
-    def __init__(self, todo: list[FileTask]) -> None:
+    def __init__(self, todo: Iterable[FileTask]) -> None:
         self._unrecorded = {task.key for task in todo}
         self._waiting: dict[str, list[FileTask]] = defaultdict(list)
 
