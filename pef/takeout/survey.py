@@ -203,7 +203,7 @@ def _survey(
         matches = left
         entries = _entries(scan.sidecars, sidecars)
         skipped += [SkippedFile(entries[key], Reason.TRASHED) for key in sorted(k for k in sidecars if k)]
-    del scan  # every sidecar's key and size, no longer needed: gone before the copies and the plan, the survey's peak
+    del scan  # the sidecars' key list and size array, no longer needed before the copies and the plan (the peak)
 
     @cache
     def metadata_of(key: str) -> Metadata | None:
