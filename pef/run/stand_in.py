@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,8 +100,10 @@ class StandIns:
 class AwaitedOriginals:
     """Copies that stand in for an original wait until the original's record is made (this run's to-do)."""
 
-    def __init__(self, todo: Iterable[FileTask]) -> None:
-        self._unrecorded = {task.key for task in todo}
+    def __init__(self, todo: Sequence[FileTask]) -> None:
+        originals = {task.copy_of for task in todo if task.action is not CopyAction.WRITE}
+        # the originals among the files to do, not a set of every key to do (a million)
+        self._unrecorded = {task.key for task in todo if task.key in originals} if originals else set()
         self._waiting: dict[str, list[FileTask]] = defaultdict(list)
 
     def holds(self, task: FileTask) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from pef.model.library import CopyAction
 from pef.model.records import FileRecord, FileTask
@@ -14,7 +14,7 @@ from pef.run.resume import copy_needs_work, needs_work
 from pef.takeout.survey import Survey
 
 
-class Todo:
+class Todo(Sequence[FileTask]):
     """Rows of a survey's tasks, in the order a run does them."""
 
     def __init__(self, tasks: TaskTable, rows: Iterable[int]) -> None:
