@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Generic, TypeVar
 
-from pef.model.library import CopyAction, CopyKind, FolderKind
-from pef.model.outcomes import MatchKind, Reason
+from pef.model.library import CopyAction, CopyKind, FolderKind, LinkKind
+from pef.model.outcomes import DateSource, FileStatus, MatchKind, Reason
 
 V = TypeVar("V", bound=Hashable)
 
@@ -26,3 +26,6 @@ REASONS: ByteCodes[Reason | None] = ByteCodes(None, *Reason)
 FOLDER_KINDS: ByteCodes[FolderKind] = ByteCodes(*FolderKind)
 COPY_KINDS: ByteCodes[CopyKind | None] = ByteCodes(None, *CopyKind)
 COPY_ACTIONS: ByteCodes[CopyAction] = ByteCodes(*CopyAction)
+STATUSES: ByteCodes[FileStatus | None] = ByteCodes(None, *FileStatus)  # 0: no record
+DATE_SOURCES: ByteCodes[DateSource | None] = ByteCodes(None, *DateSource)
+LINK_KINDS: ByteCodes[LinkKind | None] = ByteCodes(None, *LinkKind)

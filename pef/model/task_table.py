@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import pairwise, starmap
 from typing import overload
 
 from pef.model.codes import COPY_ACTIONS, COPY_KINDS, FOLDER_KINDS, MATCH_KINDS, REASONS
+from pef.model.keys import KeyRows, in_key_order
 from pef.model.library import CopyAction, CopyKind
 from pef.model.records import Decision, FileTask
 
@@ -17,11 +17,6 @@ _MATCH, _REASON, _FOLDER = MATCH_KINDS.codes, REASONS.codes, FOLDER_KINDS.codes
 _COPY_KIND, _ACTION = COPY_KINDS.codes, COPY_ACTIONS.codes
 _WRITE = _ACTION[CopyAction.WRITE]
 _make = tuple.__new__  # a FileTask from its fields, without the named tuple's own checks
-
-
-def in_key_order(keys: list[str]) -> bool:
-    """Whether the keys are in order, each after the one before (a folder's scan gives them so)."""
-    return all(starmap(str.__lt__, pairwise(keys)))
 
 
 class TaskTable(Sequence[FileTask]):
@@ -44,11 +39,13 @@ class TaskTable(Sequence[FileTask]):
         self._flags = bytearray()  # dated 1, renamed 2
         self._copy_of: dict[int, str] = {}
         self._decisions: dict[int, Decision] = {}
+        self._key_rows: KeyRows | None = None
         for task in tasks:
             self.append(task)
 
     def append(self, task: FileTask) -> None:
         row = len(self._outputs)
+        self._key_rows = None
         if not self._given:
             self._keys.append(task.key)
             self._sizes.append(task.size)
@@ -109,6 +106,18 @@ class TaskTable(Sequence[FileTask]):
         if in_key_order(self._keys):
             return self
         return sorted(self, key=lambda task: task.key)
+
+    @property
+    def key_rows(self) -> KeyRows:
+        """Each task's row by its key."""
+        if self._key_rows is None or len(self._key_rows) != len(self):
+            self._key_rows = KeyRows(self._keys if len(self._keys) == len(self) else self._keys[: len(self)])
+        return self._key_rows
+
+    def task_of(self, key: str) -> FileTask | None:
+        """The task of this file, if it has one."""
+        row = self.key_rows.row_of(key)
+        return None if row is None else self._row(row)
 
     @property
     def total_bytes(self) -> int:

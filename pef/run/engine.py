@@ -25,6 +25,7 @@ from pef.model.events import (
     RunSummary,
 )
 from pef.model.outcomes import ENVIRONMENT_FAILURES, FileStatus
+from pef.model.record_table import RecordTable
 from pef.model.records import FileRecord, FileTask
 from pef.present.parts import part_messages, part_warnings
 from pef.present.words import NOTHING_TO_DO
@@ -76,7 +77,7 @@ class Engine:
         self._tally: Counter = Counter()
         self._source: PartsSource | None = None
         self._processes: WorkerProcesses | None = None  # started during the survey when the run may use them
-        self._previous: dict[str, FileRecord] = {}  # what files being redone became before: their old outputs
+        self._previous = RecordTable()  # what files being redone became before: their old outputs
         self._contested: set[str | None] = set()  # outputs of files being redone: let go of when no record holds them
         self._owned: set[str | None] = set()  # those the records hold now: never let go of
         # workers report retries while the engine reports the rest; a sink may pause the run from inside an event
@@ -180,8 +181,8 @@ class Engine:
             self._reserve = SpaceReserve(job.output, len(survey.tasks))
             if not self._reserve.hold():
                 self._emit(Message(Level.WARNING, "The output drive is almost full: progress may not be saved."))
-            done_bytes = sum(r.size for r in state.files.values())
-            self._tally = Counter(record.status.value for record in state.files.values())
+            done_bytes = state.files.total_size
+            self._tally = Counter({status.value: n for status, n in state.files.status_counts().items() if n})
             self._emit(RunStarted(job.output, len(survey.tasks), len(state.files), survey.total_bytes, done_bytes))
             started = time.monotonic()
             status = self._execute(todo, copier, store, len(survey.tasks), done_bytes)

@@ -49,8 +49,7 @@ def finished_run(
     """What a later run finding nothing changed will say; None when the Takeout or the output cannot be printed."""
     if listing is None or (outputs := outputs_print(job)) is None:
         return None
-    done_bytes = sum(record.size for record in state.files.values())
-    return FinishedRun(listing, outputs, tuple(said), scan, done_bytes, summary)
+    return FinishedRun(listing, outputs, tuple(said), scan, state.files.total_size, summary)
 
 
 def said_again(finished: FinishedRun, output: Path) -> list[Event]:

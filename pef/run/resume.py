@@ -11,6 +11,7 @@ from pathlib import Path
 from pef.model.events import Event, Level, Message
 from pef.model.library import CopyAction, LinkKind
 from pef.model.outcomes import PERMANENT_FAILURES, FileStatus
+from pef.model.record_table import RecordTable
 from pef.model.records import FileRecord, FileTask, RunSettings
 from pef.run.copy_file import FileCopier
 from pef.run.job import Job, RunRefused
@@ -73,26 +74,24 @@ def remove_partials(folder: Path, unfinished: bool) -> int:
 
 def open_state(
     job: Job, store: StateStore, survey: Survey, copier: FileCopier, emit: Callable[[Event], None]
-) -> tuple[RunState, dict[str, FileRecord]]:
+) -> tuple[RunState, RecordTable]:
     """The state this run continues (or a fresh one), cut to the files the Takeout still holds.
 
     With it, what a run redoing every file replaces: the outputs it made before, to be let go of
     where they now go elsewhere (another layout).
     """
     fresh = RunState(source_path=job.source.label, settings=job.settings)
-    tasks: dict[str, FileTask] = {}  # by key, while a saved state is read
     rebuilt = False
-    replaced: dict[str, FileRecord] = {}
+    replaced = RecordTable()
     if job.redo_all or not store.exists():
         state = fresh
         if store.exists():  # every file is redone, with what the person decided in Review
             with contextlib.suppress(StateError, OSError, ValueError):
-                earlier = store.peek()
+                earlier = store.load(set_aside=False, tasks=survey.tasks).state
                 state.decisions, replaced = earlier.decisions, earlier.files
     else:
-        tasks = {task.key: task for task in survey.tasks}
         try:
-            loaded = store.load(tasks=tasks)  # its records hold the survey's strings, not copies read from the file
+            loaded = store.load(tasks=survey.tasks)  # records in the tasks' rows, holding their strings
         except StateError:
             loaded = None
         if loaded is None:
@@ -109,7 +108,7 @@ def open_state(
                 emit(Message(Level.WARNING, f"{gone} was read by this run before but is not among its parts now."))
             state.source_path, state.settings = job.source.label, job.settings
     state.parts = [str(path) for path in job.source.paths]
-    state.files = {key: record for key, record in state.files.items() if key in tasks}
+    state.files = state.files.on(survey.tasks.key_rows)  # only the files the Takeout still holds
     if rebuilt:
         recovered = 0
         for task in survey.tasks:

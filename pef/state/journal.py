@@ -7,11 +7,13 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pef.model.records import FileRecord, FileTask
+from pef.model.record_table import RecordTable
+from pef.model.records import FileRecord
+from pef.model.task_table import TaskTable
 
 
 def _load_syncfs():
@@ -36,7 +38,7 @@ def sync_file_system(fd: int) -> None:
 
 @dataclass(frozen=True)
 class Replay:
-    records: dict[str, FileRecord]
+    records: RecordTable  # rows of their own (a journal holds a few of the files), the last line of each key
     damaged_lines: int  # torn or garbled lines that were skipped
 
 
@@ -95,7 +97,7 @@ class Journal:
                 os.close(self._fd)
                 self._fd = None
 
-    def replay(self, tasks: Mapping[str, FileTask] | None = None) -> Replay:
+    def replay(self, tasks: TaskTable | None = None) -> Replay:
         return replay_lines(_lines(self.path), tasks)
 
 
@@ -106,15 +108,16 @@ def _lines(path: Path) -> Iterator[bytes]:
         yield from handle
 
 
-def replay_lines(lines: Iterator[bytes], tasks: Mapping[str, FileTask] | None = None) -> Replay:
-    records: dict[str, FileRecord] = {}
+def replay_lines(lines: Iterator[bytes], tasks: TaskTable | None = None) -> Replay:
+    """`tasks`: the survey's, whose strings the records then hold."""
+    records = RecordTable()
     damaged = 0
     for line in lines:
         if not line.strip():
             continue
         try:
             data = json.loads(line)
-            record = FileRecord.from_json(data["key"], data, tasks.get(data["key"]) if tasks else None)
+            record = FileRecord.from_json(data["key"], data, tasks.task_of(data["key"]) if tasks else None)
         except (ValueError, KeyError, TypeError, AttributeError):
             damaged += 1
             continue

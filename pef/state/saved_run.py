@@ -28,7 +28,7 @@ class SavedRun:
 
     @classmethod
     def of_state(cls, state: RunState) -> SavedRun:
-        return cls._of(state.as_head(), state.counts(), files_summary(state.files.values()))
+        return cls._of(state.as_head(), state.counts(), files_summary(state.files))
 
     @classmethod
     def _of(cls, head: dict, counts: dict[str, int], summary: dict) -> SavedRun:

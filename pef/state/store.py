@@ -8,14 +8,14 @@ import json
 import os
 import threading
 import time
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pef.model.outcomes import FileStatus
-from pef.model.records import Decision, FileRecord, FileTask, RunSettings, now_iso
+from pef.model.record_table import RecordTable
+from pef.model.records import Decision, FileRecord, RunSettings, now_iso
+from pef.model.task_table import TaskTable
 from pef.state.finished import FinishedRun
 from pef.state.journal import Journal
 from pef.state.layout import JOURNAL_NAME, STATE_NAME, temporary_name
@@ -51,7 +51,7 @@ class RunState:
     last_updated: str = field(default_factory=now_iso)
     status: str = RunStatus.RUNNING
     total: int = 0
-    files: dict[str, FileRecord] = field(default_factory=dict)
+    files: RecordTable = field(default_factory=RecordTable)
     orphan_sidecars: list[str] = field(default_factory=list)
     decisions: dict[str, Decision] = field(default_factory=dict)  # media key → what the person chose in Review
     parts: list[str] = field(default_factory=list)  # the folders and archives read as this Takeout
@@ -63,26 +63,23 @@ class RunState:
         return self.parts or ([self.source_path] if self.source_path else [])
 
     def counts(self) -> dict[str, int]:
-        counts = {status.value: 0 for status in FileStatus}
-        for record in self.files.values():
-            counts[record.status.value] += 1
         return {
             "total": self.total,
-            **counts,
+            **{status.value: count for status, count in self.files.status_counts().items()},
             "pending": max(self.total - len(self.files), 0),
         }
 
     def json_chunks(self) -> Iterator[bytes]:
         """The state as JSON, a thousand records at a time: never a second copy of the whole state in memory."""
-        summary = files_summary(self.files.values())  # before the files: `pef progress` reads no further
+        summary = files_summary(self.files)  # before the files: `pef progress` reads no further
         head = json.dumps({**self.as_head(), "summary": summary}, ensure_ascii=False, indent=1)
         yield head.removesuffix("\n}").encode("utf-8", JSON_TEXT_ERRORS) + FILES_MARKER
-        items = iter(self.files.items())
+        records = self.files.values()
         lead = ""
-        while batch := list(itertools.islice(items, CHUNK_RECORDS)):
+        while batch := list(itertools.islice(records, CHUNK_RECORDS)):
             text = ",\n".join(
-                f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(record.as_json(), ensure_ascii=False)}"
-                for key, record in batch
+                f"  {json.dumps(record.key, ensure_ascii=False)}: {json.dumps(record.as_json(), ensure_ascii=False)}"
+                for record in batch
             )
             yield (lead + text).encode("utf-8", JSON_TEXT_ERRORS)
             lead = ",\n"
@@ -109,18 +106,17 @@ class RunState:
         cls,
         data: object,
         records: Iterable[tuple[str, object]] | None = None,
-        tasks: Mapping[str, FileTask] | None = None,
+        tasks: TaskTable | None = None,
     ) -> RunState:
         """`records`: the files read apart from `data` (a file read a line at a time), else `data["files"]`.
 
-        `tasks`: the survey's, by key; a record of one of them holds its strings rather than copies.
+        `tasks`: the survey's; a record of one of them takes its row and holds its strings rather than copies.
         """
         if not isinstance(data, dict) or data.get("version") != VERSION:
             raise StateError("not a version-1 pef state file")
         try:
             pairs = data["files"].items() if records is None else records
-            found = (FileRecord.from_json(key, entry, tasks.get(key) if tasks else None) for key, entry in pairs)
-            files = {record.key: record for record in found}
+            files = read_records(pairs, tasks)
             return cls(
                 source_path=str(data["source_path"]),
                 parts=[str(part) for part in data.get("parts", [])],
@@ -146,7 +142,14 @@ def _finished(data: object) -> FinishedRun | None:
         return None
 
 
-def read_state(path: Path, tasks: Mapping[str, FileTask] | None = None) -> RunState:
+def read_records(pairs: Iterable[tuple[str, object]], tasks: TaskTable | None = None) -> RecordTable:
+    """Records read from their JSON, a key each; with `tasks`, in their rows and holding their strings."""
+    if tasks is None:
+        return RecordTable(FileRecord.from_json(key, entry) for key, entry in pairs)
+    return RecordTable((FileRecord.from_json(key, entry, tasks.task_of(key)) for key, entry in pairs), tasks.key_rows)
+
+
+def read_state(path: Path, tasks: TaskTable | None = None) -> RunState:
     """A state file; written by this pef, its records are parsed a line at a time (never all as JSON values at once)."""
     found = read_head(path)
     if found is None:
@@ -173,16 +176,11 @@ def _record_lines(lines: Iterable[bytes]) -> Iterator[tuple[str, object]]:
         raise ValueError("the file ends before its records do (cut)")
 
 
-def files_summary(records: Iterable[FileRecord]) -> dict:
+def files_summary(records: RecordTable) -> dict:
     """The links made and the files that failed (with what went wrong), as the state's head keeps them."""
-    links: Counter[str] = Counter()
-    failed = []
-    for record in records:
-        if record.link is not None:
-            links[record.link.value] += 1
-        if record.status is FileStatus.FAILED:
-            failed.append([record.key, record.error or (record.reason.value if record.reason else "")])
-    return {"links": dict(sorted(links.items())), "failed": sorted(failed)}
+    links = sorted((link.value, count) for link, count in records.link_counts().items())
+    failed = [[r.key, r.error or (r.reason.value if r.reason else "")] for r in records.failed()]
+    return {"links": dict(links), "failed": sorted(failed)}
 
 
 def read_head(path: Path) -> tuple[dict, int] | None:
@@ -286,8 +284,8 @@ class StateStore:
         """The saved state without its files (source, parts, settings): from the file's head where it can be."""
         return head_state(self.path) or self.peek()
 
-    def load(self, set_aside: bool = True, tasks: Mapping[str, FileTask] | None = None) -> Loaded:
-        """`tasks`: the survey's, by key, whose strings the records then hold."""
+    def load(self, set_aside: bool = True, tasks: TaskTable | None = None) -> Loaded:
+        """`tasks`: the survey's, whose rows the records take and whose strings they hold."""
         notes: list[str] = []
         state: RunState | None = None
         if self.path.exists():

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pef.model.codes import MATCH_KINDS, REASONS
+from pef.model.keys import in_key_order
 from pef.model.outcomes import MatchKind, Reason
-from pef.model.task_table import in_key_order
 from pef.takeout.naming import (
     EDIT_SUFFIXES,
     MEDIA_EXTENSIONS,

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
+from pef.model.keys import in_key_order
 from pef.model.outcomes import Reason
-from pef.model.task_table import in_key_order
 from pef.takeout.member_files import DamagedEntry
 from pef.takeout.naming import MEDIA_EXTENSIONS, is_sidecar_name, split_extension
 from pef.takeout.source import EntryKind, SourceEntry, TakeoutSource

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from pef.model.library import AlbumMode
 from pef.model.outcomes import FileStatus, MatchKind, Reason
 from pef.model.records import FileRecord, FileTask, RunSettings
+from pef.model.task_table import TaskTable
 from pef.state.journal import Journal, replay_lines, sync_file_system
 from pef.state.layout import JOURNAL_NAME, STATE_NAME
 from pef.state.store import RunState, RunStatus, StateStore
@@ -52,7 +53,7 @@ def test_records_round_trip(tmp_path: Path) -> None:
 
 def test_records_read_back_hold_their_tasks_strings_from_the_journal_and_the_state_file(tmp_path: Path) -> None:
     records = [record(i) for i in range(9)]
-    tasks = {r.key: FileTask(r.key, 1, r.output or "", r.sidecar, MatchKind.OWN, None) for r in records[:6]}
+    tasks = TaskTable(FileTask(r.key, 1, r.output or "", r.sidecar, MatchKind.OWN, None) for r in records[:6])
     store = StateStore(tmp_path)
     store.begin(RunState(source_path="/takeout", settings=RunSettings()), save=False)
     for item in records[:5]:
@@ -64,10 +65,10 @@ def test_records_read_back_hold_their_tasks_strings_from_the_journal_and_the_sta
     store.close()
     loaded = StateStore(tmp_path).load(tasks=tasks).state
     assert list(loaded.files.values()) == records
-    for key, task in tasks.items():  # the state file's (0–4) and the journal's (5): the task's own strings
-        found = loaded.files[key]
-        assert found.key is task.key and found.output is task.output and found.sidecar is task.sidecar, key
-        assert next(name for name in loaded.files if name == key) is task.key
+    for task in tasks:  # the state file's (0–4) and the journal's (5): the task's own strings
+        found = loaded.files[task.key]
+        assert found.key is task.key and found.output is task.output and found.sidecar is task.sidecar, task.key
+        assert next(name for name in loaded.files if name == task.key) is task.key
     assert all(loaded.files[r.key].key is not r.key for r in records[6:])  # no task: its own strings, equal
 
 
