@@ -93,13 +93,19 @@ class TaskTable(Sequence[FileTask]):
 
     def writing(self) -> Iterator[FileTask]:
         """The tasks that write their file, in order."""
-        if self._actions.count(_WRITE) == len(self):
-            return iter(self)
-        return (self._row(row) for row, action in enumerate(self._actions) if action == _WRITE)
+        return map(self._row, self.writing_rows())
 
     def standing_in(self) -> Iterator[FileTask]:
         """The copies that link to their original or are left out for it, in order."""
-        return (self._row(row) for row, action in enumerate(self._actions) if action != _WRITE)
+        return map(self._row, self.standing_in_rows())
+
+    def writing_rows(self) -> Iterable[int]:
+        if self._actions.count(_WRITE) == len(self):
+            return range(len(self))
+        return (row for row, action in enumerate(self._actions) if action == _WRITE)
+
+    def standing_in_rows(self) -> Iterator[int]:
+        return (row for row, action in enumerate(self._actions) if action != _WRITE)
 
     def in_key_order(self) -> Iterable[FileTask]:
         """The tasks by key: as they are, when (as a plan makes them) they are in that order already."""

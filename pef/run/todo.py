@@ -5,8 +5,8 @@ from __future__ import annotations
 from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain, repeat
 
-from pef.model.library import CopyAction
 from pef.model.records import FileRecord, FileTask
 from pef.model.task_table import TaskTable
 from pef.run.job import Job
@@ -34,26 +34,34 @@ class Todo(Sequence[FileTask]):
 def files_to_do(job: Job, survey: Survey, files: Mapping[str, FileRecord]) -> Todo:
     """The files to do, in the order their parts hold them (a .tgz is read once, front to back); parts are told.
 
-    Copies that stand in for their originals come last: each waits for its original's record.
+    Copies that stand in for their originals come last: each waits for its original's record. A byte a
+    task says which are done again (not a set of a million keys).
     """
-    tasks = survey.tasks
-    rows = [row for row, task in enumerate(tasks) if needs_work(job, task, files.get(task.key))]
-    redone = {tasks[row].key for row in rows}
-    rows += [
-        row
-        for row, task in enumerate(tasks)
-        if task.key not in redone
-        and (
-            (task.action is not CopyAction.WRITE and task.copy_of in redone)  # a kept duplicate stands alone
-            or copy_needs_work(job.output, task, files.get(task.key), files.get(task.copy_of))
-        )
-    ]
-    del redone
-    position = survey.source.position
-    rows.sort(key=lambda row: (tasks[row].action is not CopyAction.WRITE, position(tasks[row].key)))
-    todo = Todo(tasks, rows)
-    survey.source.expect([task.key for task in todo])
+    tasks, source = survey.tasks, survey.source
+    record_of = files.get if files else _no_record
+    redone = bytearray(map(needs_work, repeat(job, len(tasks)), tasks, map(record_of, tasks.key_rows.keys)))
+    row_of = tasks.key_rows.row_of
+    for row in tasks.standing_in_rows():
+        task = tasks[row]
+        original = row_of(task.copy_of)
+        if not redone[row] and (
+            (original is not None and redone[original] == 1)  # a kept duplicate stands alone
+            or copy_needs_work(job.output, task, record_of(task.key), record_of(task.copy_of))
+        ):
+            redone[row] = 2
+    writes, standing = (
+        array("q", (row for row in rows if redone[row])) for rows in (tasks.writing_rows(), tasks.standing_in_rows())
+    )
+    if not source.lone_folder:  # a folder is read in any order, and its files are in key order already
+        position, keys = source.position, tasks.key_rows.keys
+        writes, standing = (sorted(rows, key=lambda row: position(keys[row])) for rows in (writes, standing))
+    todo = Todo(tasks, chain(writes, standing))
+    source.expect(task.key for task in todo)
     return todo
+
+
+def _no_record(_key: str) -> None:
+    return None
 
 
 class TaskQueue:
