@@ -1,4 +1,4 @@
-"""Each file's record by its key, as columns: about 60 bytes a file where a FileRecord and its dict entry take 300."""
+"""Each file's record by its key, as columns: about 30 bytes a file where a FileRecord and its dict entry take 300."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, MutableMapping
 from itertools import chain, compress
 
 from pef.model.codes import DATE_SOURCES, LINK_KINDS, MATCH_KINDS, REASONS, STATUSES
+from pef.model.key_names import KeyNames
 from pef.model.keys import KeyRows
 from pef.model.library import LinkKind
 from pef.model.outcomes import FileStatus
@@ -18,36 +19,68 @@ _DATE_SOURCES, _LINKS = DATE_SOURCES.values, LINK_KINDS.values
 _STATUS, _REASON, _MATCH = STATUSES.codes, REASONS.codes, MATCH_KINDS.codes
 _DATE_SOURCE, _LINK = DATE_SOURCES.codes, LINK_KINDS.codes
 _FAILED = _STATUS[FileStatus.FAILED]
-_TIME_LIMIT = 1 << 63  # a time past a signed 64-bit number (a file dated in the year 5138) is kept apart
 _make = tuple.__new__  # a FileRecord from its fields, without the named tuple's own checks
 
 
+class Numbers:
+    """Whole numbers in an array, and the few it cannot hold (a time in the year 5138) by row."""
+
+    __slots__ = ("_far", "_limits", "_values")
+
+    def __init__(self, typecode: str, rows: int) -> None:
+        self._values = array(typecode, bytes(rows * array(typecode).itemsize))
+        bits = 8 * self._values.itemsize
+        self._limits = (-(1 << (bits - 1)), 1 << (bits - 1)) if typecode.islower() else (0, 1 << bits)
+        self._far: dict[int, int] = {}
+
+    def __getitem__(self, row: int) -> int:
+        return self._far.get(row) or self._values[row]
+
+    def __setitem__(self, row: int, value: int) -> None:
+        low, high = self._limits
+        if low <= value < high:
+            self._values[row] = value
+            self._far.pop(row, None)
+        else:
+            self._values[row], self._far[row] = 0, value
+
+    def append(self, value: int) -> None:
+        self._values.append(0)
+        self[len(self._values) - 1] = value
+
+    def truncate(self, rows: int) -> None:
+        del self._values[rows:]
+        for row in [row for row in self._far if row >= rows]:
+            del self._far[row]
+
+    def total(self) -> int:
+        return sum(self._values) + sum(self._far.values())
+
+
 class RecordTable(MutableMapping[str, FileRecord]):
-    """Records by key, each FileRecord made as it is asked for; a dict in every use, in a fifth of the memory.
+    """Records by key, each FileRecord made as it is asked for; a dict in every use, in a tenth of the memory.
 
     A key among `keys` (a survey's tasks', `TaskTable.key_rows`) has its row there and no dict entry of
     its own; any other key gets a row after them. Iterated by row: the given keys' order, then the
-    others in the order they came. Strings are held as given (a record shares its task's).
+    others in the order they came. An output or sidecar made from its key (`KeyNames`), a time (one a
+    second) and what few records have (an error, a note, a decision, an original) hold no string a row.
     """
 
     def __init__(self, records: Iterable[FileRecord] = (), keys: KeyRows | None = None) -> None:
         self.key_rows = keys if keys is not None else KeyRows([])
         rows = len(self.key_rows)
-        self._others: dict[str, int] = {}  # a key not among `keys`: its row
+        self._others: dict[str, int] = {}  # a key not among `keys`: its row after theirs
         self._other_keys: list[str] = []
         self._statuses = bytearray(rows)  # 0: no record in this row
         self._reasons, self._matches = bytearray(rows), bytearray(rows)
         self._date_sources, self._links = bytearray(rows), bytearray(rows)
-        self._outputs: list[str | None] = [None] * rows
-        self._sidecars: list[str | None] = [None] * rows
-        self._times: list[str] = [""] * rows
-        self._notes: list[str] = [""] * rows
-        self._sizes, self._mtimes = array("q", bytes(8 * rows)), array("q", bytes(8 * rows))
-        self._attempts = array("I", bytes(4 * rows))
+        self._outputs, self._sidecars = KeyNames(rows), KeyNames(rows)
+        self._times, self._time_codes, self._at = [""], {"": 0}, Numbers("I", rows)
+        self._sizes, self._mtimes, self._attempts = Numbers("q", rows), Numbers("q", rows), Numbers("B", rows)
         self._errors: dict[int, str] = {}  # what few records have, by row
+        self._notes: dict[int, str] = {}
         self._decided: dict[int, str] = {}
         self._copy_of: dict[int, str] = {}
-        self._far_times: dict[int, int] = {}
         self._count = 0
         for record in records:
             self[record.key] = record
@@ -63,11 +96,9 @@ class RecordTable(MutableMapping[str, FileRecord]):
         self._other_keys.append(key)
         for column in (self._statuses, self._reasons, self._matches, self._date_sources, self._links):
             column.append(0)
-        for strings in (self._outputs, self._sidecars):
-            strings.append(None)
-        self._times.append("")
-        self._notes.append("")
-        for numbers in (self._sizes, self._mtimes, self._attempts):
+        for names in (self._outputs, self._sidecars):
+            names.append(key, None)
+        for numbers in (self._at, self._sizes, self._mtimes, self._attempts):
             numbers.append(0)
         return len(self._statuses) - 1
 
@@ -76,12 +107,12 @@ class RecordTable(MutableMapping[str, FileRecord]):
         return self.key_rows.keys[row] if row < given else self._other_keys[row - given]
 
     def _record(self, row: int) -> FileRecord:
+        key = self._key(row)
         return _make(FileRecord, (
-            self._key(row), _STATUSES[self._statuses[row]], self._outputs[row], self._sidecars[row],
-            _REASONS[self._reasons[row]], self._sizes[row], self._attempts[row], self._times[row],
-            self._errors.get(row), _MATCHES[self._matches[row]], self._notes[row],
-            _DATE_SOURCES[self._date_sources[row]], self._far_times.get(row) or self._mtimes[row],
-            self._decided.get(row, ""),
+            key, _STATUSES[self._statuses[row]], self._outputs.get(row, key), self._sidecars.get(row, key),
+            _REASONS[self._reasons[row]], self._sizes[row], self._attempts[row], self._times[self._at[row]],
+            self._errors.get(row), _MATCHES[self._matches[row]], self._notes.get(row, ""),
+            _DATE_SOURCES[self._date_sources[row]], self._mtimes[row], self._decided.get(row, ""),
             self._copy_of.get(row, ""), _LINKS[self._links[row]],
         ))  # fmt: skip
 
@@ -102,20 +133,26 @@ class RecordTable(MutableMapping[str, FileRecord]):
         self._statuses[row] = _STATUS[record.status]
         self._reasons[row], self._matches[row] = _REASON[record.reason], _MATCH[record.match]
         self._date_sources[row], self._links[row] = _DATE_SOURCE[record.date_source], _LINK[record.link]
-        self._outputs[row], self._sidecars[row] = record.output, record.sidecar
-        self._times[row], self._notes[row] = record.at, record.note
-        far = record.mtime_ns if not -_TIME_LIMIT <= record.mtime_ns < _TIME_LIMIT else 0
-        self._sizes[row], self._attempts[row] = record.size, record.attempts
-        self._mtimes[row] = 0 if far else record.mtime_ns
+        self._outputs.set(row, key, record.output)
+        self._sidecars.set(row, key, record.sidecar)
+        self._at[row] = self._time_code(record.at)
+        self._sizes[row], self._mtimes[row], self._attempts[row] = record.size, record.mtime_ns, record.attempts
         sparse_values = (
-            (self._errors, record.error), (self._decided, record.decided), (self._copy_of, record.copy_of),
-            (self._far_times, far),
+            (self._errors, record.error), (self._notes, record.note), (self._decided, record.decided),
+            (self._copy_of, record.copy_of),
         )  # fmt: skip
         for sparse, value in sparse_values:
             if value:
                 sparse[row] = value
             else:
                 sparse.pop(row, None)
+
+    def _time_code(self, at: str) -> int:
+        code = self._time_codes.get(at)
+        if code is None:
+            code = self._time_codes[at] = len(self._times)
+            self._times.append(at)
+        return code
 
     def __delitem__(self, key: str) -> None:
         row = self._row_of(key)
@@ -124,10 +161,11 @@ class RecordTable(MutableMapping[str, FileRecord]):
         self._count -= 1
         for column in (self._statuses, self._reasons, self._matches, self._date_sources, self._links):
             column[row] = 0  # the rest let go too, so the columns' counts and sums are of records only
-        self._outputs[row] = self._sidecars[row] = None
-        self._times[row] = self._notes[row] = ""
-        self._sizes[row] = self._mtimes[row] = self._attempts[row] = 0
-        for sparse in (self._errors, self._decided, self._copy_of, self._far_times):
+        for names in (self._outputs, self._sidecars):
+            names.set(row, key, None)
+        for numbers in (self._at, self._sizes, self._mtimes, self._attempts):
+            numbers[row] = 0
+        for sparse in (self._errors, self._notes, self._decided, self._copy_of):
             sparse.pop(row, None)
 
     def __len__(self) -> int:
@@ -158,11 +196,10 @@ class RecordTable(MutableMapping[str, FileRecord]):
         for key in [key for key in self._other_keys if key in self]:
             del self[key]
         given = len(keys)
-        for column in (
-            self._statuses, self._reasons, self._matches, self._date_sources, self._links, self._outputs,
-            self._sidecars, self._times, self._notes, self._sizes, self._mtimes, self._attempts,
-        ):  # fmt: skip
+        for column in (self._statuses, self._reasons, self._matches, self._date_sources, self._links):
             del column[given:]
+        for kept in (self._outputs, self._sidecars, self._at, self._sizes, self._mtimes, self._attempts):
+            kept.truncate(given)
         self._others, self._other_keys = {}, []
         return self
 
@@ -185,4 +222,4 @@ class RecordTable(MutableMapping[str, FileRecord]):
     @property
     def total_size(self) -> int:
         """The bytes of every output recorded."""
-        return sum(self._sizes)
+        return self._sizes.total()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -150,49 +149,26 @@ class FileRecord(NamedTuple):
             **({"copy_of": self.copy_of, "link": self.link.value} if self.link else {}),
         }
 
-    def shared_with(self, task: FileTask) -> FileRecord:
-        """The record holding its task's strings where they are the same (a million records then copy no names)."""
-        key, output, sidecar, copy_of = _names(task, self.key, self.output, self.sidecar, self.copy_of)
-        return self._replace(key=key, output=output, sidecar=sidecar, at=sys.intern(self.at), copy_of=copy_of)
-
     @classmethod
-    def from_json(cls, key: str, data: dict, task: FileTask | None = None) -> FileRecord:
-        """`task`: the file's task, whose strings the record then holds (read from a file, it would copy them)."""
-        key, output, sidecar, copy_of = _names(
-            task, key, _text(data.get("output")), _text(data.get("sidecar")), str(data.get("copy_of", ""))
-        )
+    def from_json(cls, key: str, data: dict) -> FileRecord:
         return cls(
             key=key,
             status=FileStatus(data["status"]),
-            output=output,
-            sidecar=sidecar,
+            output=_text(data.get("output")),
+            sidecar=_text(data.get("sidecar")),
             reason=Reason(data["reason"]) if data.get("reason") else None,
             size=int(data.get("size", 0)),
             attempts=int(data.get("attempts", 1)),
-            at=sys.intern(str(data.get("at", ""))),
+            at=str(data.get("at", "")),
             error=data.get("error"),
             match=MatchKind(data["match"]) if data.get("match") else None,
             note=str(data.get("note", "")),
             date_source=DateSource(data["date_source"]) if data.get("date_source") else None,
             mtime_ns=int(data.get("mtime_ns") or 0),
             decided=str(data.get("decided", "")),
-            copy_of=copy_of,
+            copy_of=str(data.get("copy_of", "")),
             link=LinkKind(data["link"]) if data.get("link") else None,
         )
-
-
-def _names(
-    task: FileTask | None, key: str, output: str | None, sidecar: str | None, copy_of: str
-) -> tuple[str, str | None, str | None, str]:
-    """A record's key, output, sidecar and original: the task's own strings where they are the same."""
-    if task is None:
-        return key, output, sidecar, copy_of
-    return (
-        task.key,
-        task.output if output == task.output else output,
-        task.sidecar if sidecar == task.sidecar else sidecar,
-        task.copy_of if copy_of == task.copy_of else copy_of,
-    )
 
 
 def _text(text: object) -> str | None:

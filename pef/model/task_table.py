@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
 from pef.model.codes import COPY_ACTIONS, COPY_KINDS, FOLDER_KINDS, MATCH_KINDS, REASONS
+from pef.model.key_names import KeyNames
 from pef.model.keys import KeyRows, in_key_order
 from pef.model.library import CopyAction, CopyKind
 from pef.model.records import Decision, FileTask
@@ -31,8 +32,7 @@ class TaskTable(Sequence[FileTask]):
         """`files`: the keys and sizes of all the tasks to come, in their order, held as they are (a plan's files)."""
         self._keys, self._sizes = files if files is not None else ([], array("q"))
         self._given = files is not None
-        self._outputs: list[str] = []
-        self._sidecars: list[str | None] = []
+        self._outputs, self._sidecars = KeyNames(), KeyNames()  # made from the key, mostly: a byte each
         self._albums: list[tuple[str, ...]] = []
         self._matches, self._reasons, self._folders = bytearray(), bytearray(), bytearray()
         self._copy_kinds, self._actions = bytearray(), bytearray()
@@ -44,15 +44,15 @@ class TaskTable(Sequence[FileTask]):
             self.append(task)
 
     def append(self, task: FileTask) -> None:
-        row = len(self._outputs)
+        row = len(self)
         self._key_rows = None
         if not self._given:
             self._keys.append(task.key)
             self._sizes.append(task.size)
         elif self._keys[row] != task.key or self._sizes[row] != task.size:
             raise ValueError(f"task {row} is of {task.key!r}, not of {self._keys[row]!r}, the file given for it")
-        self._outputs.append(task.output)
-        self._sidecars.append(task.sidecar)
+        self._outputs.append(task.key, task.output)
+        self._sidecars.append(task.key, task.sidecar)
         self._albums.append(task.albums)
         self._matches.append(_MATCH[task.match])
         self._reasons.append(_REASON[task.reason])
@@ -66,7 +66,7 @@ class TaskTable(Sequence[FileTask]):
             self._decisions[row] = task.decision
 
     def __len__(self) -> int:
-        return len(self._outputs)
+        return len(self._matches)
 
     @overload
     def __getitem__(self, row: int) -> FileTask: ...
@@ -80,9 +80,9 @@ class TaskTable(Sequence[FileTask]):
         return self._row(row % len(self))
 
     def _row(self, row: int) -> FileTask:
-        flags = self._flags[row]
+        flags, key = self._flags[row], self._keys[row]
         return _make(FileTask, (
-            self._keys[row], self._sizes[row], self._outputs[row], self._sidecars[row],
+            key, self._sizes[row], self._outputs.get(row, key), self._sidecars.get(row, key),
             _MATCHES[self._matches[row]], _REASONS[self._reasons[row]], self._albums[row],
             self._decisions.get(row), _FOLDERS[self._folders[row]], self._copy_of.get(row, ""),
             _COPY_KINDS[self._copy_kinds[row]], _ACTIONS[self._actions[row]], bool(flags & 1), bool(flags & 2),
@@ -119,11 +119,6 @@ class TaskTable(Sequence[FileTask]):
         if self._key_rows is None or len(self._key_rows) != len(self):
             self._key_rows = KeyRows(self._keys if len(self._keys) == len(self) else self._keys[: len(self)])
         return self._key_rows
-
-    def task_of(self, key: str) -> FileTask | None:
-        """The task of this file, if it has one."""
-        row = self.key_rows.row_of(key)
-        return None if row is None else self._row(row)
 
     @property
     def total_bytes(self) -> int:

@@ -87,11 +87,11 @@ def open_state(
         state = fresh
         if store.exists():  # every file is redone, with what the person decided in Review
             with contextlib.suppress(StateError, OSError, ValueError):
-                earlier = store.load(set_aside=False, tasks=survey.tasks).state
+                earlier = store.load(set_aside=False, keys=survey.tasks.key_rows).state
                 state.decisions, replaced = earlier.decisions, earlier.files
     else:
         try:
-            loaded = store.load(tasks=survey.tasks)  # records in the tasks' rows, holding their strings
+            loaded = store.load(keys=survey.tasks.key_rows)  # records in the tasks' rows: no dict of a million keys
         except StateError:
             loaded = None
         if loaded is None:

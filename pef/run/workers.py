@@ -162,7 +162,7 @@ class Workers:
                 self._redo_on_threads(batch, f"{BROKEN} ({error})" if first else "")
                 return
             for item, (record, messages) in zip(batch, outcomes, strict=True):
-                item.done.set_result((record.shared_with(item.task), messages))  # its strings came through a pipe
+                item.done.set_result((record, messages))
 
         future.add_done_callback(finished)
 

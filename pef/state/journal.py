@@ -13,7 +13,6 @@ from pathlib import Path
 
 from pef.model.record_table import RecordTable
 from pef.model.records import FileRecord
-from pef.model.task_table import TaskTable
 
 
 def _load_syncfs():
@@ -97,8 +96,8 @@ class Journal:
                 os.close(self._fd)
                 self._fd = None
 
-    def replay(self, tasks: TaskTable | None = None) -> Replay:
-        return replay_lines(_lines(self.path), tasks)
+    def replay(self) -> Replay:
+        return replay_lines(_lines(self.path))
 
 
 def _lines(path: Path) -> Iterator[bytes]:
@@ -108,8 +107,7 @@ def _lines(path: Path) -> Iterator[bytes]:
         yield from handle
 
 
-def replay_lines(lines: Iterator[bytes], tasks: TaskTable | None = None) -> Replay:
-    """`tasks`: the survey's, whose strings the records then hold."""
+def replay_lines(lines: Iterator[bytes]) -> Replay:
     records = RecordTable()
     damaged = 0
     for line in lines:
@@ -117,7 +115,7 @@ def replay_lines(lines: Iterator[bytes], tasks: TaskTable | None = None) -> Repl
             continue
         try:
             data = json.loads(line)
-            record = FileRecord.from_json(data["key"], data, tasks.task_of(data["key"]) if tasks else None)
+            record = FileRecord.from_json(data["key"], data)
         except (ValueError, KeyError, TypeError, AttributeError):
             damaged += 1
             continue

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pef.model.keys import KeyRows
 from pef.model.record_table import RecordTable
 from pef.model.records import Decision, FileRecord, RunSettings, now_iso
-from pef.model.task_table import TaskTable
 from pef.state.finished import FinishedRun
 from pef.state.journal import Journal
 from pef.state.layout import JOURNAL_NAME, STATE_NAME, temporary_name
@@ -106,17 +106,17 @@ class RunState:
         cls,
         data: object,
         records: Iterable[tuple[str, object]] | None = None,
-        tasks: TaskTable | None = None,
+        keys: KeyRows | None = None,
     ) -> RunState:
         """`records`: the files read apart from `data` (a file read a line at a time), else `data["files"]`.
 
-        `tasks`: the survey's; a record of one of them takes its row and holds its strings rather than copies.
+        `keys`: the survey's files (`TaskTable.key_rows`), whose rows their records take.
         """
         if not isinstance(data, dict) or data.get("version") != VERSION:
             raise StateError("not a version-1 pef state file")
         try:
             pairs = data["files"].items() if records is None else records
-            files = read_records(pairs, tasks)
+            files = RecordTable((FileRecord.from_json(key, entry) for key, entry in pairs), keys)
             return cls(
                 source_path=str(data["source_path"]),
                 parts=[str(part) for part in data.get("parts", [])],
@@ -142,22 +142,15 @@ def _finished(data: object) -> FinishedRun | None:
         return None
 
 
-def read_records(pairs: Iterable[tuple[str, object]], tasks: TaskTable | None = None) -> RecordTable:
-    """Records read from their JSON, a key each; with `tasks`, in their rows and holding their strings."""
-    if tasks is None:
-        return RecordTable(FileRecord.from_json(key, entry) for key, entry in pairs)
-    return RecordTable((FileRecord.from_json(key, entry, tasks.task_of(key)) for key, entry in pairs), tasks.key_rows)
-
-
-def read_state(path: Path, tasks: TaskTable | None = None) -> RunState:
+def read_state(path: Path, keys: KeyRows | None = None) -> RunState:
     """A state file; written by this pef, its records are parsed a line at a time (never all as JSON values at once)."""
     found = read_head(path)
     if found is None:
-        return RunState.from_json(json.loads(path.read_bytes()), tasks=tasks)
+        return RunState.from_json(json.loads(path.read_bytes()), keys=keys)
     head, records_at = found
     with open(path, "rb") as handle:
         handle.seek(records_at)
-        return RunState.from_json(head, _record_lines(handle), tasks)
+        return RunState.from_json(head, _record_lines(handle), keys)
 
 
 def _record_lines(lines: Iterable[bytes]) -> Iterator[tuple[str, object]]:
@@ -284,13 +277,13 @@ class StateStore:
         """The saved state without its files (source, parts, settings): from the file's head where it can be."""
         return head_state(self.path) or self.peek()
 
-    def load(self, set_aside: bool = True, tasks: TaskTable | None = None) -> Loaded:
-        """`tasks`: the survey's, whose rows the records take and whose strings they hold."""
+    def load(self, set_aside: bool = True, keys: KeyRows | None = None) -> Loaded:
+        """`keys`: the survey's files (`TaskTable.key_rows`), whose rows their records take."""
         notes: list[str] = []
         state: RunState | None = None
         if self.path.exists():
             try:
-                state = read_state(self.path, tasks)
+                state = read_state(self.path, keys)
             except (OSError, ValueError, StateError) as error:
                 if not set_aside:
                     raise StateError(f"the state file is unreadable ({error})") from error
@@ -302,7 +295,7 @@ class StateStore:
                     f"The state file was unreadable ({error}); it was kept as {aside.name} and the "
                     "progress was rebuilt from the journal and the output folder."
                 )
-        replay = self.journal.replay(tasks)
+        replay = self.journal.replay()
         if replay.damaged_lines:
             notes.append(
                 f"{replay.damaged_lines} damaged journal line(s) were skipped (a torn last write); "

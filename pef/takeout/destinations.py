@@ -187,7 +187,7 @@ def plan_tasks(
     by_date = settings.layout.by_date
     names = OutputNamer()
     _place_folders(names, library, by_date)
-    keys, sizes, sidecars = media.keys, media.sizes, matches.sidecars
+    keys, sizes = media.keys, media.sizes
     match_kinds, reasons = MATCH_KINDS.values, REASONS.values
     albums: dict[str, set[str]] = defaultdict(set)
     borrowed: dict[str, str] = {}  # a photo without a sidecar → the sidecar of its copy in an album
@@ -195,12 +195,13 @@ def plan_tasks(
         photo = library.photo_of(key)
         if album := library.album_of(key):
             albums[photo].add(album)
-        if photo != key and (sidecar := sidecars[row]) and not matches.of(photo).sidecar:
+        if photo != key and (sidecar := matches.sidecar(row)) and not matches.of(photo).sidecar:
             borrowed.setdefault(photo, sidecar)
     tasks = TaskTable(files=(keys, sizes))  # the scan's columns, not copies of them
     for row, key in enumerate(keys):
         kind, copy = library.kind(key), library.copies.get(key)
-        sidecar, match_kind, reason = sidecars[row], match_kinds[matches.kinds[row]], reasons[matches.reasons[row]]
+        sidecar, match_kind = matches.sidecar(row), match_kinds[matches.kinds[row]]
+        reason = reasons[matches.reasons[row]]
         if key in borrowed and reason is Reason.NO_SIDECAR:
             sidecar, match_kind, reason = borrowed[key], MatchKind.ALBUM_COPY, None
         in_album = kind is FolderKind.ALBUM and (copy is not None or settings.albums is not AlbumMode.KEYWORDS)

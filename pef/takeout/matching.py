@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pef.model.codes import MATCH_KINDS, REASONS
+from pef.model.key_names import KeyNames
 from pef.model.keys import in_key_order
 from pef.model.outcomes import MatchKind, Reason
 from pef.takeout.naming import (
@@ -52,14 +53,17 @@ class MatchResult:
     """Each media file's match, in key order, as columns (no object a file: a million of them), and the orphans."""
 
     keys: list[str]  # the media files, in key order
-    sidecars: list[str | None]
+    sidecars: KeyNames  # each file's sidecar: its key and an ending, mostly
     kinds: bytearray  # MATCH_KINDS
     reasons: bytearray  # REASONS
     orphans: tuple[str, ...]  # sidecars no media file uses
 
     def at(self, row: int) -> MediaMatch:
         kind, reason = MATCH_KINDS.values[self.kinds[row]], REASONS.values[self.reasons[row]]
-        return MediaMatch(self.keys[row], self.sidecars[row], kind, reason)
+        return MediaMatch(self.keys[row], self.sidecar(row), kind, reason)
+
+    def sidecar(self, row: int) -> str | None:
+        return self.sidecars.get(row, self.keys[row])
 
     def of(self, key: str) -> MediaMatch:
         """The match of one media file, found by its key (a binary search: the keys are in order)."""
@@ -78,9 +82,12 @@ class MatchResult:
     def where(self, keep: Callable[[str], bool]) -> MatchResult:
         """The matches of the media files whose keys are kept (the orphans stay as they are)."""
         rows = [row for row, key in enumerate(self.keys) if keep(key)]
+        sidecars = KeyNames()
+        for row in rows:
+            sidecars.append(self.keys[row], self.sidecar(row))
         return MatchResult(
             [self.keys[row] for row in rows],
-            [self.sidecars[row] for row in rows],
+            sidecars,
             bytearray(self.kinds[row] for row in rows),
             bytearray(self.reasons[row] for row in rows),
             self.orphans,
@@ -288,7 +295,7 @@ def match_sidecars(
         rows_by_folder[_folder(key)].append(row)
     for key in sidecars:
         sidecars_by_folder[_folder(key)].append(key)
-    found: list[str | None] = [None] * len(keys)
+    found = KeyNames(len(keys))  # a byte a file: no string made or held for a sidecar named after its file
     kinds, reasons = bytearray(len(keys)), bytearray(len(keys))
     orphans: list[str] = []
     for folder in sorted(rows_by_folder.keys() | sidecars_by_folder.keys()):
@@ -297,10 +304,7 @@ def match_sidecars(
             [keys[row] for row in rows], sidecars_by_folder.get(folder, []), suffixes, title_of
         ).run()
         for row, match in zip(rows, folder_matches, strict=True):
-            found[row], kinds[row], reasons[row] = (
-                match.sidecar,
-                MATCH_KINDS.codes[match.kind],
-                REASONS.codes[match.reason],
-            )
+            found.set(row, keys[row], match.sidecar)
+            kinds[row], reasons[row] = MATCH_KINDS.codes[match.kind], REASONS.codes[match.reason]
         orphans.extend(folder_orphans)
     return MatchResult(keys, found, kinds, reasons, tuple(orphans))

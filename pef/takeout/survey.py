@@ -199,7 +199,7 @@ def _survey(
         kept = lambda key: library.kind(key) is not FolderKind.TRASH  # noqa: E731
         media, left = media.where(kept), matches.where(kept)
         skipped += [SkippedFile(e, Reason.TRASHED) for e in trashed]
-        sidecars = {matches.of(e.key).sidecar for e in trashed} - set(left.sidecars)
+        sidecars = {matches.of(e.key).sidecar for e in trashed} - set(map(left.sidecar, range(len(left.keys))))
         matches = left
         entries = _entries(scan.sidecars, sidecars)
         skipped += [SkippedFile(entries[key], Reason.TRASHED) for key in sorted(k for k in sidecars if k)]

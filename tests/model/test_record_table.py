@@ -76,12 +76,22 @@ def test_a_table_on_other_keys_keeps_only_theirs() -> None:
     assert other.key_rows is keys and list(other.values()) == [RECORDS[1], RECORDS[3]]
 
 
-def test_a_record_shares_the_strings_it_was_given() -> None:
+def test_a_record_keeps_no_string_its_key_makes() -> None:
     keys = KeyRows(["".join(["a/", "1.jpg"])])
-    record = RECORDS[0]._replace(key=keys.keys[0])
-    table = RecordTable([record], keys)
-    found = table["a/1.jpg"]
-    assert found.key is keys.keys[0] and found.output is record.output and found.sidecar is record.sidecar
+    record = RECORDS[0]._replace(key="a/1.jpg", output="a/1.jpg")
+    found = RecordTable([record], keys)["a/1.jpg"]
+    assert found.key is keys.keys[0] and found.output is keys.keys[0] and found.sidecar == record.sidecar
+
+
+def test_numbers_past_what_a_column_holds_come_back_as_they_went_in() -> None:
+    odd = [
+        RECORDS[0]._replace(attempts=300, size=2**63, mtime_ns=-(2**70)),
+        RECORDS[1]._replace(attempts=-1, size=-5, mtime_ns=2**63 - 1),
+    ]
+    table = RecordTable(odd)
+    assert list(table.values()) == odd and table.total_size == 2**63 - 5
+    table["a/1.jpg"] = RECORDS[0]
+    assert table["a/1.jpg"] == RECORDS[0] and table.total_size == 2**40 - 5
 
 
 KEYS = st.sampled_from(["a/1.jpg", "a/2.jpg", "b/1.jpg", "b/2.jpg", "c/3.jpg", "é.jpg", "z"])

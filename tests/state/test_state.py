@@ -51,7 +51,7 @@ def test_records_round_trip(tmp_path: Path) -> None:
     assert list(replay.records.values()) == records and replay.damaged_lines == 0
 
 
-def test_records_read_back_hold_their_tasks_strings_from_the_journal_and_the_state_file(tmp_path: Path) -> None:
+def test_records_read_back_take_their_tasks_rows_from_the_journal_and_the_state_file(tmp_path: Path) -> None:
     records = [record(i) for i in range(9)]
     tasks = TaskTable(FileTask(r.key, 1, r.output or "", r.sidecar, MatchKind.OWN, None) for r in records[:6])
     store = StateStore(tmp_path)
@@ -63,11 +63,12 @@ def test_records_read_back_hold_their_tasks_strings_from_the_journal_and_the_sta
         store.hold(item)
     store.write_held()  # four in the journal
     store.close()
-    loaded = StateStore(tmp_path).load(tasks=tasks).state
+    loaded = StateStore(tmp_path).load(keys=tasks.key_rows).state
     assert list(loaded.files.values()) == records
-    for task in tasks:  # the state file's (0–4) and the journal's (5): the task's own strings
+    assert loaded.files.key_rows is tasks.key_rows
+    for task in tasks:  # the state file's (0–4) and the journal's (5): the task's key, the output made from it
         found = loaded.files[task.key]
-        assert found.key is task.key and found.output is task.output and found.sidecar is task.sidecar, task.key
+        assert found.key is task.key and found.output is task.key and found.sidecar == task.sidecar, task.key
         assert next(name for name in loaded.files if name == task.key) is task.key
     assert all(loaded.files[r.key].key is not r.key for r in records[6:])  # no task: its own strings, equal
 
