@@ -28,7 +28,6 @@ ODD, LOW_64 = 0x9E3779B97F4A7C15, (1 << 64) - 1  # Fibonacci hashing: a value's 
 PREFIX = f">Q{DIGEST_SIZE - 8}x"  # a digest's first 8 bytes as an int
 HEAD_BYTES = 64 << 10
 HEAD_READERS, HEAD_BATCH = 8, 256  # heads read at once, and handed to the readers at once
-DIGEST_READERS, DIGEST_BATCH = 3, 1024  # small files digested at once, and by one reader in a row
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,21 +173,6 @@ def _same_head(groups: list[Group], files: _Files, source: PartsSource) -> list[
     return kept
 
 
-def _digests(source: PartsSource, keys: list[str], sizes: list[int]) -> Iterator[bytes | None]:
-    """Each file's digest, in order. A folder's are read a batch a thread: on a cold disk their reads wait together."""
-    if not source.lone_folder:  # an archive's entries come from its one stream, in order
-        yield from map(content_digest, itertools.repeat(source), keys, sizes)
-        return
-
-    def batch(start: int) -> list[bytes | None]:
-        ends = slice(start, start + DIGEST_BATCH)
-        return list(map(content_digest, itertools.repeat(source), keys[ends], sizes[ends]))
-
-    with ThreadPoolExecutor(DIGEST_READERS, thread_name_prefix="pef-digests") as readers:
-        for digests in readers.map(batch, range(0, len(keys), DIGEST_BATCH)):
-            yield from digests
-
-
 def find_copies(files: Iterable[Placed], source: PartsSource, agree: Callable[[str, str], bool]) -> dict[str, Copy]:
     """Every file that is another's copy → what it is a copy of. `agree(photo, copy)`: their sidecars do not differ."""
     found = _Files(files)
@@ -197,10 +181,8 @@ def find_copies(files: Iterable[Placed], source: PartsSource, agree: Callable[[s
         wanted = array("q", sorted(wanted, key=lambda member: source.position(found.keys[member])))
         source.expect([found.keys[member] for member in wanted])
     digests, unread = bytearray(), set()  # DIGEST_SIZE bytes a file in one buffer; unreadable: nobody's copy
-    for position, digest in enumerate(
-        _digests(source, [found.keys[m] for m in wanted], [found.sizes[m] for m in wanted])
-    ):
-        if digest is None:
+    for position, member in enumerate(wanted):
+        if (digest := content_digest(source, found.keys[member], found.sizes[member])) is None:
             unread.add(position)
         digests += digest or bytes(DIGEST_SIZE)
 

@@ -139,28 +139,3 @@ def test_files_that_only_share_a_slot_of_the_first_pass_are_told_apart_by_their_
     assert {copy: (found.original, found.kind) for copy, found in found.items()} == {
         key("again.jpg"): (key("3.jpg"), CopyKind.DUPLICATE)
     }
-
-
-def test_small_files_read_by_several_readers_are_told_apart_in_their_order(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(copies, "DIGEST_BATCH", 7)  # fourteen batches, three readers
-    folder = tmp_path / "Takeout" / "Google Photos" / "Photos from 2019"
-    folder.mkdir(parents=True)
-    photo = jpeg_bytes()
-    twins = {3: 90, 10: 11, 40: 47, 60: 6}  # a copy → its photo, in other batches and in the same one
-    body = {index: photo + index.to_bytes(2, "big") for index in range(100)}
-    for copy, original in twins.items():
-        body[copy] = body[original]
-    key = "Google Photos/Photos from 2019/IMG_{:03d}.jpg".format
-    for index, data in body.items():
-        (folder / f"IMG_{index:03d}.jpg").write_bytes(data)
-    source = PartsSource(find_parts([tmp_path / "Takeout"]))
-    placed = [Placed(key(index), len(data), FolderKind.LIBRARY) for index, data in body.items()]
-    (folder / "IMG_047.jpg").unlink()  # gone after the scan: unreadable, nobody's copy
-    found = find_copies(placed, source, lambda _photo, _copy: True)
-    assert {copy: (c.original, c.kind) for copy, c in found.items()} == {
-        key(90): (key(3), CopyKind.DUPLICATE),  # the first in key order is the photo
-        key(11): (key(10), CopyKind.DUPLICATE),
-        key(60): (key(6), CopyKind.DUPLICATE),
-    }
