@@ -252,8 +252,10 @@ class Engine:
             try:
                 store.snapshot(RunStatus.RUNNING, room=self._reserve.path)
             except OSError:
-                self._emit(Message(Level.ERROR, f"Progress cannot be saved ({error.strerror or error}); stopping."))
-                self.control.stop()
+                if not self.control.stopping:  # said once: the files still in hand meet the same full drive
+                    why = error.strerror or error
+                    self._emit(Message(Level.ERROR, f"Progress cannot be saved as files finish ({why}); stopping."))
+                    self.control.stop()
             self._reserve.hold()  # the old snapshot's room, freed by the new one: kept for the save at the pause
 
     def _save(self, store: StateStore, status: str, room: Path | None = None) -> None:

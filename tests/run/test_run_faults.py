@@ -17,6 +17,7 @@ from pef.run.engine import Engine
 from pef.run.job import Job, RunDeclined
 from pef.run.output_files import OutputFiles
 from pef.state.outputs import OutputChoiceError
+from pef.state.store import StateStore
 from pef.takeout.parts import find_parts
 from tests.builders import TakeoutTree, jpeg_bytes, sidecar
 
@@ -230,6 +231,28 @@ def test_vanished_output_folder_is_named_as_such(tree: TakeoutTree) -> None:
     assert any(
         "journal beside it holds the progress" in text or "Progress cannot be saved" in text for text in errors
     ), errors
+
+
+def test_progress_the_drive_cannot_take_is_said_once_and_the_run_stops(
+    tree: TakeoutTree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = StateStore.snapshot
+
+    def journal_refused(_store: StateStore) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def snapshot(store: StateStore, status: str, room: Path | None = None) -> None:
+        if status == "running" and store.snapshots:  # the run's first save went through; the rest find no room
+            raise OSError(errno.ENOSPC, "No space left on device")
+        saved(store, status, room)
+
+    monkeypatch.setattr(StateStore, "write_held", journal_refused)
+    monkeypatch.setattr(StateStore, "snapshot", snapshot)
+    summary, events, _ = run(tree, FaultyOutputFiles())
+    said = [e.text for e in events if isinstance(e, Message) and "cannot be saved" in e.text]
+    assert said == ["Progress cannot be saved as files finish (No space left on device); stopping."], said
+    finished = [e for e in events if isinstance(e, FileFinished)]
+    assert summary.status == "stopped" and 0 < len(finished) < 13  # the files in hand finished, no others begun
 
 
 def test_user_pause_saves_state_and_resume_continues(tree: TakeoutTree) -> None:
