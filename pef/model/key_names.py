@@ -27,9 +27,10 @@ class KeyNames:
         return len(self._codes)
 
     def _code(self, row: int, key: str, name: str | None) -> int:
-        self._others.pop(row, None)
         if name is None:
             return NONE
+        if name is key:
+            return KEY
         if name.startswith(key):
             ending = name[len(key) :]
             code = self._ending_codes.get(ending)
@@ -45,6 +46,7 @@ class KeyNames:
         self._codes.append(self._code(len(self._codes), key, name))
 
     def set(self, row: int, key: str, name: str | None) -> None:
+        self._others.pop(row, None)
         self._codes[row] = self._code(row, key, name)
 
     def get(self, row: int, key: str) -> str | None:
