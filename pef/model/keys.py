@@ -24,6 +24,11 @@ class KeyRows:
     def __len__(self) -> int:
         return self._length
 
+    @property
+    def in_order(self) -> bool:
+        """Whether the keys are in key order (found by binary search)."""
+        return self._rows is None
+
     def row_of(self, key: str) -> int | None:
         if self._rows is not None:
             return self._rows.get(key)

@@ -85,6 +85,23 @@ class RecordTable(MutableMapping[str, FileRecord]):
         for record in records:
             self[record.key] = record
 
+    @property
+    def _bytes(self) -> tuple[bytearray, ...]:
+        return self._statuses, self._reasons, self._matches, self._date_sources, self._links
+
+    @property
+    def _names(self) -> tuple[KeyNames, ...]:
+        return self._outputs, self._sidecars
+
+    @property
+    def _numbers(self) -> tuple[Numbers, ...]:
+        return self._at, self._sizes, self._mtimes, self._attempts
+
+    @property
+    def _sparse(self) -> tuple[dict[int, str], ...]:
+        """What few records have, by row: errors, notes, decisions, originals."""
+        return self._errors, self._notes, self._decided, self._copy_of
+
     def _row_of(self, key: str) -> int | None:
         row = self.key_rows.row_of(key)
         if row is None and (other := self._others.get(key)) is not None:
@@ -94,11 +111,11 @@ class RecordTable(MutableMapping[str, FileRecord]):
     def _new_row(self, key: str) -> int:
         self._others[key] = len(self._other_keys)
         self._other_keys.append(key)
-        for column in (self._statuses, self._reasons, self._matches, self._date_sources, self._links):
+        for column in self._bytes:
             column.append(0)
-        for names in (self._outputs, self._sidecars):
+        for names in self._names:
             names.append(key, None)
-        for numbers in (self._at, self._sizes, self._mtimes, self._attempts):
+        for numbers in self._numbers:
             numbers.append(0)
         return len(self._statuses) - 1
 
@@ -137,11 +154,9 @@ class RecordTable(MutableMapping[str, FileRecord]):
         self._sidecars.set(row, key, record.sidecar)
         self._at[row] = self._time_code(record.at)
         self._sizes[row], self._mtimes[row], self._attempts[row] = record.size, record.mtime_ns, record.attempts
-        sparse_values = (
-            (self._errors, record.error), (self._notes, record.note), (self._decided, record.decided),
-            (self._copy_of, record.copy_of),
-        )  # fmt: skip
-        for sparse, value in sparse_values:
+        for sparse, value in zip(
+            self._sparse, (record.error, record.note, record.decided, record.copy_of), strict=True
+        ):
             if value:
                 sparse[row] = value
             else:
@@ -159,13 +174,13 @@ class RecordTable(MutableMapping[str, FileRecord]):
         if row is None or not self._statuses[row]:
             raise KeyError(key)
         self._count -= 1
-        for column in (self._statuses, self._reasons, self._matches, self._date_sources, self._links):
+        for column in self._bytes:
             column[row] = 0  # the rest let go too, so the columns' counts and sums are of records only
-        for names in (self._outputs, self._sidecars):
+        for names in self._names:
             names.set(row, key, None)
-        for numbers in (self._at, self._sizes, self._mtimes, self._attempts):
+        for numbers in self._numbers:
             numbers[row] = 0
-        for sparse in (self._errors, self._notes, self._decided, self._copy_of):
+        for sparse in self._sparse:
             sparse.pop(row, None)
 
     def __len__(self) -> int:
@@ -196,9 +211,9 @@ class RecordTable(MutableMapping[str, FileRecord]):
         for key in [key for key in self._other_keys if key in self]:
             del self[key]
         given = len(keys)
-        for column in (self._statuses, self._reasons, self._matches, self._date_sources, self._links):
+        for column in self._bytes:
             del column[given:]
-        for kept in (self._outputs, self._sidecars, self._at, self._sizes, self._mtimes, self._attempts):
+        for kept in (*self._names, *self._numbers):
             kept.truncate(given)
         self._others, self._other_keys = {}, []
         return self

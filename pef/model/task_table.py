@@ -8,7 +8,7 @@ from typing import overload
 
 from pef.model.codes import COPY_ACTIONS, COPY_KINDS, FOLDER_KINDS, MATCH_KINDS, REASONS
 from pef.model.key_names import KeyNames
-from pef.model.keys import KeyRows, in_key_order
+from pef.model.keys import KeyRows
 from pef.model.library import CopyAction, CopyKind
 from pef.model.records import Decision, FileTask
 
@@ -109,14 +109,14 @@ class TaskTable(Sequence[FileTask]):
 
     def in_key_order(self) -> Iterable[FileTask]:
         """The tasks by key: as they are, when (as a plan makes them) they are in that order already."""
-        if in_key_order(self._keys):
+        if self.key_rows.in_order:
             return self
         return sorted(self, key=lambda task: task.key)
 
     @property
     def key_rows(self) -> KeyRows:
         """Each task's row by its key."""
-        if self._key_rows is None or len(self._key_rows) != len(self):
+        if self._key_rows is None:  # made again after a task is added
             self._key_rows = KeyRows(self._keys if len(self._keys) == len(self) else self._keys[: len(self)])
         return self._key_rows
 

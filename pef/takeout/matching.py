@@ -10,15 +10,15 @@
 
 from __future__ import annotations
 
-import bisect
 from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from pef.model.codes import MATCH_KINDS, REASONS
 from pef.model.key_names import KeyNames
-from pef.model.keys import in_key_order
+from pef.model.keys import KeyRows, in_key_order
 from pef.model.outcomes import MatchKind, Reason
 from pef.takeout.naming import (
     EDIT_SUFFIXES,
@@ -65,10 +65,14 @@ class MatchResult:
     def sidecar(self, row: int) -> str | None:
         return self.sidecars.get(row, self.keys[row])
 
+    @cached_property
+    def _rows(self) -> KeyRows:
+        return KeyRows(self.keys)
+
     def of(self, key: str) -> MediaMatch:
         """The match of one media file, found by its key (a binary search: the keys are in order)."""
-        row = bisect.bisect_left(self.keys, key)
-        if row == len(self.keys) or self.keys[row] != key:
+        row = self._rows.row_of(key)
+        if row is None:
             raise KeyError(key)
         return self.at(row)
 
