@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
 class TiffType(IntEnum):
@@ -44,8 +44,7 @@ class Block(Protocol):
     def __getitem__(self, span: slice) -> bytes: ...
 
 
-@dataclass(frozen=True)
-class TiffValue:
+class TiffValue(NamedTuple):  # a tuple: a block takes a few dozen, made a file at a time
     type: TiffType
     count: int
     payload: bytes  # already in the block's byte order
@@ -180,16 +179,15 @@ class TiffEditor:
         values_at = start + 2 + 12 * len(tags) + 4
         table = bytearray(struct.pack(self.order + "H", len(tags)))
         values = bytearray()
+        inline, pointed = struct.Struct(self.order + "HHI4s").pack, struct.Struct(self.order + "HHII").pack
         for tag in tags:
             entry = ifd.entries[tag]
             if isinstance(entry, bytes):
                 table += entry
-                continue
-            head = struct.pack(self.order + "HHI", tag, entry.type, entry.count)
-            if len(entry.payload) <= 4:
-                table += head + entry.payload.ljust(4, b"\x00")
+            elif len(entry.payload) <= 4:
+                table += inline(tag, entry.type, entry.count, entry.payload)  # "4s" pads it with zeros
             else:
-                table += head + struct.pack(self.order + "I", values_at + len(values))
+                table += pointed(tag, entry.type, entry.count, values_at + len(values))
                 values += entry.payload
                 if len(values) % 2:
                     values.append(0)

@@ -80,6 +80,8 @@ class FileCopier:
     sleep: Callable[[float], bool] = lambda _seconds: True  # waits out a backoff; False: stop instead
     on_retry: RetryNotice = lambda *_: None
     _numbers: Iterator[int] = field(default_factory=itertools.count)  # names in the work folder
+    _pid: int = field(default_factory=os.getpid)  # a copier lives in one process: made where it works
+    _folders: set[Path] = field(default_factory=set)  # output folders made: each file's mkdir of them failed
 
     @property
     def work(self) -> Path:
@@ -219,9 +221,8 @@ class FileCopier:
             xmp_partial = partial.with_name(f"{partial.stem}.xmp.partial")
             notes = [result.note, RENAMED if task.renamed else ""]
             try:
-                if not self.output_root.is_dir():  # never recreate it: an unplugged drive's mount point
-                    raise OSError(errno.ENOENT, "the output folder is no longer there", str(self.output_root))
-                self.files.make_folder(destination.parent)
+                if destination.parent not in self._folders:
+                    self._make_folder(destination.parent)
                 size = self._write_file(src_fd, partial, result.pieces)
                 if xmp is not None:
                     self._write_file(src_fd, xmp_partial, [result.xmp_file or b""])
@@ -235,8 +236,8 @@ class FileCopier:
                 notes.append(time_note)
                 if xmp is not None:
                     self._set_time(xmp_partial, taken, stat_.st_mtime_ns)
-                    self.files.rename(xmp_partial, xmp)
-                self.files.rename(partial, destination)
+                    self._rename(xmp_partial, xmp)
+                self._rename(partial, destination)
             except SourceChanged as error:
                 self._remove_quietly(partial, xmp_partial)
                 vanished = os.fstat(src_fd).st_nlink == 0
@@ -248,11 +249,26 @@ class FileCopier:
         date_source = result.date_source if failure is None else None
         return Written(size, join_notes(*notes), failure, date_source, mtime_ns, output)
 
+    def _make_folder(self, folder: Path) -> None:
+        if not self.output_root.is_dir():  # never recreate it: an unplugged drive's mount point
+            raise OSError(errno.ENOENT, "the output folder is no longer there", str(self.output_root))
+        self.files.make_folder(folder)
+        self._folders.add(folder)
+
+    def _rename(self, partial: Path, destination: Path) -> None:
+        """Give a written file its name; a folder removed since it was made is made again (the root never)."""
+        try:
+            self.files.rename(partial, destination)
+        except FileNotFoundError:
+            self._folders.discard(destination.parent)
+            self._make_folder(destination.parent)
+            self.files.rename(partial, destination)
+
     def _work_name(self, output: str) -> Path:
         """A short name of pef's own in the work folder, where an output is made before it takes its name."""
         # the process's number too: worker processes share the work folder
         name = output.rpartition("/")[2][:PARTIAL_NAME_CHARS]
-        return self.work / f"{os.getpid()}-{next(self._numbers)}-{name}.partial"
+        return self.work / f"{self._pid}-{next(self._numbers)}-{name}.partial"
 
     def _set_time(self, path: Path, taken: int | None, source_ns: int) -> tuple[int, str]:
         """Give a written file its time: the photo's, else the source file's. Returns what it got, and a note."""

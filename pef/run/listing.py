@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 from pathlib import Path
 
 from pef.state.store import write_atomically
@@ -18,8 +19,9 @@ def csv_chunks(columns: tuple[str, ...], rows: Iterable[object]) -> Iterator[byt
     writer = csv.writer(buffer)
     writer.writerow(columns)
     encoding = "utf-8-sig"
+    values = attrgetter(*columns)
     for number, row in enumerate(rows, 1):
-        writer.writerow([getattr(row, column) for column in columns])
+        writer.writerow(values(row) if len(columns) > 1 else (values(row),))
         if number % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode(encoding, "backslashreplace")
             buffer.seek(0)

@@ -18,12 +18,11 @@ class LocatedFiles:
 
     places: dict[str, tuple[str, str]]  # key → (the folder part's root, the entry's on-disk path inside it)
 
-    def _place(self, key: str) -> tuple[Path, str]:
+    def _place(self, key: str) -> tuple[str, str]:
         try:
-            root, relative = self.places[key]
+            return self.places[key]
         except KeyError:
             raise FileNotFoundError(f"{key} is not one of this task's files") from None
-        return Path(root), relative
 
     def open(self, key: str) -> BinaryIO:
         return open_file(*self._place(key), key)
@@ -34,7 +33,7 @@ class LocatedFiles:
     def reachable(self, key: str) -> bool:
         root, relative = self._place(key)
         try:
-            return stat.S_ISDIR(deep_paths.stat((root / relative).parent).st_mode)
+            return stat.S_ISDIR(deep_paths.stat((Path(root) / relative).parent).st_mode)
         except OSError:
             return False
 

@@ -204,7 +204,7 @@ class FolderSource:
 _READ_FLAGS = os.O_RDONLY | NO_FOLLOW | getattr(os, "O_NONBLOCK", 0)
 
 
-def open_regular(root: Path, relative: str, key: str) -> tuple[int, os.stat_result]:
+def open_regular(root: Path | str, relative: str, key: str) -> tuple[int, os.stat_result]:
     """A descriptor of a regular file of a Takeout folder, by its on-disk path (`key`: its name in messages)."""
     flags = _READ_FLAGS
     try:
@@ -225,13 +225,13 @@ def open_regular(root: Path, relative: str, key: str) -> tuple[int, os.stat_resu
     return fd, found
 
 
-def open_file(root: Path, relative: str, key: str) -> BinaryIO:
+def open_file(root: Path | str, relative: str, key: str) -> BinaryIO:
     fd, _ = open_regular(root, relative, key)
     os.set_blocking(fd, True)
-    return os.fdopen(fd, "rb")
+    return os.fdopen(fd, "rb", buffering=0)  # read in large blocks or by descriptor: a buffer adds only system calls
 
 
-def read_file_head(root: Path, relative: str, key: str, size: int) -> bytes:
+def read_file_head(root: Path | str, relative: str, key: str, size: int) -> bytes:
     """Up to `size` bytes of a regular file of a Takeout folder, read into one buffer of the file's size."""
     fd, found = open_regular(root, relative, key)
     try:

@@ -330,6 +330,32 @@ def test_a_vanished_output_folder_is_never_recreated(tree: TakeoutTree) -> None:
     assert not out.exists(), "pef must not write a new output folder where the drive used to be"
 
 
+def test_an_output_folder_is_made_once_and_again_only_when_it_was_removed(tree: TakeoutTree) -> None:
+    import shutil
+
+    folder = tree.root.parent / "out" / "Google Photos"
+
+    class RemovesTheFolder(FaultyOutputFiles):
+        def __init__(self) -> None:
+            super().__init__()
+            self.made: list[Path] = []
+
+        def make_folder(self, path: Path) -> None:
+            self.made.append(path)
+            super().make_folder(path)
+
+        def rename(self, source: Path, target: Path) -> None:
+            super().rename(source, target)
+            if target.name == "IMG_05.jpg":  # the person moved the photos done so far elsewhere
+                shutil.rmtree(target.parent)
+
+    files = RemovesTheFolder()
+    summary, _, _ = run(tree, files)
+    assert summary.status == "completed"
+    assert {f"IMG_{index:02d}.jpg" for index in range(6, 12)} <= {item.name for item in folder.iterdir()}
+    assert files.made.count(folder) == 2, files.made  # not once a photo
+
+
 def test_an_unexpected_error_ends_the_run_in_the_failed_state(tree: TakeoutTree) -> None:
     class Broken(FaultyOutputFiles):
         def free_space(self, folder: Path) -> int:
