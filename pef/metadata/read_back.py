@@ -86,6 +86,10 @@ class Tags(Mapping[int, object]):
         kind, number, data = self._raw[tag]
         return _value(data, kind, number, self._order)
 
+    def get(self, tag: int, default: object = None) -> object:  # the check's one look-up: not Mapping's two
+        found = self._raw.get(tag)
+        return default if found is None else _value(found[2], found[0], found[1], self._order)
+
     def __iter__(self) -> Iterator[int]:
         return iter(self._raw)
 

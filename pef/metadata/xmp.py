@@ -150,13 +150,14 @@ def _checked(root: ET.Element | None) -> ET.Element:
         if depth > MAX_DEPTH:
             raise XmpUnreadable(f"its elements nest more than {MAX_DEPTH} deep")
         level = [child for element in level for child in element]
-    if root is None or (root.tag != f"{{{RDF}}}RDF" and root.find(f".//{{{RDF}}}RDF") is None):
+    if root is None or _rdf(root) is None:
         raise XmpUnreadable("it has no rdf:RDF")
     return root
 
 
 def _rdf(root: ET.Element) -> ET.Element:
-    return root if root.tag == f"{{{RDF}}}RDF" else root.find(f".//{{{RDF}}}RDF")  # type: ignore[return-value]
+    """The first rdf:RDF, the root itself or within it (`iter` looks in C; a `find` path is walked in Python)."""
+    return next(root.iter(f"{{{RDF}}}RDF"), None)  # type: ignore[arg-type]
 
 
 def _take(description: ET.Element, prop: Property) -> list[str]:

@@ -131,7 +131,7 @@ def look_through(parts: TakeoutParts, settings: RunSettings, output: Path | None
     source = PartsSource(parts)
     try:
         with SidecarVerdicts(source, settings) as verdicts:
-            survey = survey_takeout(source, settings, sidecars_found=verdicts.add)
+            survey = survey_takeout(source, settings, sidecars_found=verdicts.add, read_digests=verdicts.digests)
             return survey, summarize(forecast(survey, settings, verdicts.found()), survey, output, "completed")
     finally:
         source.close()

@@ -13,12 +13,15 @@ import hashlib
 import itertools
 import struct
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from operator import attrgetter
 
+from pef.model.keys import KeyRows
 from pef.model.library import CopyKind, FolderKind
+from pef.takeout.located import LocatedFiles
 from pef.takeout.member_files import DamagedEntry
 from pef.takeout.parts_source import PartsSource
 
@@ -28,6 +31,13 @@ ODD, LOW_64 = 0x9E3779B97F4A7C15, (1 << 64) - 1  # Fibonacci hashing: a value's 
 PREFIX = f">Q{DIGEST_SIZE - 8}x"  # a digest's first 8 bytes as an int
 HEAD_BYTES = 64 << 10
 HEAD_READERS, HEAD_BATCH = 8, 256  # heads read at once, and handed to the readers at once
+EARLY_MIN = 5_000  # fewer small files of a shared size are read here sooner than they are handed elsewhere
+UNREAD = bytes(DIGEST_SIZE)  # what a digest read elsewhere is for a file that could not be read
+
+DigestReader = Callable[[Iterator[str], int], Callable[[], bytearray | None] | None]
+"""Starts reading elsewhere the digests of the small files named (and how many), None when it cannot. The call
+it returns waits for them: DIGEST_SIZE bytes each, UNREAD for a file that could not be read; None when
+they were not all read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +55,7 @@ class Copy:
     kind: CopyKind
 
 
-def content_digest(source: PartsSource, key: str, size: int) -> bytes | None:
+def content_digest(source: PartsSource | LocatedFiles, key: str, size: int) -> bytes | None:
     """A digest of every byte of a file; None when it cannot be read (it is then nobody's copy)."""
     digest = hashlib.blake2b(digest_size=DIGEST_SIZE)
     try:
@@ -95,6 +105,56 @@ class _Repeats:
                 slot = ((value * ODD) & LOW_64) >> shift
                 if again[slot >> 3] & (1 << (slot & 7)):
                     yield position
+
+
+class EarlyDigests:
+    """The digests of the small files whose size may repeat, read elsewhere while the survey matches.
+
+    Kept by the scan's rows (the media keys are in key order: found by binary search), not by key.
+    """
+
+    def __init__(self, keys: list[str], rows: array, waiting: Callable[[], bytearray | None]) -> None:
+        self._keys, self._rows = KeyRows(keys), rows  # `rows`: in order, those of `keys` read elsewhere
+        self._waiting: Callable[[], bytearray | None] | None = waiting
+        self._digests: bytearray | None = None
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @property
+    def digests(self) -> bytearray | None:
+        """DIGEST_SIZE bytes a slot (UNREAD: the file could not be read); None when they were not all read."""
+        if self._waiting is not None:
+            self._digests, self._waiting = self._waiting(), None
+        return self._digests
+
+    def slot_of(self, key: str) -> int | None:
+        """Where the file's digest lies in `digests`, or None when it was not read elsewhere."""
+        if self.digests is None or (row := self._keys.row_of(key)) is None:
+            return None
+        slot = bisect_left(self._rows, row)
+        return slot if slot < len(self._rows) and self._rows[slot] == row else None
+
+    def release(self) -> None:
+        """The copies are found: let the digests go (a million of them: 20 MB)."""
+        self._keys, self._rows, self._digests = KeyRows([]), array("I"), None
+
+
+def early_digests(keys: list[str], sizes: array, reader: DigestReader | None) -> EarlyDigests | None:
+    """Start reading elsewhere the small files whose size may repeat (a few more than do: read for nothing).
+
+    Known before the matching, which the folders' kinds wait for; which of them are copies is found after it.
+    `keys`: the scan's media, in key order.
+    """
+    if reader is None or len(keys) < EARLY_MIN:
+        return None
+
+    def small() -> Iterator[int | None]:
+        return (size if 0 < size <= HEAD_BYTES else None for size in sizes)
+
+    rows = array("I", _Repeats(small(), len(keys)).positions(small()))  # 4 bytes a row: half of "q"
+    waiting = reader((keys[row] for row in rows), len(rows)) if len(rows) >= EARLY_MIN else None
+    return EarlyDigests(keys, rows, waiting) if waiting is not None else None
 
 
 class _Files:
@@ -173,28 +233,73 @@ def _same_head(groups: list[Group], files: _Files, source: PartsSource) -> list[
     return kept
 
 
-def find_copies(files: Iterable[Placed], source: PartsSource, agree: Callable[[str, str], bool]) -> dict[str, Copy]:
-    """Every file that is another's copy → what it is a copy of. `agree(photo, copy)`: their sidecars do not differ."""
+class _Digests:
+    """A digest of each file asked for, in order: one read early stays where it lies, one read here is kept here."""
+
+    def __init__(self, early: EarlyDigests | None) -> None:
+        self._early, self._find = (early.digests, early.slot_of) if early is not None else (None, None)
+        self._base = len(early) if early is not None and self._early is not None else 0  # 0: none read early
+        self._slots = array("i")  # with digests read early: where each one lies (below `_base`: in theirs)
+        self._here = bytearray()  # DIGEST_SIZE bytes a file read here
+        self.unread: set[int] = set()  # the positions of files that could not be read: nobody's copies
+        self._count = 0
+
+    def add(self, source: PartsSource, key: str, size: int) -> None:
+        position, self._count = self._count, self._count + 1
+        if self._base and (slot := self._find(key)) is not None:  # type: ignore[misc]
+            if self._early[slot * DIGEST_SIZE : (slot + 1) * DIGEST_SIZE] == UNREAD:  # type: ignore[index]
+                self.unread.add(position)
+            self._slots.append(slot)
+            return
+        if (digest := content_digest(source, key, size)) is None:
+            self.unread.add(position)
+        if self._base:
+            self._slots.append(self._base + len(self._here) // DIGEST_SIZE)
+        self._here += digest or UNREAD
+
+    def _place(self, position: int) -> tuple[bytes | bytearray, int]:
+        if not self._base:
+            return self._here, position * DIGEST_SIZE
+        slot = self._slots[position]
+        if slot < self._base:
+            return self._early, slot * DIGEST_SIZE  # type: ignore[return-value]
+        return self._here, (slot - self._base) * DIGEST_SIZE
+
+    def exact(self, position: int) -> bytes:
+        buffer, at = self._place(position)
+        return bytes(buffer[at : at + DIGEST_SIZE])
+
+    def prefixes(self) -> Iterator[int | None]:
+        unread = self.unread
+        if not self._base:  # every digest read here, in order: one pass over the buffer
+            heads = (head for (head,) in struct.iter_unpack(PREFIX, self._here))
+            return (None if position in unread else head for position, head in enumerate(heads)) if unread else heads
+        return (
+            None if position in unread else struct.unpack_from(PREFIX, *self._place(position))[0]
+            for position in range(self._count)
+        )
+
+
+def find_copies(
+    files: Iterable[Placed], source: PartsSource, agree: Callable[[str, str], bool], early: EarlyDigests | None = None
+) -> dict[str, Copy]:
+    """Every file that is another's copy → what it is a copy of. `agree(photo, copy)`: their sidecars do not differ.
+
+    `early`: digests already read elsewhere; the files it does not hold are read here.
+    """
     found = _Files(files)
     wanted = array("q", (member for group in _same_head(_same_size(found), found, source) for member in group))
     if not source.lone_folder:  # an archive's entries are read in their order in it (a stream never seeks back)
         wanted = array("q", sorted(wanted, key=lambda member: source.position(found.keys[member])))
         source.expect([found.keys[member] for member in wanted])
-    digests, unread = bytearray(), set()  # DIGEST_SIZE bytes a file in one buffer; unreadable: nobody's copy
-    for position, member in enumerate(wanted):
-        if (digest := content_digest(source, found.keys[member], found.sizes[member])) is None:
-            unread.add(position)
-        digests += digest or bytes(DIGEST_SIZE)
-
-    def exact(position: int) -> bytes:
-        return bytes(digests[position * DIGEST_SIZE : (position + 1) * DIGEST_SIZE])
-
-    def prefixes() -> Iterator[int | None]:
-        heads = (head for (head,) in struct.iter_unpack(PREFIX, digests))
-        return (None if position in unread else head for position, head in enumerate(heads)) if unread else heads
+    digests = _Digests(early)
+    for member in wanted:
+        digests.add(source, found.keys[member], found.sizes[member])
 
     copies: dict[str, Copy] = {}
-    groups = [[found.placed(member) for member in group] for group in _alike(prefixes, exact, wanted)]
+    groups = [[found.placed(member) for member in group] for group in _alike(digests.prefixes, digests.exact, wanted)]
+    if early is not None:
+        early.release()
     for members in sorted(groups, key=lambda members: min(item.key for item in members)):
         copies.update(_copies_among(sorted(members, key=attrgetter("key")), agree))
     return copies

@@ -30,6 +30,9 @@ class LocatedFiles:
     def read_head(self, key: str, size: int) -> bytes:
         return read_file_head(*self._place(key), key, size)
 
+    def release(self, _key: str) -> None:
+        """Nothing was unpacked: a folder's file is read where it lies."""
+
     def reachable(self, key: str) -> bool:
         root, relative = self._place(key)
         try:

@@ -18,7 +18,7 @@ from pef.model.outcomes import DecisionKind, MatchKind, Reason
 from pef.model.photo import Metadata
 from pef.model.records import Decision, FileTask, RunSettings
 from pef.model.task_table import TaskTable
-from pef.takeout.copies import Placed, find_copies
+from pef.takeout.copies import DigestReader, Placed, early_digests, find_copies
 from pef.takeout.destinations import Library, plan_tasks
 from pef.takeout.folder_kinds import folder_kind
 from pef.takeout.located import LocatedFiles
@@ -159,20 +159,27 @@ def survey_takeout(
     settings: RunSettings,
     scanned: Callable[[PartCounts], None] = lambda _found: None,
     sidecars_found: SidecarsFound = lambda _sidecars: None,
+    read_digests: DigestReader | None = None,
 ) -> Survey:
     """`scanned` is told what the scan found, and `sidecars_found` of its sidecars as it finds them, before
-    the matching and the plan: work can start beside them (a run's workers, a forecast's reading)."""
+    the matching and the plan: work can start beside them (a run's workers, a forecast's reading). So can
+    the reading of the small files that may be copies, by `read_digests`."""
     with _collector_held():
-        return _survey(source, settings, scanned, sidecars_found)
+        return _survey(source, settings, scanned, sidecars_found, read_digests)
 
 
 def _survey(
-    source: PartsSource, settings: RunSettings, scanned: Callable[[PartCounts], None], sidecars_found: SidecarsFound
+    source: PartsSource,
+    settings: RunSettings,
+    scanned: Callable[[PartCounts], None],
+    sidecars_found: SidecarsFound,
+    read_digests: DigestReader | None,
 ) -> Survey:
     scan = scan_takeout(source, sidecars_found)
     scan.media.sort()  # the matches come in key order: the files' sizes then go with them
     counts = PartCounts.of(source, scan)
     scanned(counts)
+    early = early_digests(scan.media.keys, scan.media.sizes, read_digests)
     guarded = _Guard()
 
     @cache
@@ -218,7 +225,7 @@ def _survey(
         return one is None or other is None or (one.title, one.taken) == (other.title, other.taken)
 
     placed = (Placed(key, size, library.kind(key)) for key, size in zip(media.keys, media.sizes, strict=True))
-    library = replace(library, copies=find_copies(placed, source, agree))
+    library = replace(library, copies=find_copies(placed, source, agree, early))
     tasks = plan_tasks(media, matches, library, settings)
     return Survey(source, counts, tasks, orphans, tuple(skipped), tuple(guarded.problems), library)
 

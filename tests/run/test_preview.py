@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import signal
@@ -11,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from pef.model.library import CopyKind
 from pef.model.outcomes import DateSource, FileStatus, Reason
 from pef.model.records import RunSettings
 from pef.run import preview, sidecar_verdicts
 from pef.run.sidecar_verdicts import NICENESS, SidecarVerdicts
-from pef.takeout import scan
+from pef.takeout import copies, scan
 from pef.takeout.parts import find_parts
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.source import SourceEntry
@@ -73,6 +75,28 @@ def test_worker_processes_foresee_what_pef_itself_does(tmp_path: Path) -> None:
     copy = records["Google Photos/Trip/IMG_003.jpg"]
     assert copy.copy_of == "Google Photos/Photos from 2019/IMG_003(1).jpg", "the album copy stands in for its photo"
     assert sum(record.status is FileStatus.DONE for record in records.values()) == 12
+
+
+def test_the_small_files_that_may_be_copies_are_read_by_the_worker_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(copies, "EARLY_MIN", 1)
+    monkeypatch.setattr(sidecar_verdicts, "DIGEST_CHUNK", 2)  # several chunks, a few at a time
+    tree = odd_takeout(tmp_path / "Takeout")
+    here = survey_takeout(PartsSource(find_parts([tree.root])), SETTINGS)
+    read_here: list[str] = []
+
+    class Watched(PartsSource):
+        def read_head(self, key: str, size: int) -> bytes:
+            read_here.append(key)
+            return super().read_head(key, size)
+
+    monkeypatch.setattr(preview, "PartsSource", Watched)
+    monkeypatch.setattr(preview, "SidecarVerdicts", functools.partial(SidecarVerdicts, processes_from=0))
+    survey, _ = preview.look_through(find_parts([tree.root]), SETTINGS)
+    assert survey.library.copies == here.library.copies
+    assert {copy.kind for copy in here.library.copies.values()} == {CopyKind.ALBUM_COPY, CopyKind.DUPLICATE}
+    assert not [key for key in read_here if not key.endswith(".json")], "no photo was read by this process"
 
 
 @pytest.mark.usefixtures("small_chunks")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import threading
+from array import array
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from pef.model.library import CopyKind, FolderKind
 from pef.takeout import copies
-from pef.takeout.copies import HEAD_BYTES, Placed, find_copies
+from pef.takeout.copies import HEAD_BYTES, UNREAD, EarlyDigests, Placed, content_digest, early_digests, find_copies
 from pef.takeout.parts import find_parts
 from pef.takeout.parts_source import PartsSource
 from tests.builders import jpeg_bytes
@@ -139,3 +141,86 @@ def test_files_that_only_share_a_slot_of_the_first_pass_are_told_apart_by_their_
     assert {copy: (found.original, found.kind) for copy, found in found.items()} == {
         key("again.jpg"): (key("3.jpg"), CopyKind.DUPLICATE)
     }
+
+
+def _alike_files(tmp_path: Path) -> tuple[CountingSource, list[Placed], dict[str, tuple[str, CopyKind]]]:
+    """Three copies of one photo (one of them in an album), another photo, and two files listed but gone."""
+    photo = jpeg_bytes()
+    other = photo + b"\0"  # of its own size
+    folder = tmp_path / "Takeout" / "Google Photos"
+    files = {"Photos from 2019/c.jpg": photo, "Photos from 2020/a.jpg": photo, "Trip/a.jpg": photo}
+    files |= {
+        "Photos from 2019/gone.jpg": photo,
+        "Photos from 2019/gone2.jpg": photo,
+        "Photos from 2019/other.jpg": other,
+    }
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    source = CountingSource(find_parts([tmp_path / "Takeout"]))
+    list(source.entries())
+    (folder / "Photos from 2019/gone.jpg").unlink()
+    (folder / "Photos from 2019/gone2.jpg").unlink()
+    key = "Google Photos/{}".format
+    kinds = {"Trip": FolderKind.ALBUM}
+    placed = [
+        Placed(key(name), len(data), kinds.get(name.split("/")[0], FolderKind.LIBRARY))
+        for name, data in sorted(files.items())
+    ]
+    expected = {
+        key("Photos from 2020/a.jpg"): (key("Photos from 2019/c.jpg"), CopyKind.DUPLICATE),
+        key("Trip/a.jpg"): (key("Photos from 2019/c.jpg"), CopyKind.ALBUM_COPY),
+    }
+    return source, placed, expected
+
+
+def _elsewhere(source: PartsSource, asked: list[str], died: bool = False) -> copies.DigestReader:
+    """A reader of digests "elsewhere": here, into a list, as a worker process would; `died`: it never finishes."""
+
+    def reader(keys: Iterator[str], count: int) -> Callable[[], bytearray | None]:
+        named = list(keys)
+        assert len(named) == count
+        asked.extend(named)
+        digests = bytearray(b"".join(content_digest(source, key, HEAD_BYTES) or UNREAD for key in named))
+        return lambda: None if died else digests
+
+    return reader
+
+
+def _copies_of(placed: list[Placed], source: PartsSource, early: EarlyDigests | None) -> dict[str, tuple]:
+    found = find_copies(placed, source, lambda _photo, _copy: True, early)
+    return {copy: (found.original, found.kind) for copy, found in found.items()}
+
+
+def test_digests_read_elsewhere_find_the_same_copies_and_are_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(copies, "EARLY_MIN", 1)
+    source, placed, expected = _alike_files(tmp_path)
+    asked: list[str] = []
+    sizes = array("q", (item.size for item in placed))
+    early = early_digests([item.key for item in placed], sizes, _elsewhere(source, asked))
+    assert sorted(asked) == sorted(item.key for item in placed if item.size == placed[0].size)
+    source.heads.clear()
+    assert _copies_of(placed, source, early) == expected, "the unreadable files are nobody's copies"
+    assert source.heads == [] and source.opened == [], "every file was read elsewhere"
+
+
+def test_files_not_read_elsewhere_are_read_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source, placed, expected = _alike_files(tmp_path)
+    asked: list[str] = []
+    keys = [item.key for item in placed]
+    some = array("q", [0, 4])
+    early = EarlyDigests(keys, some, _elsewhere(source, asked)(iter([keys[0], keys[4]]), 2))  # type: ignore[arg-type]
+    source.heads.clear()
+    assert _copies_of(placed, source, early) == expected
+    assert sorted(set(source.heads)) == sorted(set(keys) - {keys[0], keys[4], keys[3]}), (
+        "the rest of that size, read here (other.jpg, of its own size, is read by nobody)"
+    )
+    died = early_digests([item.key for item in placed], array("q", (item.size for item in placed)), None)
+    assert died is None, "no reader: nothing is read elsewhere"
+    monkeypatch.setattr(copies, "EARLY_MIN", 1)
+    gone = early_digests([i.key for i in placed], array("q", (i.size for i in placed)), _elsewhere(source, [], True))
+    source.heads.clear()
+    assert _copies_of(placed, source, gone) == expected, "a reader that died: all of them are read here"
+    assert len(source.heads) == 5
