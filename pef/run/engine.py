@@ -8,7 +8,7 @@ import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from pef.run.control import ControlState, RunControl
 from pef.run.copy_file import FileCopier
 from pef.run.job import Confirm, Job, RunDeclined, RunRefused, confirm_space
 from pef.run.output_files import OutputFiles
+from pef.run.process_digests import ProcessDigests
 from pef.run.rerun import finished_run, said_again, unchanged_finish
 from pef.run.resume import open_state, remove_partials, retire_output
 from pef.run.run_listings import write_run_listings
@@ -77,6 +78,7 @@ class Engine:
         self._tally: Counter = Counter()
         self._source: PartsSource | None = None
         self._processes: WorkerProcesses | None = None  # started during the survey when the run may use them
+        self._digests: ProcessDigests | None = None  # the survey's reading of copies on them
         self._previous = RecordTable()  # what files being redone became before: their old outputs
         self._contested: set[str | None] = set()  # outputs of files being redone: let go of when no record holds them
         self._owned: set[str | None] = set()  # those the records hold now: never let go of
@@ -97,7 +99,7 @@ class Engine:
 
     def survey(self) -> Survey:
         self._source = PartsSource(self.job.source, work=self.job.output / WORK_DIR)
-        survey = survey_takeout(self._source, self.job.settings, self._start_processes)
+        survey = survey_takeout(self._source, self.job.settings, self._start_processes, read_digests=self._read_digests)
         self._said = part_messages(survey)
         self._emit_all(self._said)
         self._emit(survey.found)
@@ -107,6 +109,11 @@ class Engine:
         """Worker processes take a while to start: a run that may use them starts them while it surveys."""
         if not self._in_process_only and found.media_in_folders >= PROCESS_MIN_FILES:
             self._processes = WorkerProcesses.start(self.job.workers, self.job.output, self.job.settings)
+            self._digests = ProcessDigests(self._processes.pool, self.job.workers, self._source)  # type: ignore[arg-type]
+
+    def _read_digests(self, keys: Iterator[str], count: int) -> Callable[[], bytearray | None] | None:
+        """The survey's small files that may be copies, read by the worker processes while this one matches."""
+        return self._digests(keys, count) if self._digests is not None else None
 
     def run(self) -> RunSummary:
         """The whole run. An unexpected error ends it in the failed state (and is raised to the caller)."""
@@ -142,6 +149,8 @@ class Engine:
                 self._source.close()
             if self._processes is not None:  # unused (too few files to do), or a run that never began
                 self._processes.close()
+            if self._digests is not None:
+                self._digests.close()
 
     def _again_if_unchanged(self, listing: str | None) -> RunSummary | None:
         """A finished run in the output, nothing changed since: what it said, said again; nothing read or written."""

@@ -19,14 +19,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
-from itertools import islice
 
 from pef.metadata.timezone import ZoneRule, resolve_zone
 from pef.model.photo import Metadata
 from pef.model.records import RunSettings
 from pef.run.copy_file import sidecar_day
+from pef.run.process_digests import ProcessDigests
 from pef.run.workers import bound_processes, workers_for
-from pef.takeout.copies import HEAD_BYTES, UNREAD, content_digest
 from pef.takeout.located import LocatedFiles
 from pef.takeout.parts import PartKind
 from pef.takeout.parts_source import PartsSource
@@ -35,7 +34,6 @@ from pef.takeout.survey import read_small
 
 PROCESS_MIN = 5_000  # fewer sidecars are read sooner than worker processes start
 CHUNK = 500  # sidecars a worker process is handed at a time
-DIGEST_CHUNK = 2_000  # small files whose digests a worker process reads at a time
 NICENESS = 10  # the readers yield a core to the survey while it runs (one process a core), and take it after
 
 # A usable sidecar: the day of its date (an ordinal, 0 without a date) and whether a partner shared the
@@ -69,9 +67,8 @@ class SidecarVerdicts:
         self._early: list[str] = []  # keys found before there were enough to start the readers
         self._batches: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()  # None: no more
         self._pool: ProcessPoolExecutor | None = None
-        self._count = 0  # processes in the pool
         self._gatherer: threading.Thread | None = None
-        self._digesters: list[threading.Thread] = []
+        self._digests: ProcessDigests | None = None
         self._stop = threading.Event()
         self._error: BaseException | None = None
 
@@ -82,8 +79,9 @@ class SidecarVerdicts:
             return
         self._early += keys
         if len(self._early) >= self._processes_from and self._in_folders:
-            self._count = count = workers_for(self._source.root)
+            count = workers_for(self._source.root)
             self._pool = bound_processes(count, _start_judge, self._settings)  # by this thread: see there
+            self._digests = ProcessDigests(self._pool, count, self._source)
             self._batches.put(self._early)
             self._early = []
             self._gatherer = threading.Thread(target=self._gather, args=(count,), name="pef-sidecars", daemon=True)
@@ -116,37 +114,8 @@ class SidecarVerdicts:
         self._found.update(zip(located.places, verdicts, strict=True))
 
     def digests(self, keys: Iterator[str], count: int) -> Callable[[], bytearray | None] | None:
-        """The survey's `DigestReader`: these small files' digests, read by the worker processes beside the sidecars."""
-        if self._pool is None:
-            return None
-        read = bytearray()
-        digester = threading.Thread(target=self._digest, args=(keys, read), name="pef-digests", daemon=True)
-        self._digesters.append(digester)
-        digester.start()
-
-        def wait() -> bytearray | None:
-            digester.join()
-            return read if len(read) == count * len(UNREAD) else None  # a worker died: read them here
-
-        return wait
-
-    def _digest(self, keys: Iterator[str], read: bytearray) -> None:
-        assert self._pool is not None
-        waiting: deque[Future[bytes]] = deque()
-        try:
-            while chunk := list(islice(keys, DIGEST_CHUNK)):
-                located = self._source.located(chunk)
-                if located is None or self._stop.is_set():  # an archive's files: read by the survey
-                    return
-                waiting.append(self._pool.submit(_digest_chunk, located))
-                while len(waiting) > 2 * self._count:  # a few chunks ahead, as the sidecars
-                    read += waiting.popleft().result()
-            while waiting:
-                read += waiting.popleft().result()
-        except (BrokenProcessPool, CancelledError):
-            return
-        except Exception:  # the survey reads them itself, and meets the same error where it is kept
-            return
+        """The survey's `DigestReader`: the small files that may be copies, read by the same worker processes."""
+        return self._digests(keys, count) if self._digests is not None else None
 
     def found(self) -> dict[str, Verdict]:
         """Sidecar key → verdict, for those the worker processes read (all of a folder's, unless one died)."""
@@ -164,8 +133,8 @@ class SidecarVerdicts:
             self._pool.shutdown(wait=False, cancel_futures=True)
         if self._gatherer is not None:
             self._gatherer.join()
-        for digester in self._digesters:
-            digester.join()
+        if self._digests is not None:
+            self._digests.close()
 
     def __enter__(self) -> SidecarVerdicts:
         return self
@@ -187,7 +156,3 @@ def _start_judge(settings: RunSettings) -> None:
 def _judge_chunk(located: LocatedFiles) -> list[Verdict]:
     zones = _ZONES["zones"]
     return [verdict_of(read_small(located, key), zones) for key in located.places]
-
-
-def _digest_chunk(located: LocatedFiles) -> bytes:
-    return b"".join(content_digest(located, key, HEAD_BYTES) or UNREAD for key in located.places)  # all small

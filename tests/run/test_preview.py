@@ -15,7 +15,7 @@ import pytest
 from pef.model.library import CopyKind
 from pef.model.outcomes import DateSource, FileStatus, Reason
 from pef.model.records import RunSettings
-from pef.run import preview, sidecar_verdicts
+from pef.run import preview, process_digests, sidecar_verdicts
 from pef.run.sidecar_verdicts import NICENESS, SidecarVerdicts
 from pef.takeout import copies, scan
 from pef.takeout.parts import find_parts
@@ -81,7 +81,7 @@ def test_the_small_files_that_may_be_copies_are_read_by_the_worker_processes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(copies, "EARLY_MIN", 1)
-    monkeypatch.setattr(sidecar_verdicts, "DIGEST_CHUNK", 2)  # several chunks, a few at a time
+    monkeypatch.setattr(process_digests, "CHUNK", 2)  # several chunks, a few at a time
     tree = odd_takeout(tmp_path / "Takeout")
     here = survey_takeout(PartsSource(find_parts([tree.root])), SETTINGS)
     read_here: list[str] = []

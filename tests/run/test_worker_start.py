@@ -10,11 +10,15 @@ import pytest
 
 from pef.model.events import ScanFinished
 from pef.model.records import RunSettings
+from pef.run import engine
 from pef.run.engine import Engine
 from pef.run.job import Job
 from pef.run.output_files import OutputFiles
 from pef.state.outputs import OutputLock, OutputLocked
+from pef.takeout import copies
 from pef.takeout.parts import find_parts
+from pef.takeout.parts_source import PartsSource
+from pef.takeout.survey import survey_takeout
 from tests.archives import zip_parts
 from tests.builders import TakeoutTree
 from tests.processes import still_alive
@@ -70,3 +74,23 @@ def test_a_run_that_never_begins_lets_go_of_the_workers_it_started(tmp_path: Pat
     with OutputLock(output), pytest.raises(OutputLocked):  # another run holds the folder: known after the survey
         Engine(Job(find_parts([tree.root]), output, SETTINGS, workers=2), sink).run()
     assert surveyed == [2] and still_alive(set(multiprocessing.active_children()) - before) == 0
+
+
+def test_the_surveys_small_files_that_may_be_copies_are_read_by_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(copies, "EARLY_MIN", 1)
+    tree = TakeoutTree(tmp_path / "Takeout")
+    tree.dated_photos("Photos from 2019", 240, 1_561_975_200)
+    found = survey_takeout(PartsSource(find_parts([tree.root])), SETTINGS).library.copies
+    read_here: list[str] = []
+
+    class Watched(PartsSource):
+        def read_head(self, key: str, size: int) -> bytes:
+            read_here.append(key)
+            return super().read_head(key, size)
+
+    monkeypatch.setattr(engine, "PartsSource", Watched)
+    summary = Engine(Job(find_parts([tree.root]), tmp_path / "out", SETTINGS, workers=2), lambda _event: None).run()
+    assert (summary.status, summary.duplicates) == ("completed", len(found)) and found
+    assert not [key for key in read_here if not key.endswith(".json")], "no photo was read by this process"

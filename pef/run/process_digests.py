@@ -1,0 +1,67 @@
+"""Copy detection's reading on worker processes: the digests of a Takeout's small files, a few chunks at a time.
+
+The survey hands them over after its scan (`DigestReader`); the run's worker processes, or a forecast's
+readers, read them while the survey matches, and a thread of this process gathers what they read.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
+
+from pef.takeout.copies import HEAD_BYTES, UNREAD, content_digest
+from pef.takeout.located import LocatedFiles
+from pef.takeout.parts_source import PartsSource
+
+CHUNK = 2_000  # small files a worker process reads at a time
+
+
+class ProcessDigests:
+    """A survey's `DigestReader` on a pool of worker processes (its owner shuts the pool down)."""
+
+    def __init__(self, pool: ProcessPoolExecutor, processes: int, source: PartsSource) -> None:
+        self._pool, self._ahead, self._source = pool, 2 * processes, source
+        self._gatherers: list[threading.Thread] = []
+        self._stop = threading.Event()
+
+    def __call__(self, keys: Iterator[str], count: int) -> Callable[[], bytearray | None]:
+        read = bytearray()
+        gatherer = threading.Thread(target=self._gather, args=(keys, read), name="pef-digests", daemon=True)
+        self._gatherers.append(gatherer)
+        gatherer.start()
+
+        def wait() -> bytearray | None:
+            gatherer.join()
+            return read if len(read) == count * len(UNREAD) else None  # a worker died: the survey reads them
+
+        return wait
+
+    def _gather(self, keys: Iterator[str], read: bytearray) -> None:
+        waiting: deque[Future[bytes]] = deque()
+        try:
+            while chunk := list(islice(keys, CHUNK)):
+                located = self._source.located(chunk)
+                if located is None or self._stop.is_set():  # an archive's files: read by the survey
+                    return
+                waiting.append(self._pool.submit(_digest_chunk, located))
+                while len(waiting) > self._ahead:  # a few chunks ahead: the rest are not made and pickled yet
+                    read += waiting.popleft().result()
+            while waiting:
+                read += waiting.popleft().result()
+        except (BrokenProcessPool, CancelledError):
+            return
+        except Exception:  # the survey reads them itself, and meets the same error where it is kept
+            return
+
+    def close(self) -> None:
+        self._stop.set()
+        for gatherer in self._gatherers:
+            gatherer.join()
+
+
+def _digest_chunk(located: LocatedFiles) -> bytes:
+    return b"".join(content_digest(located, key, HEAD_BYTES) or UNREAD for key in located.places)  # all small
