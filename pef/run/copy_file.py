@@ -81,7 +81,7 @@ class FileCopier:
     on_retry: RetryNotice = lambda *_: None
     _numbers: Iterator[int] = field(default_factory=itertools.count)  # names in the work folder
     _pid: int = field(default_factory=os.getpid)  # a copier lives in one process: made where it works
-    _folders: set[Path] = field(default_factory=set)  # output folders made: each file's mkdir of them failed
+    _folders: set[Path] = field(default_factory=set)  # output folders made: not asked for again with every file
 
     @property
     def work(self) -> Path:
