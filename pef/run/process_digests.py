@@ -7,12 +7,12 @@ readers, read them while the survey matches, and a thread of this process gather
 from __future__ import annotations
 
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 
+from pef.run.workers import results_ahead
 from pef.takeout.copies import HEAD_BYTES, UNREAD, content_digest
 from pef.takeout.located import LocatedFiles
 from pef.takeout.parts_source import PartsSource
@@ -41,21 +41,20 @@ class ProcessDigests:
         return wait
 
     def _gather(self, keys: Iterator[str], read: bytearray) -> None:
-        waiting: deque[Future[bytes]] = deque()
         try:
-            while chunk := list(islice(keys, CHUNK)):
-                located = self._source.located(chunk)
-                if located is None or self._stop.is_set():  # an archive's files: read by the survey
-                    return
-                waiting.append(self._pool.submit(_digest_chunk, located))
-                while len(waiting) > self._ahead:  # a few chunks ahead: the rest are not made and pickled yet
-                    read += waiting.popleft().result()
-            while waiting:
-                read += waiting.popleft().result()
+            for _chunk, digests in results_ahead(self._pool, _digest_chunk, self._chunks(keys), self._ahead):
+                read += digests
         except (BrokenProcessPool, CancelledError):
             return
         except Exception:  # the survey reads them itself, and meets the same error where it is kept
             return
+
+    def _chunks(self, keys: Iterator[str]) -> Iterator[LocatedFiles]:
+        """The files a chunk at a time; none more once one lies in an archive (they are then read by the survey)."""
+        while (chunk := list(islice(keys, CHUNK))) and not self._stop.is_set():
+            if (located := self._source.located(chunk)) is None:
+                return
+            yield located
 
     def close(self) -> None:
         self._stop.set()

@@ -14,9 +14,8 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 
@@ -25,7 +24,7 @@ from pef.model.photo import Metadata
 from pef.model.records import RunSettings
 from pef.run.copy_file import sidecar_day
 from pef.run.process_digests import ProcessDigests
-from pef.run.workers import bound_processes, workers_for
+from pef.run.workers import bound_processes, results_ahead, workers_for
 from pef.takeout.located import LocatedFiles
 from pef.takeout.parts import PartKind
 from pef.takeout.parts_source import PartsSource
@@ -89,29 +88,31 @@ class SidecarVerdicts:
 
     def _gather(self, count: int) -> None:
         assert self._pool is not None
-        waiting: deque[tuple[LocatedFiles, Future[list[Verdict]]]] = deque()
         try:
-            while (keys := self._batches.get()) is not None:
-                for start in range(0, len(keys), CHUNK):
-                    if self._stop.is_set():
-                        return
-                    located = self._source.located(keys[start : start + CHUNK])
-                    if located is None:  # an archive's sidecars: the forecast reads them with the part's stream
-                        continue
-                    waiting.append((located, self._pool.submit(_judge_chunk, located)))
-                    while len(waiting) > 2 * count:  # a few chunks ahead: the rest are not made and pickled yet
-                        self._take(*waiting.popleft())
-            while waiting:
-                self._take(*waiting.popleft())
+            for located, verdicts in results_ahead(self._pool, _judge_chunk, self._chunks(), 2 * count):
+                if self._stop.is_set():
+                    return
+                self._take(located, verdicts)
         except (BrokenProcessPool, CancelledError):  # a worker died (out of memory?): the rest is read here
             return
         except BaseException as error:  # an error in pef: raised where the verdicts are asked for
             self._error = error
 
-    def _take(self, located: LocatedFiles, future: Future[list[Verdict]]) -> None:
+    def _chunks(self) -> Iterator[LocatedFiles]:
+        """The sidecars as the scan tells of them, a chunk at a time, until it is done or the forecast stops."""
+        while (keys := self._batches.get()) is not None:
+            for start in range(0, len(keys), CHUNK):
+                if self._stop.is_set():
+                    return
+                located = self._source.located(keys[start : start + CHUNK])
+                if located is not None:  # else an archive's sidecars: the forecast reads them with the part's stream
+                    yield located
+
+    def _take(self, located: LocatedFiles, verdicts: list[Verdict]) -> None:
         alike = self._alike
-        verdicts = (alike.setdefault(verdict, verdict) for verdict in future.result())
-        self._found.update(zip(located.places, verdicts, strict=True))
+        self._found.update(
+            zip(located.places, (alike.setdefault(verdict, verdict) for verdict in verdicts), strict=True)
+        )
 
     def digests(self, keys: Iterator[str], count: int) -> Callable[[], bytearray | None] | None:
         """The survey's `DigestReader`: the small files that may be copies, read by the same worker processes."""

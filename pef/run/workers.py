@@ -17,13 +17,15 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from multiprocessing.queues import SimpleQueue
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
+from typing import TypeVar
 
 from pef.metadata.timezone import resolve_zone
 from pef.model.events import FileRetrying, Level, Message
@@ -34,6 +36,8 @@ from pef.run.copy_file import FileCopier
 from pef.run.output_files import OutputFiles
 from pef.takeout.located import LocatedFiles
 from pef.takeout.parts_source import PartsSource
+
+R = TypeVar("R")
 
 PROCESS_MIN_FILES = 200  # fewer files than this are done sooner than worker processes start
 BROKEN = "A worker process stopped; the rest of the run goes on in pef's own process, more slowly"
@@ -237,6 +241,21 @@ def bound_processes(count: int, initializer: Callable[..., None], *initargs: obj
     for _ in range(count):  # the pool starts a process for each call it has no idle one for: all of them, now
         pool.submit(os.getpid)
     return pool
+
+
+def results_ahead(
+    pool: ProcessPoolExecutor, work: Callable[[LocatedFiles], R], chunks: Iterable[LocatedFiles], ahead: int
+) -> Iterator[tuple[LocatedFiles, R]]:
+    """Each chunk with what `work` made of it on the pool, in order; no more than `ahead` handed out and not yet
+    taken (the rest are not made and pickled before they are needed)."""
+    waiting: deque[tuple[LocatedFiles, Future[R]]] = deque()
+    for chunk in chunks:
+        waiting.append((chunk, pool.submit(work, chunk)))
+        while len(waiting) > ahead:
+            handed, future = waiting.popleft()
+            yield handed, future.result()
+    for handed, future in waiting:
+        yield handed, future.result()
 
 
 def _start_bound(parent: int, initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:

@@ -25,6 +25,7 @@ from pef.takeout.survey import PartCounts, survey_takeout
 from tests.archives import zip_parts
 from tests.builders import TakeoutTree, jpeg_bytes, sidecar
 from tests.processes import new_children, still_alive
+from tests.reads import photos_read_by
 
 SETTINGS = RunSettings(timezone="Europe/Rome")
 
@@ -84,19 +85,12 @@ def test_the_small_files_that_may_be_copies_are_read_by_the_worker_processes(
     monkeypatch.setattr(process_digests, "CHUNK", 2)  # several chunks, a few at a time
     tree = odd_takeout(tmp_path / "Takeout")
     here = survey_takeout(PartsSource(find_parts([tree.root])), SETTINGS)
-    read_here: list[str] = []
-
-    class Watched(PartsSource):
-        def read_head(self, key: str, size: int) -> bytes:
-            read_here.append(key)
-            return super().read_head(key, size)
-
-    monkeypatch.setattr(preview, "PartsSource", Watched)
+    read_here = photos_read_by(preview, monkeypatch)
     monkeypatch.setattr(preview, "SidecarVerdicts", functools.partial(SidecarVerdicts, processes_from=0))
     survey, _ = preview.look_through(find_parts([tree.root]), SETTINGS)
     assert survey.library.copies == here.library.copies
     assert {copy.kind for copy in here.library.copies.values()} == {CopyKind.ALBUM_COPY, CopyKind.DUPLICATE}
-    assert not [key for key in read_here if not key.endswith(".json")], "no photo was read by this process"
+    assert read_here == [], "no photo was read by this process"
 
 
 @pytest.mark.usefixtures("small_chunks")

@@ -22,6 +22,7 @@ from pef.takeout.survey import survey_takeout
 from tests.archives import zip_parts
 from tests.builders import TakeoutTree
 from tests.processes import still_alive
+from tests.reads import photos_read_by
 
 SETTINGS = RunSettings(timezone="UTC")
 
@@ -83,14 +84,7 @@ def test_the_surveys_small_files_that_may_be_copies_are_read_by_the_workers(
     tree = TakeoutTree(tmp_path / "Takeout")
     tree.dated_photos("Photos from 2019", 240, 1_561_975_200)
     found = survey_takeout(PartsSource(find_parts([tree.root])), SETTINGS).library.copies
-    read_here: list[str] = []
-
-    class Watched(PartsSource):
-        def read_head(self, key: str, size: int) -> bytes:
-            read_here.append(key)
-            return super().read_head(key, size)
-
-    monkeypatch.setattr(engine, "PartsSource", Watched)
+    read_here = photos_read_by(engine, monkeypatch)
     summary = Engine(Job(find_parts([tree.root]), tmp_path / "out", SETTINGS, workers=2), lambda _event: None).run()
     assert (summary.status, summary.duplicates) == ("completed", len(found)) and found
-    assert not [key for key in read_here if not key.endswith(".json")], "no photo was read by this process"
+    assert read_here == [], "no photo was read by this process"
