@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 import pytest
@@ -254,3 +255,28 @@ def test_tilde_motion_video_shares_its_tilde_still_sidecar() -> None:
     result = match_sidecars([still, video], [f"{still}.json"]).by_media()
     assert result[video].sidecar == f"{still}.json"
     assert result[video].kind is MatchKind.COMPANION
+
+
+def _steps_to_match(originals: int) -> int:
+    """Python-level calls (generator steps too) the matcher makes for one folder with an edit of every tenth photo."""
+    media = [f"IMG_{n:06d}.jpg" for n in range(originals)]
+    media += [f"IMG_{n:06d}-edited.jpg" for n in range(0, originals, 10)]
+    sidecars = [f"IMG_{n:06d}.jpg.json" for n in range(originals)]
+    steps = 0
+
+    def count(_frame: object, event: str, _arg: object) -> None:
+        nonlocal steps
+        steps += event == "call"
+
+    sys.setprofile(count)
+    try:
+        result = match_sidecars(media, sidecars)
+    finally:
+        sys.setprofile(None)
+    assert result.by_media()["IMG_000010-edited.jpg"].sidecar == "IMG_000010.jpg.json"
+    return steps
+
+
+def test_matching_edits_grows_linearly_with_the_folder() -> None:
+    # counted, not timed: 4x the files in one folder must cost about 4x the work, never 16x
+    assert _steps_to_match(4000) < 4.5 * _steps_to_match(1000)
