@@ -24,6 +24,7 @@ from pef.takeout.naming import (
     EDIT_SUFFIXES,
     MEDIA_EXTENSIONS,
     MediaKind,
+    MediaReading,
     TitleKey,
     companion_stems,
     converted_original,
@@ -148,7 +149,6 @@ class _FolderMatcher:
         self.suffixes = suffixes
         self.title_of = title_of
         self.index = SidecarIndex(self.sidecars)
-        self.readings = {m: media_readings(_name(m), suffixes) for m in self.media}
         self.dup_of = self.index.dup_of
         self.raw = {m: self._raw_candidates(m) for m in self.media}
         self.reach = Counter(sidecar for found in self.raw.values() for sidecar in found)
@@ -171,9 +171,14 @@ class _FolderMatcher:
                 matches.append(MediaMatch(media, None, None, reason))
         return matches, [sidecar for sidecar in self.sidecars if sidecar not in used]
 
+    def _readings(self, media: str) -> tuple[MediaReading, ...]:
+        return media_readings(_name(media), self.suffixes)
+
     def _raw_candidates(self, media: str) -> dict[str, int]:
+        own = [r for r in self._readings(media) if not r.edited]
+        if len(own) == 1:  # most names: read one way only
+            return self.index.candidates(reading_keys(own[0]))
         found: dict[str, int] = {}
-        own = [r for r in self.readings[media] if not r.edited]
         for order, reading in enumerate(own):
             for sidecar, rank in self.index.candidates(reading_keys(reading), rank_base=order * 4).items():
                 found[sidecar] = min(rank, found.get(sidecar, rank))
@@ -198,11 +203,17 @@ class _FolderMatcher:
         return sorted(scored)
 
     def _assign_own(self) -> None:
-        choices = {m: self._own_candidates(m) for m in self.media}
-        next_choice = dict.fromkeys(self.media, 0)
+        contested = []
+        for media, raw in self.raw.items():
+            if len(raw) == 1 and self.reach[sidecar := next(iter(raw))] == 1:
+                self.assigned[media] = (sidecar, MatchKind.OWN)  # what no other file asks for: no contest
+            elif raw:
+                contested.append(media)
+        choices = {m: self._own_candidates(m) for m in contested}
+        next_choice = dict.fromkeys(contested, 0)
         holder: dict[str, tuple[tuple[int, int], str]] = {}
         tied: dict[str, set[str]] = defaultdict(set)
-        free = deque(m for m in self.media if choices[m])
+        free = deque(contested)
         while free:
             media = free.popleft()
             if next_choice[media] >= len(choices[media]):
@@ -241,7 +252,7 @@ class _FolderMatcher:
             if media in self.assigned or media in self.ambiguous:
                 continue
             best: tuple[int, int, str] | None = None
-            for reading in self.readings[media]:
+            for reading in self._readings(media):
                 if not reading.edited:
                     continue
                 for sidecar, rank in self.index.candidates(reading_keys(reading, _ALL_EXTENSIONS)).items():
@@ -260,9 +271,12 @@ class _FolderMatcher:
         ]
         if not converted:  # the common case: no index of every name
             return
-        by_name = {_name(media).casefold(): media for media in self.assigned}
+        by_name: dict[str, str] = {}
+        for media in sorted(self.assigned):  # the same owner whatever the order files were assigned in
+            by_name.setdefault(_name(media), media)
+            by_name.setdefault(_name(media).casefold(), media)
         for media, original in converted:
-            owner = by_name.get(original.casefold())
+            owner = by_name.get(original) or by_name.get(original.casefold())
             if owner is not None:
                 self.assigned[media] = (self.assigned[owner][0], MatchKind.CONVERTED)
 

@@ -240,6 +240,13 @@ def test_title_of_a_heic_whose_file_is_a_jpeg(sidecar: str) -> None:
     assert result["IMG_1559.MOV"].sidecar == sidecar
 
 
+def test_converted_still_takes_the_heic_named_exactly_beside_one_named_in_another_case() -> None:
+    found = pairs(["IMG_3.HEIC", "IMG_3.heic", "IMG_3.HEIC.jpeg"], ["IMG_3.HEIC.json", "IMG_3.json"])
+    assert found == {"IMG_3.HEIC": "IMG_3.HEIC.json", "IMG_3.heic": "IMG_3.json", "IMG_3.HEIC.jpeg": "IMG_3.HEIC.json"}
+    found = pairs(["IMG_3.HEIC", "IMG_3.heic", "IMG_3.heic.jpg"], ["IMG_3.HEIC.json", "IMG_3.json"])
+    assert found["IMG_3.heic.jpg"] == "IMG_3.json"
+
+
 def test_a_jpeg_own_sidecar_wins_over_a_heic_title() -> None:
     found = pairs(["IMG_1559.jpg", "IMG_1559.HEIC"], ["IMG_1559.HEIC.json", "IMG_1559.jpg.json"])
     assert found == {"IMG_1559.jpg": "IMG_1559.jpg.json", "IMG_1559.HEIC": "IMG_1559.HEIC.json"}
