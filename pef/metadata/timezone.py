@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -95,7 +95,16 @@ def zone_offset(local: datetime, zone: tzinfo | None) -> timedelta:
 
 
 def wall_clock(instant: int, zone: tzinfo | None) -> WallClock:
-    moment = datetime.fromtimestamp(instant, UTC)
-    local = moment.astimezone(zone) if zone is not None else moment.astimezone()
-    offset = local.utcoffset() or timedelta(0)
-    return WallClock(local.replace(tzinfo=None), offset)
+    local = _aware_local(instant, zone)
+    return WallClock(local.replace(tzinfo=None), local.utcoffset() or timedelta(0))
+
+
+def local_day(instant: int, zone: tzinfo | None) -> date:
+    """The day of `wall_clock(instant, zone)`, without making it (a forecast asks a million times)."""
+    return _aware_local(instant, zone).date()
+
+
+def _aware_local(instant: int, zone: tzinfo | None) -> datetime:
+    if zone is not None:
+        return datetime.fromtimestamp(instant, zone)  # zone.fromutc of the UTC time, as astimezone does
+    return datetime.fromtimestamp(instant, UTC).astimezone()

@@ -16,7 +16,7 @@ from pef.metadata.formats import SNIFF_BYTES, MediaFormat, media_format_of
 from pef.metadata.plan import MetadataPlan, WriteResult, join_notes
 from pef.metadata.registry import check_output, handler_for
 from pef.metadata.splice import CorruptMedia, Piece, SourceChanged, whole_file
-from pef.metadata.timezone import WallClock, ZoneRule, wall_clock
+from pef.metadata.timezone import WallClock, ZoneRule, local_day
 from pef.metadata.xmp import xmp_file_packet
 from pef.model.library import CopyAction, Layout
 from pef.model.outcomes import DateSource, FileStatus, Reason
@@ -58,7 +58,7 @@ def sidecar_day(metadata: Metadata | None, zones: ZoneRule) -> date | None:
     """The day a sidecar dates its photo, in the zone the settings give for the place it was taken."""
     if metadata is None or metadata.taken is None:
         return None
-    return wall_clock(metadata.taken, zones.zone_at(metadata.geo)).local.date()
+    return local_day(metadata.taken, zones.zone_at(metadata.geo))
 
 
 def _token(task: FileTask) -> str:

@@ -33,6 +33,7 @@ from pef.takeout.survey import read_small
 
 PROCESS_MIN = 5_000  # fewer sidecars are read sooner than worker processes start
 CHUNK = 500  # sidecars a worker process is handed at a time
+READ_AHEAD = 4 * 1024 * 1024  # bytes of sidecars a worker process holds before it parses them
 NICENESS = 10  # the readers yield a core to the survey while it runs (one process a core), and take it after
 
 # A usable sidecar: the day of its date (an ordinal, 0 without a date) and whether a partner shared the
@@ -155,5 +156,13 @@ def _start_judge(settings: RunSettings) -> None:
 
 
 def _judge_chunk(located: LocatedFiles) -> list[Verdict]:
-    zones = _ZONES["zones"]
-    return [verdict_of(read_small(located, key), zones) for key in located.places]
+    """The chunk's sidecars read, up to `READ_AHEAD` bytes at a time, before they are parsed: after each read's
+    system calls a parse takes longer (a third more processor time a sidecar here, read and parsed in turn)."""
+    zones, verdicts, read, held = _ZONES["zones"], [], [], 0
+    for key in located.places:
+        read.append(data := read_small(located, key))
+        held += len(data) if data else 0
+        if held >= READ_AHEAD:
+            verdicts += [verdict_of(data, zones) for data in read]
+            read, held = [], 0
+    return verdicts + [verdict_of(data, zones) for data in read]

@@ -17,6 +17,7 @@ _SECONDS = re.compile(r"-?[0-9]{1,18}")  # ASCII digits only: "1²" and "--5" ar
 # Lone UTF-16 halves (JSON "\ud800") and what XML 1.0 cannot hold: written as U+FFFD or left out.
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BOM = b"\xef\xbb\xbf"
 _ALBUM_KEYS = {"title", "description", "access", "date", "location", "enrichments", "albumData", "geoData"}
 _PHOTO_KEYS = {"photoTakenTime", "creationTime", "url", "imageViews", "geoDataExif", "googlePhotosOrigin"}
 
@@ -54,26 +55,34 @@ def _geo(field: object, name: str) -> GeoPoint | None:
         return None
     if not isinstance(field, dict):
         raise _Invalid(f"{name} is not an object")
-    values = {}
-    for axis in ("latitude", "longitude", "altitude"):
-        raw = field.get(axis, 0.0)
+    latitude, longitude, altitude = (_coordinate(field.get(axis, 0.0), name, axis) for axis in _AXES)
+    if latitude == 0.0 and longitude == 0.0:
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise _Invalid(f"{name} ({latitude}, {longitude}) is not a place on Earth")
+    return GeoPoint(latitude, longitude, altitude or None)
+
+
+_AXES = ("latitude", "longitude", "altitude")
+
+
+def _coordinate(raw: object, name: str, axis: str) -> float:
+    if raw.__class__ is not float:  # JSON's numbers are floats, mostly; an int may be too large for one
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise _Invalid(f"{name}.{axis} is not a number")
         try:
-            values[axis] = float(raw)
+            raw = float(raw)
         except OverflowError:
             raise _Invalid(f"{name}.{axis} is not a number of a sane size") from None
-        if not math.isfinite(values[axis]) or abs(values[axis]) > 1e7:
-            raise _Invalid(f"{name}.{axis} is not a number of a sane size")
-    if values["latitude"] == 0.0 and values["longitude"] == 0.0:
-        return None
-    if not (-90 <= values["latitude"] <= 90 and -180 <= values["longitude"] <= 180):
-        raise _Invalid(f"{name} ({values['latitude']}, {values['longitude']}) is not a place on Earth")
-    return GeoPoint(values["latitude"], values["longitude"], values["altitude"] or None)
+    if not math.isfinite(raw) or abs(raw) > 1e7:
+        raise _Invalid(f"{name}.{axis} is not a number of a sane size")
+    return raw
 
 
 def clean_text(text: str) -> str:
     """Text that every writer can store: lone UTF-16 halves as U+FFFD, characters XML forbids left out."""
+    if text.isascii() and text.isprintable():  # most text: nothing to take out
+        return text
     return _NOT_XML.sub("", _SURROGATES.sub("\ufffd", text))
 
 
@@ -96,7 +105,8 @@ def _load(data: bytes) -> dict | SidecarProblem:
     if len(data) > MAX_SIDECAR_BYTES:
         return SidecarProblem(Reason.BAD_SIDECAR, f"{len(data)} bytes is too large for a sidecar")
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        # str() in C, where decode("utf-8-sig") runs its codec's Python (the error's place is the same)
+        document = json.loads(str(data[3:] if data[:3] == _BOM else data, "utf-8"))
     except UnicodeDecodeError as error:
         return SidecarProblem(Reason.BAD_SIDECAR, f"not UTF-8 text ({error.reason} at byte {error.start})")
     except json.JSONDecodeError as error:

@@ -7,6 +7,7 @@ import struct
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -15,7 +16,7 @@ from pef.metadata.dates import camera_date, choose_date
 from pef.metadata.formats import MediaFormat, sniff
 from pef.metadata.plan import MetadataPlan, Omitted, WriteResult
 from pef.metadata.registry import handler_for, metadata_writer
-from pef.metadata.timezone import resolve_zone
+from pef.metadata.timezone import local_day, resolve_zone, wall_clock
 from pef.metadata.xmp import merge_xmp, read_xmp, xmp_properties
 from pef.model.outcomes import DateSource
 from pef.model.photo import GeoPoint, Metadata
@@ -96,6 +97,21 @@ def test_a_fixed_zone_ignores_the_place() -> None:
     plan = MetadataPlan.of(Metadata("t", INSTANT, TOKYO), resolve_zone("Europe/Paris"))
     when, _ = plan.dated()
     assert when is not None and when.exif_offset() == "+01:00"
+
+
+@pytest.mark.parametrize(
+    "zone", [None, UTC, ZoneInfo("Europe/Paris"), ZoneInfo("Pacific/Kiritimati"), ZoneInfo("America/St_Johns")]
+)
+@pytest.mark.parametrize(
+    "wall",
+    ["2019:03:31 00:59:59", "2019:03:31 01:00:00", "2019:10:27 00:30:00", "1969:12:31 23:00:00", "0001:01:02 12:00:00"],
+)
+def test_a_days_shortcut_is_the_day_of_the_wall_clock(zone: ZoneInfo | None, wall: str) -> None:
+    """The forecast's day (local_day) is the day the run writes (wall_clock), across daylight saving and year 1."""
+    instant = _instant_of(wall, 0)
+    for moment in (instant - 3600, instant, instant + 1, instant + 3600 * 11):
+        expected = datetime.fromtimestamp(moment, UTC).astimezone(zone).date()
+        assert local_day(moment, zone) == wall_clock(moment, zone).local.date() == expected
 
 
 # --- camera dates -----------------------------------------------------------------------------

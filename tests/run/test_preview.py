@@ -12,16 +12,17 @@ from pathlib import Path
 
 import pytest
 
+from pef.metadata.timezone import resolve_zone
 from pef.model.library import CopyKind
 from pef.model.outcomes import DateSource, FileStatus, Reason
 from pef.model.records import RunSettings
 from pef.run import preview, process_digests, sidecar_verdicts
-from pef.run.sidecar_verdicts import NICENESS, SidecarVerdicts
+from pef.run.sidecar_verdicts import NICENESS, SidecarVerdicts, verdict_of
 from pef.takeout import copies, scan
 from pef.takeout.parts import find_parts
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.source import SourceEntry
-from pef.takeout.survey import PartCounts, survey_takeout
+from pef.takeout.survey import PartCounts, read_small, survey_takeout
 from tests.archives import zip_parts
 from tests.builders import TakeoutTree, jpeg_bytes, sidecar
 from tests.processes import new_children, still_alive
@@ -76,6 +77,23 @@ def test_worker_processes_foresee_what_pef_itself_does(tmp_path: Path) -> None:
     copy = records["Google Photos/Trip/IMG_003.jpg"]
     assert copy.copy_of == "Google Photos/Photos from 2019/IMG_003(1).jpg", "the album copy stands in for its photo"
     assert sum(record.status is FileStatus.DONE for record in records.values()) == 12
+
+
+@pytest.mark.parametrize("read_ahead", [1, 300, 10**9])
+def test_a_reader_gives_each_sidecars_verdict_in_order_however_much_it_reads_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_ahead: int
+) -> None:
+    tree = odd_takeout(tmp_path / "Takeout")
+    source = PartsSource(find_parts([tree.root]))
+    keys = survey_takeout(source, SETTINGS).used_sidecars()
+    located = source.located(list(keys))
+    assert located is not None
+    zones = resolve_zone(SETTINGS.timezone)
+    monkeypatch.setitem(sidecar_verdicts._ZONES, "zones", zones)  # what a reader process starts with
+    monkeypatch.setattr(sidecar_verdicts, "READ_AHEAD", read_ahead)
+    verdicts = sidecar_verdicts._judge_chunk(located)
+    assert verdicts == [verdict_of(read_small(source, key), zones) for key in located.places]
+    assert verdicts.count(None) == 1 and len(verdicts) == 11, "the broken sidecar says nothing usable"
 
 
 def test_the_small_files_that_may_be_copies_are_read_by_the_worker_processes(
