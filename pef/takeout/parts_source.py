@@ -30,12 +30,14 @@ IN_LONE_FOLDER = (0, 0, 0)  # where every entry of a lone folder lies: part 0, r
 MISSING = "not found beside the other parts: download it, put it with them and resume"
 
 
-def _reader(part: Part) -> Reader:
+def _reader(part: Part, alone: bool) -> Reader:
     if part.kind is PartKind.ZIP:
         return ZipPart(part.path)
     if part.kind is PartKind.TAR:
         return TarPart(part.path)
-    return FolderSource(part.path)
+    # a lone folder's sidecars are not sized: a part's size is shown only for parts, and only parts have a
+    # path twice, told apart by size
+    return FolderSource(part.path, size_json=not alone)
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class PartHolding:
 
     part: Part
     files: int
-    size: int
+    size: int  # of a lone folder, without its sidecars (never shown)
     problem: str
 
 
@@ -61,11 +63,11 @@ class PartsSource:
     def __init__(self, parts: TakeoutParts, work: Path | None = None) -> None:
         self.parts = parts
         self.work = work  # where a run unpacks large entries (its output's work folder); None: the system's
-        self._readers: list[Reader] = [_reader(part) for part in parts.parts]
+        self._alone = len(parts.parts) == 1 and parts.parts[0].kind is PartKind.FOLDER
+        self._readers: list[Reader] = [_reader(part, self._alone) for part in parts.parts]
         # key → (part, index in it, time in ns); a lone folder holds every path once, all in part 0: no
         # record of each (a million of them)
         self._where: dict[str, tuple[int, int, int]] = {}
-        self._alone = len(parts.parts) == 1 and isinstance(self._readers[0], FolderSource)
         self.held: list[PartHolding] = []
 
     @property
@@ -87,7 +89,7 @@ class PartsSource:
             try:
                 for entry, fingerprint, index, mtime_ns in self._listed(number):
                     if entry.kind is EntryKind.FILE:
-                        files, size = files + 1, size + entry.size
+                        files, size = files + 1, size + max(entry.size, 0)  # UNSIZED: a lone folder's sidecars
                     if entry.key in first:
                         yield self._again(part, entry, first[entry.key], fingerprint)
                         continue
@@ -182,12 +184,13 @@ class PartsSource:
 
     def located(self, keys: list[str]) -> LocatedFiles | None:
         """Where these entries lie on the disk, when every one is a file of a folder (an archive's are read here)."""
-        places = {}
+        places, roots = {}, {}  # one string for each root: pickled once for a chunk, not once a file
         for key in keys:
             reader, _ = self._at(key)
             if not isinstance(reader, FolderSource):
                 return None
-            places[key] = (str(reader.root), reader.on_disk(key))
+            root = roots.get(reader) or roots.setdefault(reader, str(reader.root))
+            places[key] = (root, reader.on_disk(key))
         return LocatedFiles(places)
 
     def part_of(self, key: str) -> Part | None:

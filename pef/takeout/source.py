@@ -25,6 +25,7 @@ from pef.takeout.file_names import numbered
 from pef.takeout.naming import nfc
 
 MAX_DEPTH = 128  # folders nested deeper are reported, not entered
+UNSIZED = -1  # the size of an entry not asked for (see FolderSource)
 
 
 class EntryKind(StrEnum):
@@ -100,10 +101,15 @@ def _problem(error: OSError) -> str:
 
 
 class FolderSource:
-    """A Takeout extracted into a folder. Symlinks are reported, never followed."""
+    """A Takeout extracted into a folder. Symlinks are reported, never followed.
 
-    def __init__(self, root: Path) -> None:
+    `size_json`: False gives a `.json` file's size as UNSIZED, unread (an `lstat` saved for each of a
+    million sidecars, whose sizes a lone folder never uses).
+    """
+
+    def __init__(self, root: Path, size_json: bool = True) -> None:
         self.root = root.resolve()
+        self._size_json = size_json
         self._on_disk: dict[str, str] = {}  # key → relative on-disk path, where the two differ
 
     def entries(self) -> Iterator[SourceEntry]:
@@ -157,6 +163,7 @@ class FolderSource:
         fd = self._open_folder(relative)
         try:
             found: list[_Listed] = []
+            size_json = self._size_json
             with os.scandir(fd) as listing:
                 for item in listing:
                     try:
@@ -165,7 +172,9 @@ class FolderSource:
                         elif item.is_dir(follow_symlinks=False):
                             found.append(_Listed(item.name, None))
                         elif item.is_file(follow_symlinks=False):
-                            found.append(_Listed(item.name, EntryKind.FILE, item.stat(follow_symlinks=False).st_size))
+                            unsized = not size_json and item.name[-5:].lower() == ".json"
+                            size = UNSIZED if unsized else item.stat(follow_symlinks=False).st_size
+                            found.append(_Listed(item.name, EntryKind.FILE, size))
                         else:
                             found.append(_Listed(item.name, EntryKind.SPECIAL))
                     except OSError as error:  # gone or unreadable between the listing and the look

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from pef.takeout import source
+from pef.takeout.parts import find_parts
+from pef.takeout.parts_source import PartsSource
 from pef.takeout.source import read_file_head
 
 
@@ -45,3 +47,17 @@ def test_a_file_swapped_for_a_symlink_or_a_folder_is_not_read(folder: Path) -> N
         read_file_head(folder, "a/link.jpg", "a/link.jpg", 1000)
     with pytest.raises(OSError):
         read_file_head(folder, "a/folder.jpg", "a/folder.jpg", 1000)
+
+
+def test_a_lone_folders_sidecars_are_not_sized_and_two_folders_are_sized_whole(tmp_path: Path) -> None:
+    for part in ("one", "two"):
+        (tmp_path / part / "2019").mkdir(parents=True)
+        (tmp_path / part / "2019" / f"{part}.jpg").write_bytes(bytes(300))
+        (tmp_path / part / "2019" / f"{part}.jpg.JSON").write_bytes(bytes(40))
+    alone = PartsSource(find_parts([tmp_path / "one"]))
+    sizes = {entry.key: entry.size for entry in alone.entries()}
+    assert sizes == {"2019/one.jpg": 300, "2019/one.jpg.JSON": source.UNSIZED}  # an lstat saved a sidecar
+    assert [held.size for held in alone.held] == [300]
+    both = PartsSource(find_parts([tmp_path / "one", tmp_path / "two"]))
+    assert {entry.size for entry in both.entries()} == {300, 40}, "parts are sized: one path may be in two"
+    assert [held.size for held in both.held] == [340, 340]
