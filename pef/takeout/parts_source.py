@@ -80,6 +80,20 @@ class PartsSource:
         return self.parts.home
 
     def entries(self) -> Iterator[SourceEntry]:
+        return self._lone_entries() if self._alone else self._parts_entries()
+
+    def _lone_entries(self) -> Iterator[SourceEntry]:
+        """A lone folder's: every path once, each read by its path (nothing to compare or keep)."""
+        folder = self._readers[0]
+        assert isinstance(folder, FolderSource)
+        self.held, files, size = [], 0, 0
+        for entry in folder.entries():
+            if entry.kind is EntryKind.FILE:
+                files, size = files + 1, size + max(entry.size, 0)  # UNSIZED: its sidecars
+            yield entry
+        self.held.append(PartHolding(self.parts.parts[0], files, size, ""))
+
+    def _parts_entries(self) -> Iterator[SourceEntry]:
         first: dict[str, _First] = {}
         self.held = []
         for number, part in enumerate(self.parts.parts):
@@ -89,13 +103,12 @@ class PartsSource:
             try:
                 for entry, fingerprint, index, mtime_ns in self._listed(number):
                     if entry.kind is EntryKind.FILE:
-                        files, size = files + 1, size + max(entry.size, 0)  # UNSIZED: a lone folder's sidecars
+                        files, size = files + 1, size + entry.size
                     if entry.key in first:
                         yield self._again(part, entry, first[entry.key], fingerprint)
                         continue
-                    if not self._alone:
-                        first[entry.key] = _First(number, entry.size, fingerprint)
-                        self._where[entry.key] = (number, index, mtime_ns) if index or mtime_ns else in_folder
+                    first[entry.key] = _First(number, entry.size, fingerprint)
+                    self._where[entry.key] = (number, index, mtime_ns) if index or mtime_ns else in_folder
                     yield entry
             except PartDamaged as error:
                 problem = str(error)

@@ -76,8 +76,12 @@ REFUSED = {
 }
 
 
-def _file_name(key: str) -> str:
-    return key.rsplit("/", 1)[-1]
+def _not_a_file(entry: SourceEntry) -> SkippedFile:
+    if entry.kind is EntryKind.SYMLINK:
+        return SkippedFile(entry, Reason.SYMLINK)
+    if entry.kind is EntryKind.SPECIAL:
+        return SkippedFile(entry, Reason.SPECIAL_FILE, "a FIFO, socket or device, not a file")
+    return SkippedFile(entry, REFUSED[entry.kind], entry.problem)
 
 
 SIDECAR_BATCH = 500  # sidecars told of at a time, as they are found
@@ -91,14 +95,12 @@ def scan_takeout(source: TakeoutSource, sidecars_found: SidecarsFound = lambda _
     skipped: list[SkippedFile] = []
     told = 0
     for entry in source.entries():
-        name = _file_name(entry.key)
-        if entry.kind is EntryKind.SYMLINK:
-            skipped.append(SkippedFile(entry, Reason.SYMLINK))
-        elif entry.kind is EntryKind.SPECIAL:
-            skipped.append(SkippedFile(entry, Reason.SPECIAL_FILE, "a FIFO, socket or device, not a file"))
-        elif entry.kind in REFUSED:
-            skipped.append(SkippedFile(entry, REFUSED[entry.kind], entry.problem))
-        elif name.lower().endswith(".json"):
+        if entry.kind is not EntryKind.FILE:
+            skipped.append(_not_a_file(entry))
+            continue
+        name = entry.key.rpartition("/")[2]
+        lowered = name.lower()
+        if lowered.endswith(".json"):
             if is_sidecar_name(name):
                 sidecars.add(entry.key, entry.size)
                 if len(sidecars) - told == SIDECAR_BATCH:
@@ -106,7 +108,7 @@ def scan_takeout(source: TakeoutSource, sidecars_found: SidecarsFound = lambda _
                     told = len(sidecars)
             else:
                 skipped.append(SkippedFile(entry, Reason.ALBUM_METADATA))
-        elif split_extension(name)[1].lower() in MEDIA_EXTENSIONS:
+        elif split_extension(lowered)[1] in MEDIA_EXTENSIONS:
             media.add(entry.key, entry.size)
         else:
             # motion-photo videos have no extension (MVIMG_…, PXL_….MP, PXL_….MP~2): look inside
