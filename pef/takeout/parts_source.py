@@ -46,7 +46,7 @@ class PartHolding:
 
     part: Part
     files: int
-    size: int  # of a lone folder, without its sidecars (never shown)
+    size: int  # of a lone folder, without its .json files (never shown)
     problem: str
 
 
@@ -89,7 +89,7 @@ class PartsSource:
         self.held, files, size = [], 0, 0
         for entry in folder.entries():
             if entry.kind is EntryKind.FILE:
-                files, size = files + 1, size + max(entry.size, 0)  # UNSIZED: its sidecars
+                files, size = files + 1, size + max(entry.size, 0)  # UNSIZED: its .json files
             yield entry
         self.held.append(PartHolding(self.parts.parts[0], files, size, ""))
 
