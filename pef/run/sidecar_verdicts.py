@@ -163,6 +163,6 @@ def _judge_chunk(located: LocatedFiles) -> list[Verdict]:
         read.append(data := read_small(located, key))
         held += len(data) if data else 0
         if held >= READ_AHEAD:
-            verdicts += [verdict_of(data, zones) for data in read]
+            verdicts += [verdict_of(one, zones) for one in read]
             read, held = [], 0
-    return verdicts + [verdict_of(data, zones) for data in read]
+    return verdicts + [verdict_of(one, zones) for one in read]
