@@ -197,13 +197,12 @@ class PartsSource:
 
     def located(self, keys: list[str]) -> LocatedFiles | None:
         """Where these entries lie on the disk, when every one is a file of a folder (an archive's are read here)."""
-        places, roots = {}, {}  # one string for each root: pickled once for a chunk, not once a file
+        places = {}
         for key in keys:
             reader, _ = self._at(key)
             if not isinstance(reader, FolderSource):
                 return None
-            root = roots.get(reader) or roots.setdefault(reader, str(reader.root))
-            places[key] = (root, reader.on_disk(key))
+            places[key] = (str(reader.root), reader.on_disk(key))  # a Path keeps its string: one, pickled once
         return LocatedFiles(places)
 
     def part_of(self, key: str) -> Part | None:
