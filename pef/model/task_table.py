@@ -9,7 +9,8 @@ from typing import overload
 from pef.model.codes import COPY_ACTIONS, COPY_KINDS, FOLDER_KINDS, MATCH_KINDS, REASONS
 from pef.model.key_names import KeyNames
 from pef.model.keys import KeyRows
-from pef.model.library import CopyAction, CopyKind
+from pef.model.library import CopyAction, CopyKind, FolderKind
+from pef.model.outcomes import MatchKind, Reason
 from pef.model.records import Decision, FileTask
 
 _MATCHES, _REASONS, _FOLDERS = MATCH_KINDS.values, REASONS.values, FOLDER_KINDS.values
@@ -44,26 +45,34 @@ class TaskTable(Sequence[FileTask]):
             self.append(task)
 
     def append(self, task: FileTask) -> None:
+        self.add(*task)
+
+    def add(
+        self, key: str, size: int, output: str, sidecar: str | None, match: MatchKind | None, reason: Reason | None,
+        albums: tuple[str, ...], decision: Decision | None, folder: FolderKind, copy_of: str,
+        copy_kind: CopyKind | None, action: CopyAction, dated: bool, renamed: bool,
+    ) -> None:  # fmt: skip
+        """A task from its fields, in FileTask's order: a plan adds a million, and makes no FileTask for them."""
         row = len(self)
         self._key_rows = None
         if not self._given:
-            self._keys.append(task.key)
-            self._sizes.append(task.size)
-        elif self._keys[row] != task.key or self._sizes[row] != task.size:
-            raise ValueError(f"task {row} is of {task.key!r}, not of {self._keys[row]!r}, the file given for it")
-        self._outputs.append(task.key, task.output)
-        self._sidecars.append(task.key, task.sidecar)
-        self._albums.append(task.albums)
-        self._matches.append(_MATCH[task.match])
-        self._reasons.append(_REASON[task.reason])
-        self._folders.append(_FOLDER[task.folder])
-        self._copy_kinds.append(_COPY_KIND[task.copy_kind])
-        self._actions.append(_ACTION[task.action])
-        self._flags.append(task.dated | task.renamed << 1)
-        if task.copy_of:
-            self._copy_of[row] = task.copy_of
-        if task.decision is not None:
-            self._decisions[row] = task.decision
+            self._keys.append(key)
+            self._sizes.append(size)
+        elif self._keys[row] != key or self._sizes[row] != size:
+            raise ValueError(f"task {row} is of {key!r}, not of {self._keys[row]!r}, the file given for it")
+        self._outputs.append(key, output)
+        self._sidecars.append(key, sidecar)
+        self._albums.append(albums)
+        self._matches.append(_MATCH[match])
+        self._reasons.append(_REASON[reason])
+        self._folders.append(_FOLDER[folder])
+        self._copy_kinds.append(_COPY_KIND[copy_kind])
+        self._actions.append(_ACTION[action])
+        self._flags.append(dated | renamed << 1)
+        if copy_of:
+            self._copy_of[row] = copy_of
+        if decision is not None:
+            self._decisions[row] = decision
 
     def __len__(self) -> int:
         return len(self._matches)

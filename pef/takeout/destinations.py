@@ -11,7 +11,6 @@ written: so names are unique across a whole root, and no two files ever meet in 
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,7 +60,8 @@ class TakenNames:
 
     def take(self, key: str, with_xmp: bool) -> bool:
         """Take `key` (and its `.xmp` name) unless either is taken; whether it was free."""
-        if self.holds(key) or (with_xmp and self.holds(key + XMP_SUFFIX)):
+        # holds(key + ".xmp") asks again whether `key` is taken: only its own name is left to look up
+        if self.holds(key) or (with_xmp and key + XMP_SUFFIX in self._keys):
             return False
         self._keys.add(key)
         if not with_xmp:
@@ -82,11 +82,17 @@ class OutputNamer:
         self._shared = {""}  # output folders several source folders fill (the top, the placed ones): kept to the end
         self._open: list[str] = []  # the source folders the keys are in now, outermost first
         self._done: set[str] = set()  # output folders whose names were let go: asking there again is a bug
+        self._in: str | None = None  # the source folder of the last file named
+        self._here: tuple[str, TakenNames] = ("", self._taken[""])  # its output folder and the names taken there
 
     def file(self, key: str) -> str:
         folder, _, name = key.rpartition("/")
-        self._enter(folder)
-        output = self._claim(self.folder(folder), portable_name(name), with_xmp=True)
+        if folder != self._in:  # a folder's files come together: its output folder is found once for them
+            self._enter(folder)
+            self._in, output_folder = folder, self.folder(folder)
+            self._here = (output_folder, self._names_in(output_folder))
+        parent, taken = self._here
+        output = self._claim(parent, portable_name(name), with_xmp=True, taken=taken)
         return key if output == key else output  # mostly the key itself: one string for both
 
     def _enter(self, folder: str) -> None:
@@ -118,16 +124,19 @@ class OutputNamer:
         """`root/name`: the name is free below `root` whatever date folders come between."""
         return self._claim(root, portable_name(key.rpartition("/")[2]), with_xmp=True, taken=self._roots[root])
 
+    def _names_in(self, parent: str) -> TakenNames:
+        folder = collision_key(parent)
+        if folder in self._done:
+            raise RuntimeError(f"output names asked out of key order: the keys had left {parent!r}")
+        return self._taken[folder]
+
     def _claim(self, parent: str, name: str, with_xmp: bool, taken: TakenNames | None = None) -> str:
-        if taken is None:
-            folder = collision_key(parent)
-            if folder in self._done:
-                raise RuntimeError(f"output names asked out of key order: {parent!r} was left before {name!r}")
-            taken = self._taken[folder]
-        for candidate in itertools.chain([name], (numbered(name, counter) for counter in itertools.count(2))):
-            if taken.take(collision_key(candidate), with_xmp):
-                return f"{parent}/{candidate}" if parent else candidate
-        raise AssertionError("unreachable: the counter always finds a free name")
+        taken = self._names_in(parent) if taken is None else taken
+        candidate, counter = name, 1
+        while not taken.take(collision_key(candidate), with_xmp):
+            counter += 1
+            candidate = numbered(name, counter)
+        return f"{parent}/{candidate}" if parent else candidate
 
 
 @dataclass(frozen=True)
@@ -191,15 +200,17 @@ def plan_tasks(
     match_kinds, reasons = MATCH_KINDS.values, REASONS.values
     albums: dict[str, set[str]] = defaultdict(set)
     borrowed: dict[str, str] = {}  # a photo without a sidecar → the sidecar of its copy in an album
-    for row, key in enumerate(keys):
-        photo = library.photo_of(key)
-        if album := library.album_of(key):
-            albums[photo].add(album)
-        if photo != key and (sidecar := matches.sidecar(row)) and not matches.of(photo).sidecar:
-            borrowed.setdefault(photo, sidecar)
+    if library.copies or FolderKind.ALBUM in library.kinds.values():  # else no file has an album or a copy
+        for row, key in enumerate(keys):
+            photo = library.photo_of(key)
+            if album := library.album_of(key):
+                albums[photo].add(album)
+            if photo != key and (sidecar := matches.sidecar(row)) and not matches.of(photo).sidecar:
+                borrowed.setdefault(photo, sidecar)
     tasks = TaskTable(files=(keys, sizes))  # the scan's columns, not copies of them
     for row, key in enumerate(keys):
-        kind, copy = library.kind(key), library.copies.get(key)
+        folder, _, name = key.rpartition("/")
+        kind, copy = library.kinds.get(folder, FolderKind.LIBRARY), library.copies.get(key)
         sidecar, match_kind = matches.sidecar(row), match_kinds[matches.kinds[row]]
         reason = reasons[matches.reasons[row]]
         if key in borrowed and reason is Reason.NO_SIDECAR:
@@ -207,19 +218,15 @@ def plan_tasks(
         in_album = kind is FolderKind.ALBUM and (copy is not None or settings.albums is not AlbumMode.KEYWORDS)
         dated = by_date and not in_album
         output = names.dated(TOP_FOLDERS.get(kind, ""), key) if dated else names.file(key)
-        name = key.rpartition("/")[2]
-        renamed = output.rpartition("/")[2] != name or (not by_date and not kind.special and output != key)
-        tasks.append(
-            FileTask(
-                key, sizes[row], output, sidecar, match_kind, reason,
-                tuple(sorted(albums.get(library.photo_of(key), ()))),  # get: no empty set a file
-                folder=kind,
-                copy_of=copy.original if copy else "",
-                copy_kind=copy.kind if copy else None,
-                action=action_for(copy, settings),
-                dated=dated,
-                renamed=renamed,
-            )
+        # an output that is its key keeps the file's name and folder
+        renamed = output is not key and (
+            output.rpartition("/")[2] != name or (not by_date and not kind.special and output != key)
+        )
+        photo_albums = albums.get(library.photo_of(key)) if albums else None  # get: no empty set a file
+        tasks.add(
+            key, sizes[row], output, sidecar, match_kind, reason, tuple(sorted(photo_albums)) if photo_albums else (),
+            None, kind, copy.original if copy else "", copy.kind if copy else None, action_for(copy, settings),
+            dated, renamed,
         )  # fmt: skip
     return tasks
 

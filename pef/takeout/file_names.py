@@ -12,6 +12,9 @@ MAX_NAME_BYTES = 255 - len(XMP_SUFFIX)  # ext4, btrfs, APFS: 255 bytes of UTF-8
 MAX_NAME_UNITS = 255 - len(XMP_SUFFIX)  # NTFS, exFAT: 255 UTF-16 units
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 _DEVICES = frozenset(["con", "prn", "aux", "nul"] + [f"com{n}" for n in range(10)] + [f"lpt{n}" for n in range(10)])
+# Most names: ASCII letters, digits and a few signs, longer before any dot than a device's name, not
+# ending in a dot or a space. Such a name is portable as it is (but for pef 0.1's suffix).
+_PLAIN = re.compile(r"[\w-]{5}[\w\-. ()]*[\w\-()]", re.ASCII)
 
 
 def collision_key(relative: str) -> str:
@@ -47,6 +50,15 @@ def shortened(name: str) -> str:
 
 def portable_name(name: str) -> str:
     """The name as every drive can hold it: NFC, no forbidden characters, no reserved or trailing forms."""
+    return name if is_plain(name) else _made_portable(name)
+
+
+def is_plain(name: str) -> bool:
+    """Whether a name is portable as it is at first sight (most are: each then saves the rules below a microsecond)."""
+    return len(name) <= MAX_NAME_BYTES and bool(_PLAIN.fullmatch(name)) and not name.endswith(LEGACY_PARTIAL_SUFFIX)
+
+
+def _made_portable(name: str) -> str:
     name = _FORBIDDEN.sub("_", nfc(name)).rstrip(" .") or "_"
     if name.split(".", 1)[0].casefold() in _DEVICES:
         name = f"_{name}"
