@@ -166,6 +166,9 @@ def fold_key(text: str) -> str:
 
 def is_sidecar_name(name: str) -> bool:
     """A .json file that may describe one photo (not an album file or other export JSON)."""
+    if name.isascii():  # in NFC, and its lower case is its case fold
+        lowered = name.lower()
+        return lowered.endswith(".json") and lowered not in NON_SIDECAR_JSON
     return name.lower().endswith(".json") and nfc(name).casefold() not in NON_SIDECAR_JSON
 
 

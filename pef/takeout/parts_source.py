@@ -86,12 +86,9 @@ class PartsSource:
         """A lone folder's: every path once, each read by its path (nothing to compare or keep)."""
         folder = self._readers[0]
         assert isinstance(folder, FolderSource)
-        self.held, files, size = [], 0, 0
-        for entry in folder.entries():
-            if entry.kind is EntryKind.FILE:
-                files, size = files + 1, size + max(entry.size, 0)  # UNSIZED: its .json files
-            yield entry
-        self.held.append(PartHolding(self.parts.parts[0], files, size, ""))
+        self.held = []
+        yield from folder.entries()
+        self.held.append(PartHolding(self.parts.parts[0], folder.files, folder.size, ""))
 
     def _parts_entries(self) -> Iterator[SourceEntry]:
         first: dict[str, _First] = {}

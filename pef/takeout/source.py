@@ -96,8 +96,19 @@ class _Listed(NamedTuple):  # one for every item of the export: a tuple is the c
     problem: str = ""
 
 
+class _Folder(NamedTuple):
+    """A folder to look inside: its on-disk path, its key, how deep it lies."""
+
+    relative: str
+    key: str
+    depth: int
+
+
 def _problem(error: OSError) -> str:
     return error.strerror or str(error.__class__.__name__)
+
+
+_new = tuple.__new__  # a named tuple from its fields, without its own checks: one an item of the export
 
 
 class FolderSource:
@@ -111,75 +122,88 @@ class FolderSource:
         self.root = root.resolve()
         self._size_json = size_json
         self._on_disk: dict[str, str] = {}  # key → relative on-disk path, where the two differ
+        self.files = self.size = 0  # the files `entries` has listed so far, and their bytes (UNSIZED ones left out)
 
     def entries(self) -> Iterator[SourceEntry]:
         """Every item, in key order: a folder's items come where `folder/` sorts (the plan need not sort them)."""
-        stack = [self._items("", "", 0)]
+        self.files = self.size = 0
+        stack = [iter(self._items(_Folder("", "", 0)))]
         while stack:
-            for child, child_key, depth, item in stack[-1]:
-                if item.kind is None:
-                    stack.append(self._items(child, child_key, depth))
+            for item in stack[-1]:
+                if type(item) is _Folder:
+                    stack.append(iter(self._items(item)))
                     break
-                yield SourceEntry(child_key, item.size, item.kind, item.problem)
+                yield item
             else:
                 stack.pop()
 
-    def _items(self, relative: str, key: str, depth: int) -> Iterator[tuple[str, str, int, _Listed]]:
-        """(on-disk path, key, depth, item) of each item of one folder in key order; a folder not read, as one item."""
+    def _items(self, folder: _Folder) -> list[SourceEntry | _Folder]:
+        """One folder's items in key order: its files as entries, its folders to look inside (one that cannot be
+        read: an entry)."""
+        relative, key, depth = folder
         if depth > MAX_DEPTH:
-            yield (
-                relative,
-                key,
-                depth,
-                _Listed("", EntryKind.UNREADABLE, problem=f"folders nested more than {MAX_DEPTH} deep"),
-            )
-            return
+            return [SourceEntry(key, 0, EntryKind.UNREADABLE, f"folders nested more than {MAX_DEPTH} deep")]
         try:
-            listing = self._list(relative)
+            listing, folders = self._list(relative)
         except OSError as error:
-            yield (
-                relative,
-                key,
-                depth,
-                _Listed("", EntryKind.UNREADABLE, problem=f"cannot look inside this folder: {_problem(error)}"),
-            )
-            return
+            return [SourceEntry(key, 0, EntryKind.UNREADABLE, f"cannot look inside this folder: {_problem(error)}")]
         keys = _keys_for([item.name for item in listing])
-        name_key = (lambda name: name) if keys is None else keys.__getitem__
-        listing.sort(key=lambda item: name_key(item.name) + ("/" if item.kind is None else ""))
-        as_on_disk = keys is None and key == relative  # every key here is its path on the disk
-        for item in listing:
-            child = f"{relative}/{item.name}" if relative else item.name
-            if as_on_disk:
-                child_key = child
-            else:
-                child_key = f"{key}/{name_key(item.name)}" if key else name_key(item.name)
-                if child_key != child:
-                    self._on_disk[child_key] = child
-            yield child, child_key, depth + 1, item
+        if keys is None and not folders:  # most folders of photos: every name its own key, and no folder within
+            listing.sort()  # by name: no two alike
+        else:
+            name_key = (lambda name: name) if keys is None else keys.__getitem__
+            listing.sort(key=lambda item: name_key(item.name) + ("/" if item.kind is None else ""))
+        on_disk = f"{relative}/" if relative else ""
+        if keys is None and key == relative:  # every key here is its path on the disk
+            return [
+                _new(SourceEntry, (on_disk + name, size, kind, problem))
+                if kind is not None
+                else _Folder(on_disk + name, on_disk + name, depth + 1)
+                for name, kind, size, problem in listing
+            ]
+        items: list[SourceEntry | _Folder] = []
+        in_key = f"{key}/" if key else ""
+        for name, kind, size, problem in listing:
+            child, child_key = on_disk + name, in_key + (name if keys is None else keys[name])
+            if child_key != child:
+                self._on_disk[child_key] = child
+            items.append(
+                SourceEntry(child_key, size, kind, problem)
+                if kind is not None
+                else _Folder(child, child_key, depth + 1)
+            )
+        return items
 
-    def _list(self, relative: str) -> list[_Listed]:
-        """Every item of one folder, read through a descriptor."""
+    def _list(self, relative: str) -> tuple[list[_Listed], int]:
+        """Every item of one folder, read through a descriptor, and how many are folders."""
         fd = self._open_folder(relative)
         try:
             found: list[_Listed] = []
+            folders = files = total = 0
             size_json = self._size_json
             with os.scandir(fd) as listing:
                 for item in listing:
-                    try:
-                        if item.is_symlink():
-                            found.append(_Listed(item.name, EntryKind.SYMLINK))
+                    name = item.name
+                    try:  # a file first: most items are
+                        if item.is_file(follow_symlinks=False):
+                            if not size_json and name[-5:].lower() == ".json":
+                                found.append(_new(_Listed, (name, EntryKind.FILE, UNSIZED, "")))
+                            else:
+                                size = item.stat(follow_symlinks=False).st_size
+                                found.append(_new(_Listed, (name, EntryKind.FILE, size, "")))
+                                total += size
+                            files += 1
                         elif item.is_dir(follow_symlinks=False):
-                            found.append(_Listed(item.name, None))
-                        elif item.is_file(follow_symlinks=False):
-                            unsized = not size_json and item.name[-5:].lower() == ".json"
-                            size = UNSIZED if unsized else item.stat(follow_symlinks=False).st_size
-                            found.append(_Listed(item.name, EntryKind.FILE, size))
+                            found.append(_Listed(name, None))
+                            folders += 1
+                        elif item.is_symlink():
+                            found.append(_Listed(name, EntryKind.SYMLINK))
                         else:
-                            found.append(_Listed(item.name, EntryKind.SPECIAL))
+                            found.append(_Listed(name, EntryKind.SPECIAL))
                     except OSError as error:  # gone or unreadable between the listing and the look
-                        found.append(_Listed(item.name, EntryKind.UNREADABLE, problem=_problem(error)))
-            return found
+                        found.append(_Listed(name, EntryKind.UNREADABLE, problem=_problem(error)))
+            self.files, self.size = self.files + files, self.size + total
+            return found, folders
         finally:
             os.close(fd)
 
