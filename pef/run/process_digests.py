@@ -27,9 +27,12 @@ class ProcessDigests:
         self._pool, self._ahead, self._source = pool, 2 * processes, source
         self._gatherers: list[threading.Thread] = []
         self._stop = threading.Event()
+        self.idle = threading.Event()  # clear while digests are being read: other work on the pool may wait for it
+        self.idle.set()
 
     def __call__(self, keys: Iterator[str], count: int) -> Callable[[], bytearray | None]:
         read = bytearray()
+        self.idle.clear()
         gatherer = threading.Thread(target=self._gather, args=(keys, read), name="pef-digests", daemon=True)
         self._gatherers.append(gatherer)
         gatherer.start()
@@ -48,6 +51,8 @@ class ProcessDigests:
             return
         except Exception:  # the survey reads them itself, and meets the same error where it is kept
             return
+        finally:
+            self.idle.set()
 
     def _chunks(self, keys: Iterator[str]) -> Iterator[LocatedFiles]:
         """The files a chunk at a time; none more once one lies in an archive (they are then read by the survey)."""

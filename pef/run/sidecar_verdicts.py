@@ -103,6 +103,9 @@ class SidecarVerdicts:
         """The sidecars as the scan tells of them, a chunk at a time, until it is done or the forecast stops."""
         while (keys := self._batches.get()) is not None:
             for start in range(0, len(keys), CHUNK):
+                # copies' digests first: the survey waits for them before its plan, for the verdicts only after it
+                if self._digests is not None:
+                    self._digests.idle.wait()
                 if self._stop.is_set():
                     return
                 located = self._source.located(keys[start : start + CHUNK])

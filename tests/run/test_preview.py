@@ -6,6 +6,7 @@ import functools
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,6 +110,44 @@ def test_the_small_files_that_may_be_copies_are_read_by_the_worker_processes(
     assert survey.library.copies == here.library.copies
     assert {copy.kind for copy in here.library.copies.values()} == {CopyKind.ALBUM_COPY, CopyKind.DUPLICATE}
     assert read_here == [], "no photo was read by this process"
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_the_copies_digests_are_read_before_more_sidecars(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(process_digests, "CHUNK", 2)
+    tree = TakeoutTree(tmp_path / "Takeout")
+    tree.dated_photos("Photos from 2019", 20, 1561975200)
+    source = PartsSource(find_parts([tree.root]))
+    survey = survey_takeout(source, SETTINGS)
+    handed: list[str] = []  # the thread that handed each chunk to the worker processes
+    locate = source.located
+
+    def located(keys: list[str]) -> object:
+        handed.append(threading.current_thread().name)
+        return locate(keys)
+
+    monkeypatch.setattr(source, "located", located)
+    photos, given = [task.key for task in survey.tasks], threading.Event()
+
+    def photos_when_given() -> Iterator[str]:
+        given.wait()
+        yield from photos
+
+    try:
+        with SidecarVerdicts(source, SETTINGS, processes_from=0) as verdicts:
+            verdicts.add([])  # the readers start
+            digests = verdicts.digests(photos_when_given(), len(photos))
+            verdicts.add([task.sidecar for task in survey.tasks if task.sidecar])
+            time.sleep(0.5)  # the sidecars' chunks would be handed out within it
+            before_given = list(handed)
+            given.set()
+            assert before_given == [], "no sidecar is handed out while the digests are being read"
+            assert digests is not None and digests() is not None
+            assert len(verdicts.found()) == 20
+    finally:
+        given.set()  # a failed check must not leave the digests waiting
+        source.close()
+    assert handed == ["pef-digests"] * 10 + ["pef-sidecars"] * 10, "all the digests' chunks, then the sidecars'"
 
 
 @pytest.mark.usefixtures("small_chunks")
