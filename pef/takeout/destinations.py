@@ -89,8 +89,8 @@ class OutputNamer:
         folder, _, name = key.rpartition("/")
         if folder != self._in:  # a folder's files come together: its output folder is found once for them
             self._enter(folder)
-            self._in, output_folder = folder, self.folder(folder)
-            self._here = (output_folder, self._names_in(output_folder))
+            output_folder = self.folder(folder)
+            self._here, self._in = (output_folder, self._names_in(output_folder)), folder  # not before it is known
         parent, taken = self._here
         output = self._claim(parent, portable_name(name), with_xmp=True, taken=taken)
         return key if output == key else output  # mostly the key itself: one string for both
