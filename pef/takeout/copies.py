@@ -117,6 +117,7 @@ class EarlyDigests:
         self._keys, self._rows = KeyRows(keys), rows  # `rows`: in order, those of `keys` read elsewhere
         self._waiting: Callable[[], bytearray | None] | None = waiting
         self._digests: bytearray | None = None
+        self._last = -1  # the slot last found: the copies ask in key order, mostly for the next one
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -130,10 +131,19 @@ class EarlyDigests:
 
     def slot_of(self, key: str) -> int | None:
         """Where the file's digest lies in `digests`, or None when it was not read elsewhere."""
-        if self.digests is None or (row := self._keys.row_of(key)) is None:
+        if self.digests is None:
+            return None
+        following = self._last + 1
+        if following < len(self._rows) and self._keys.keys[self._rows[following]] == key:
+            self._last = following
+            return following
+        if (row := self._keys.row_of(key)) is None:
             return None
         slot = bisect_left(self._rows, row)
-        return slot if slot < len(self._rows) and self._rows[slot] == row else None
+        if slot < len(self._rows) and self._rows[slot] == row:
+            self._last = slot
+            return slot
+        return None
 
     def release(self) -> None:
         """The copies are found: let the digests go (a million of them: 20 MB)."""

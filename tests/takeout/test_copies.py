@@ -224,3 +224,13 @@ def test_files_not_read_elsewhere_are_read_here(tmp_path: Path, monkeypatch: pyt
     source.heads.clear()
     assert _copies_of(placed, source, gone) == expected, "a reader that died: all of them are read here"
     assert len(source.heads) == 5
+
+
+def test_a_digest_read_elsewhere_is_found_whatever_order_it_is_asked_in() -> None:
+    keys = [f"Photos/{n:02d}.jpg" for n in range(10)]
+    rows = array("I", [1, 2, 3, 5, 8])
+    early = EarlyDigests(keys, rows, lambda: bytearray(len(rows) * len(UNREAD)))
+    asked = [1, 2, 3, 5, 8, 2, 8, 1, 0, 4, 3, 5, 9]  # in key order (the copies' way), then back, then not read
+    expected = [0, 1, 2, 3, 4, 1, 4, 0, None, None, 2, 3, None]
+    assert [early.slot_of(keys[row]) for row in asked] == expected
+    assert early.slot_of("Photos/elsewhere.jpg") is None
