@@ -28,9 +28,11 @@ from pef.takeout.naming import (
     TitleKey,
     companion_stems,
     converted_original,
+    key_extension,
     media_kind,
     media_readings,
     nfc,
+    own_readings,
     predicted_media_name,
     reading_keys,
     sidecar_keys,
@@ -38,6 +40,7 @@ from pef.takeout.naming import (
 )
 
 TitleLookup = Callable[[str], str | None]
+_Outcome = tuple[str | None, MatchKind | None, Reason | None]  # a file's sidecar, how it was matched, or why not
 _ALL_EXTENSIONS = tuple(sorted(MEDIA_EXTENSIONS))
 
 
@@ -110,14 +113,14 @@ def _name(key: str) -> str:
 class SidecarIndex:
     """The sidecars of one folder, by every title key their names can stand for."""
 
-    def __init__(self, sidecars: Iterable[str]) -> None:
+    def __init__(self, sidecars: list[str]) -> None:
+        """`sidecars` in key order."""
         self._by_key: dict[TitleKey, list[str]] = defaultdict(list)
-        self.dup_of: dict[str, int] = {}  # sidecar → the lowest `(n)` its name can carry
-        for sidecar in sorted(sidecars):
-            keys = sidecar_keys(_name(sidecar))
-            for key in keys:
+        for sidecar in sidecars:
+            for key in sidecar_keys(_name(sidecar)):
                 self._by_key[key].append(sidecar)
-            self.dup_of[sidecar] = min((key.dup for key in keys), default=0)
+        # most folders hold one or two extensions: a name's keys for the others could find nothing
+        self.present = frozenset(key_extension(key.text) for key in self._by_key if key.complete)
 
     def candidates(self, keys: dict[TitleKey, int], rank_base: int = 0) -> dict[str, int]:
         """Sidecars reachable from ranked keys, each with its best rank."""
@@ -130,13 +133,18 @@ class SidecarIndex:
         return found
 
 
-def _title_score(media: str, sidecar: str, dup_of: dict[str, int], title_of: TitleLookup) -> int:
+def _dup_of(sidecar: str) -> int:
+    """The lowest `(n)` a sidecar's name can carry (asked only where titles are compared)."""
+    return min((key.dup for key in sidecar_keys(_name(sidecar))), default=0)
+
+
+def _title_score(media: str, sidecar: str, title_of: TitleLookup) -> int:
     """0: the sidecar's title names this file exactly; 1: but for case; 2: no word from the title."""
     title = title_of(sidecar)
     if not title:
         return 2
     name = _name(media)
-    predicted = predicted_media_name(title, dup_of.get(sidecar, 0))
+    predicted = predicted_media_name(title, _dup_of(sidecar))
     if predicted == name:
         return 0
     return 1 if predicted.casefold() == name.casefold() else 2
@@ -149,38 +157,37 @@ class _FolderMatcher:
         self.suffixes = suffixes
         self.title_of = title_of
         self.index = SidecarIndex(self.sidecars)
-        self.dup_of = self.index.dup_of
         self.raw = {m: self._raw_candidates(m) for m in self.media}
         self.reach = Counter(sidecar for found in self.raw.values() for sidecar in found)
         self.assigned: dict[str, tuple[str, MatchKind]] = {}
         self.ambiguous: set[str] = set()
 
-    def run(self) -> tuple[list[MediaMatch], list[str]]:
+    def run(self) -> tuple[list[_Outcome], list[str]]:
+        """Each media file's outcome, in order, and the sidecars no file uses."""
         self._assign_own()
         self._share_with_edits()
         self._share_with_conversions()
         self._share_with_companions()
         used = {sidecar for sidecar, _ in self.assigned.values()}
-        matches = []
+        outcomes: list[_Outcome] = []
         for media in self.media:
             if media in self.assigned:
-                sidecar, kind = self.assigned[media]
-                matches.append(MediaMatch(media, sidecar, kind))
+                outcomes.append((*self.assigned[media], None))
             else:
-                reason = Reason.AMBIGUOUS if media in self.ambiguous else Reason.NO_SIDECAR
-                matches.append(MediaMatch(media, None, None, reason))
-        return matches, [sidecar for sidecar in self.sidecars if sidecar not in used]
+                outcomes.append((None, None, Reason.AMBIGUOUS if media in self.ambiguous else Reason.NO_SIDECAR))
+        return outcomes, [sidecar for sidecar in self.sidecars if sidecar not in used]
 
     def _readings(self, media: str) -> tuple[MediaReading, ...]:
         return media_readings(_name(media), self.suffixes)
 
     def _raw_candidates(self, media: str) -> dict[str, int]:
-        own = [r for r in self._readings(media) if not r.edited]
+        own = own_readings(_name(media))
+        present = self.index.present
         if len(own) == 1:  # most names: read one way only
-            return self.index.candidates(reading_keys(own[0]))
+            return self.index.candidates(reading_keys(own[0], (), present))
         found: dict[str, int] = {}
         for order, reading in enumerate(own):
-            for sidecar, rank in self.index.candidates(reading_keys(reading), rank_base=order * 4).items():
+            for sidecar, rank in self.index.candidates(reading_keys(reading, (), present), order * 4).items():
                 found[sidecar] = min(rank, found.get(sidecar, rank))
         return found
 
@@ -191,9 +198,7 @@ class _FolderMatcher:
             (
                 (
                     rank,
-                    _title_score(media, sidecar, self.dup_of, self.title_of)
-                    if len(raw) > 1 or self.reach[sidecar] > 1
-                    else 0,
+                    _title_score(media, sidecar, self.title_of) if len(raw) > 1 or self.reach[sidecar] > 1 else 0,
                     sidecar,
                 ),
                 sidecar,
@@ -248,6 +253,7 @@ class _FolderMatcher:
     def _share_with_edits(self) -> None:
         # a set, not a look through every assignment for each edit: one folder may hold 40,000 photos and 4,000 edits
         claimed = {sidecar for sidecar, _ in self.assigned.values()}
+        present = self.index.present
         for media in self.media:
             if media in self.assigned or media in self.ambiguous:
                 continue
@@ -255,7 +261,7 @@ class _FolderMatcher:
             for reading in self._readings(media):
                 if not reading.edited:
                     continue
-                for sidecar, rank in self.index.candidates(reading_keys(reading, _ALL_EXTENSIONS)).items():
+                for sidecar, rank in self.index.candidates(reading_keys(reading, _ALL_EXTENSIONS, present)).items():
                     candidate = (rank, int(sidecar not in claimed), sidecar)
                     best = candidate if best is None or candidate < best else best
             if best is not None:
@@ -320,11 +326,12 @@ def match_sidecars(
     orphans: list[str] = []
     for folder in sorted(rows_by_folder.keys() | sidecars_by_folder.keys()):
         rows = rows_by_folder.get(folder, ())
-        folder_matches, folder_orphans = _FolderMatcher(
+        outcomes, folder_orphans = _FolderMatcher(
             [keys[row] for row in rows], sidecars_by_folder.get(folder, []), suffixes, title_of
         ).run()
-        for row, match in zip(rows, folder_matches, strict=True):
-            found.set(row, keys[row], match.sidecar)
-            kinds[row], reasons[row] = MATCH_KINDS.codes[match.kind], REASONS.codes[match.reason]
+        kind_codes, reason_codes = MATCH_KINDS.codes, REASONS.codes
+        for row, (sidecar, kind, reason) in zip(rows, outcomes, strict=True):
+            found.set(row, keys[row], sidecar)
+            kinds[row], reasons[row] = kind_codes[kind], reason_codes[reason]
         orphans.extend(folder_orphans)
     return MatchResult(keys, found, kinds, reasons, tuple(orphans))

@@ -121,6 +121,8 @@ def cut_utf16(text: str, units: int) -> str:
     """The longest prefix of at most `units` UTF-16 units; a pair split by the cut is dropped."""
     if len(text) <= units // 2:
         return text
+    if text.isascii():  # a unit a character
+        return text[:units]
     count = 0
     for index, char in enumerate(text):
         count += 2 if ord(char) > 0xFFFF else 1
@@ -187,18 +189,19 @@ class TitleKey(NamedTuple):
 
 def _complete_title_key(title: str, dup: int) -> TitleKey:
     stem, ext = split_extension(title)
+    if ext and title.isascii():  # in NFC, a unit a character, and the last dot is the extension's
+        return _key(stem[:MEDIA_STEM_UNITS] + ext.lower(), True, dup)
     return _key(fold_key(cut_utf16(stem, MEDIA_STEM_UNITS) + ext), True, dup)
 
 
 def sidecar_keys(name: str) -> frozenset[TitleKey]:
     """Every title key a sidecar file name can stand for (old, new, cut and untruncated styles)."""
     name = name if name.isascii() else nfc(name)
-    if not name.lower().endswith(".json"):
+    if name[-5:].lower() != ".json":
         return frozenset()
     core = name[: -len(".json")]
     readings = [(core, 0)]
-    dup = _DUP.search(core)
-    if dup:
+    if core[-1:] == ")" and (dup := _DUP.search(core)):
         readings.append((core[: dup.start()], int(dup.group(1))))
     keys: set[TitleKey] = set()
     for body, number in readings:
@@ -251,20 +254,22 @@ def _strip_edit_suffix(stem: str, was_cut: bool, suffixes: tuple[str, ...]) -> s
     return None
 
 
+def own_readings(name: str) -> tuple[MediaReading, ...]:
+    """Ways to read a media name as a title's own file, most likely first: Google's `(n)`, a literal `(n)`."""
+    stem, ext = split_extension(name if name.isascii() else nfc(name))
+    literal = _new_tuple(MediaReading, (stem, ext, 0, False))
+    if stem[-1:] != ")" or not (dup := _DUP.search(stem)) or dup.start() == 0:
+        return (literal,)
+    duplicate = _new_tuple(MediaReading, (stem[: dup.start()], ext, int(dup.group(1)), False))
+    # Google writes its own counter with no space before it; "skytree (2).jpg" is a title.
+    return (literal, duplicate) if stem[dup.start() - 1] == " " else (duplicate, literal)
+
+
 def media_readings(name: str, edit_suffixes: tuple[str, ...] = EDIT_SUFFIXES) -> tuple[MediaReading, ...]:
-    """Ways to read a media name, most likely first: Google's `(n)`, a literal `(n)`, edited copies."""
-    stem, ext = split_extension(nfc(name))
-    readings: list[MediaReading] = []
-    dup = _DUP.search(stem)
-    literal = MediaReading(stem, ext, 0)
-    if dup and dup.start() > 0:
-        duplicate = MediaReading(stem[: dup.start()], ext, int(dup.group(1)))
-        # Google writes its own counter with no space before it; "skytree (2).jpg" is a title.
-        spaced = stem[dup.start() - 1] == " "
-        readings.extend([literal, duplicate] if spaced else [duplicate, literal])
-    else:
-        readings.append(literal)
-    for reading in list(readings):
+    """Ways to read a media name, most likely first: its own readings (`own_readings`), then edited copies."""
+    readings = list(own_readings(name))
+    ext = readings[0].ext
+    for reading in tuple(readings):
         was_cut = utf16_len(reading.stem) >= MEDIA_STEM_UNITS
         original = _strip_edit_suffix(reading.stem, was_cut, edit_suffixes)
         if original:
@@ -275,17 +280,23 @@ def media_readings(name: str, edit_suffixes: tuple[str, ...] = EDIT_SUFFIXES) ->
     return tuple(readings)
 
 
-def reading_keys(reading: MediaReading, extensions: tuple[str, ...] = ()) -> dict[TitleKey, int]:
+def reading_keys(
+    reading: MediaReading, extensions: tuple[str, ...] = (), present: frozenset[str] | None = None
+) -> dict[TitleKey, int]:
     """Title keys of every title that could have been named like this reading, with a rank.
 
     Rank 0: the title has the file's own extension; 1: another spelling of it (or one of
     `extensions`, for edits saved in another format); 2: the title had no extension at all;
-    3: the title was a HEIC that Google converted to this JPEG.
+    3: the title was a HEIC that Google converted to this JPEG. Given the extensions `present` at
+    the end of the complete keys being looked for (`key_extension`), a key that ends with no other
+    is left out: it could find nothing.
     """
     keys: dict[TitleKey, int] = {}
     stem, dup = reading.stem, reading.dup
     ranked, longest = _ranked_extensions(reading.ext, extensions)
     if stem.isascii() and len(stem) + longest < SIDECAR_HEAD_UNITS - 1:  # in NFC, and never cut
+        if present is not None:
+            ranked = _ranked_among(reading.ext, extensions, present)
         # an extension has one dot: the key is the stem and the folded extension
         for ext, rank, folded in ranked:
             keys.setdefault(_new_tuple(TitleKey, (stem + folded if folded else fold_key(stem + ext), True, dup)), rank)
@@ -321,6 +332,18 @@ def _ranked_extensions(ext: str, extensions: tuple[str, ...]) -> tuple[tuple[tup
         for variant, rank in ranked
     )
     return folded, max(len(variant) for variant, _ in ranked)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ranked_among(ext: str, extensions: tuple[str, ...], present: frozenset[str]) -> tuple[tuple[str, int, str], ...]:
+    """The ranked extensions of a short ASCII reading whose complete keys can end as one of `present` does."""
+    return tuple(item for item in _ranked_extensions(ext, extensions)[0] if not item[2] or item[2] in present)
+
+
+def key_extension(text: str) -> str:
+    """What a complete key's text ends with from its last dot ("" without one): a short ASCII reading's
+    key for an extension ends with that extension, folded."""
+    return text[text.rfind(".") :] if "." in text else ""
 
 
 def companion_stems(name: str) -> tuple[str, ...]:

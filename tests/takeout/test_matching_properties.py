@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pef.takeout.matching import match_sidecars
+from pef.takeout.matching import _ALL_EXTENSIONS, SidecarIndex, match_sidecars
+from pef.takeout.naming import media_readings, reading_keys
 
 
 def _cut(text: str, units: int) -> str:
@@ -52,3 +53,23 @@ def test_every_media_finds_its_own_sidecar(folder: list[tuple[str, bool]]) -> No
     result = match_sidecars(list(pairs), sidecars, title_of=title_of.get).by_media()
     for media, sidecar in pairs.items():
         assert result[media].sidecar == sidecar, f"{media!r} took {result[media].sidecar!r}, not {sidecar!r}"
+
+
+_names = st.text(st.sampled_from(list("aIMG_1.-() éЖ😀")), min_size=1, max_size=50)
+_extensions = st.sampled_from([".jpg", ".JPG", ".jpeg", ".jfif", ".heic", ".HEIF", ".mp4", ".png", ".tif", ".b", ""])
+_sidecar_tails = st.sampled_from([".json", ".supplemental-metadata.json", ".supplemental-me.json", "(1).json"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(_names, _extensions, st.booleans(), st.data())
+def test_the_keys_left_out_for_a_folders_extensions_could_find_nothing(
+    stem: str, extension: str, edited: bool, data: st.DataObject
+) -> None:
+    # sidecars named after the file's own stem (or a start of it), with any extension, or after anything
+    stems = st.one_of(st.just(stem), st.integers(1, len(stem)).map(lambda cut: stem[:cut]), _names)
+    sidecars = data.draw(st.lists(st.tuples(stems, _extensions, _sidecar_tails), max_size=6))
+    index = SidecarIndex(sorted({"a/" + name + ext + tail for name, ext, tail in sidecars}))
+    extensions = _ALL_EXTENSIONS if edited else ()
+    for reading in media_readings(stem + extension):
+        every = index.candidates(reading_keys(reading, extensions))
+        assert index.candidates(reading_keys(reading, extensions, index.present)) == every
