@@ -6,6 +6,9 @@ property, namespace and structure of an existing packet is kept.
 
 from __future__ import annotations
 
+import functools
+import itertools
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -186,19 +189,30 @@ def _property_element(prop: Property, value: Value) -> ET.Element:
     return element
 
 
+def _merged(value: Value, before: list[str]) -> Value:
+    """A property's new value: a bag joined with the items it had (each once), anything else as it is."""
+    return Bag(tuple(dict.fromkeys([*before, *value.items]))) if isinstance(value, Bag) else value
+
+
 def merge_xmp(existing: bytes | None, props: dict[Property, Value]) -> tuple[bytes, str]:
     """A packet holding `props` and everything else of `existing`; a note when `existing` was unreadable."""
-    note, prefixes = "", {}
-    root = None
-    if existing:
-        try:
-            root, prefixes = _parse(existing)
-        except XmpUnreadable as error:
-            note = f"existing XMP was unreadable ({error}) and was replaced"
-    if root is None:
-        root = ET.Element(f"{{{X}}}xmpmeta", {f"{{{X}}}xmptk": "pef"})
-        ET.SubElement(root, f"{{{RDF}}}RDF")
-    elif root.tag == f"{{{RDF}}}RDF":
+    if not existing:
+        return _fresh_packet(props), ""
+    try:
+        root, prefixes = _parse(existing)
+    except XmpUnreadable as error:
+        return _fresh_packet(props), f"existing XMP was unreadable ({error}) and was replaced"
+    return _merged_packet(root, prefixes, props), ""
+
+
+def _new_root() -> ET.Element:
+    root = ET.Element(f"{{{X}}}xmpmeta", {f"{{{X}}}xmptk": "pef"})
+    ET.SubElement(root, f"{{{RDF}}}RDF")
+    return root
+
+
+def _merged_packet(root: ET.Element, prefixes: dict[str, str], props: dict[Property, Value]) -> bytes:
+    if root.tag == f"{{{RDF}}}RDF":
         wrapper = ET.Element(f"{{{X}}}xmpmeta", {f"{{{X}}}xmptk": "pef"})
         wrapper.append(root)
         root = wrapper
@@ -208,10 +222,42 @@ def merge_xmp(existing: bytes | None, props: dict[Property, Value]) -> tuple[byt
     ours = ET.Element(f"{{{RDF}}}Description", {f"{{{RDF}}}about": about})
     for prop, value in props.items():
         before = [item for description in descriptions for item in _take(description, prop)]
-        merged = Bag(tuple(dict.fromkeys([*before, *value.items]))) if isinstance(value, Bag) else value
-        ours.append(_property_element(prop, merged))
+        ours.append(_property_element(prop, _merged(value, before)))
     rdf.append(ours)
-    return packet_bytes(root, {**PREFIXES, **prefixes}), note
+    return packet_bytes(root, {**PREFIXES, **prefixes})
+
+
+_HOLE = re.compile("\x00[0-9]+\x01")  # where a text goes in a packet's template: no tag or namespace holds one
+
+
+def _fresh_packet(props: dict[Property, Value]) -> bytes:
+    """A packet of `props` alone (most photos come with none): the serialiser's text for a packet of this shape,
+    with the texts put in its holes."""
+    shape: list[tuple[Property, type, tuple[bool, ...]]] = []
+    texts: list[str] = []
+    for prop, value in props.items():
+        if isinstance(value, Bag):
+            items = _merged(value, []).items
+        else:
+            items = (value.text if isinstance(value, LangAlt) else value,)
+        shape.append((prop, type(value), tuple(map(bool, items))))  # an empty text closes its element
+        texts += filter(None, items)
+    pieces = _template(tuple(shape))
+    out = [pieces[0]]
+    for text, piece in zip(texts, pieces[1:], strict=True):
+        out += (_escape(text), piece)
+    return "".join(out).encode("utf-8")
+
+
+@functools.lru_cache(maxsize=256)
+def _template(shape: tuple[tuple[Property, type, tuple[bool, ...]], ...]) -> tuple[str, ...]:
+    """A fresh packet of this shape as the serialiser writes it, cut at its holes."""
+    props: dict[Property, Value] = {}
+    numbers = itertools.count()  # each hole its own text: a bag's items are kept once each
+    for prop, kind, filled in shape:
+        holes = tuple(f"\x00{next(numbers)}\x01" if full else "" for full in filled)
+        props[prop] = holes[0] if kind is str else LangAlt(holes[0]) if kind is LangAlt else Bag(holes)
+    return tuple(_HOLE.split(_merged_packet(_new_root(), {}, props).decode("utf-8")))
 
 
 def packet_bytes(root: ET.Element, prefixes: dict[str, str]) -> bytes:
