@@ -205,17 +205,16 @@ def merge_xmp(existing: bytes | None, props: dict[Property, Value]) -> tuple[byt
     return _merged_packet(root, prefixes, props), ""
 
 
-def _new_root() -> ET.Element:
+def _xmpmeta(rdf: ET.Element) -> ET.Element:
+    """pef's x:xmpmeta around an rdf:RDF."""
     root = ET.Element(f"{{{X}}}xmpmeta", {f"{{{X}}}xmptk": "pef"})
-    ET.SubElement(root, f"{{{RDF}}}RDF")
+    root.append(rdf)
     return root
 
 
 def _merged_packet(root: ET.Element, prefixes: dict[str, str], props: dict[Property, Value]) -> bytes:
     if root.tag == f"{{{RDF}}}RDF":
-        wrapper = ET.Element(f"{{{X}}}xmpmeta", {f"{{{X}}}xmptk": "pef"})
-        wrapper.append(root)
-        root = wrapper
+        root = _xmpmeta(root)
     rdf = _rdf(root)
     descriptions = rdf.findall(f"{{{RDF}}}Description")
     about = next((d.get(f"{{{RDF}}}about") for d in descriptions if d.get(f"{{{RDF}}}about")), "")
@@ -257,7 +256,7 @@ def _template(shape: tuple[tuple[Property, type, tuple[bool, ...]], ...]) -> tup
     for prop, kind, filled in shape:
         holes = tuple(f"\x00{next(numbers)}\x01" if full else "" for full in filled)
         props[prop] = holes[0] if kind is str else LangAlt(holes[0]) if kind is LangAlt else Bag(holes)
-    return tuple(_HOLE.split(_merged_packet(_new_root(), {}, props).decode("utf-8")))
+    return tuple(_HOLE.split(_merged_packet(_xmpmeta(ET.Element(f"{{{RDF}}}RDF")), {}, props).decode("utf-8")))
 
 
 def packet_bytes(root: ET.Element, prefixes: dict[str, str]) -> bytes:

@@ -288,8 +288,8 @@ def reading_keys(
     Rank 0: the title has the file's own extension; 1: another spelling of it (or one of
     `extensions`, for edits saved in another format); 2: the title had no extension at all;
     3: the title was a HEIC that Google converted to this JPEG. Given the extensions `present` at
-    the end of the complete keys being looked for (`key_extension`), a key that ends with no other
-    is left out: it could find nothing.
+    the end of the complete keys being looked for (`key_extension`), a short ASCII reading leaves out
+    its keys that end with any other: they could find nothing.
     """
     keys: dict[TitleKey, int] = {}
     stem, dup = reading.stem, reading.dup
