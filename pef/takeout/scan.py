@@ -10,7 +10,7 @@ from pef.metadata.formats import SNIFF_BYTES, MediaFormat, sniff
 from pef.model.keys import in_key_order
 from pef.model.outcomes import Reason
 from pef.takeout.member_files import DamagedEntry
-from pef.takeout.naming import MEDIA_EXTENSIONS, is_sidecar_name
+from pef.takeout.naming import MEDIA_EXTENSIONS, is_sidecar_name, split_extension
 from pef.takeout.source import EntryKind, SourceEntry, TakeoutSource
 
 
@@ -94,27 +94,22 @@ def scan_takeout(source: TakeoutSource, sidecars_found: SidecarsFound = lambda _
     media, sidecars = FoundFiles(), FoundFiles()
     skipped: list[SkippedFile] = []
     told = 0
-    # a million of each: their columns are filled here without a call an entry
-    media_keys, media_sizes, sidecar_keys, sidecar_sizes = media.keys, media.sizes, sidecars.keys, sidecars.sizes
     for entry in source.entries():
-        key, size, kind, _problem = entry
-        if kind is not EntryKind.FILE:
+        if entry.kind is not EntryKind.FILE:
             skipped.append(_not_a_file(entry))
             continue
-        name = key.rpartition("/")[2]
+        name = entry.key.rpartition("/")[2]
         lowered = name.lower()
         if lowered.endswith(".json"):
             if is_sidecar_name(name):
-                sidecar_keys.append(key)
-                sidecar_sizes.append(size)
-                if len(sidecar_keys) - told == SIDECAR_BATCH:
-                    sidecars_found(sidecar_keys[told:])
-                    told = len(sidecar_keys)
+                sidecars.add(entry.key, entry.size)
+                if len(sidecars) - told == SIDECAR_BATCH:
+                    sidecars_found(sidecars.keys[told:])
+                    told = len(sidecars)
             else:
                 skipped.append(SkippedFile(entry, Reason.ALBUM_METADATA))
-        elif (dot := lowered.rfind(".")) > 0 and lowered[dot:] in MEDIA_EXTENSIONS:  # split_extension's rule
-            media_keys.append(key)
-            media_sizes.append(size)
+        elif split_extension(lowered)[1] in MEDIA_EXTENSIONS:
+            media.add(entry.key, entry.size)
         else:
             # motion-photo videos have no extension (MVIMG_…, PXL_….MP, PXL_….MP~2): look inside
             try:
