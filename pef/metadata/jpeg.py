@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pef.metadata.exif import MAX_JPEG_EXIF, ExifTooLarge, FreshImage, build_exif
 from pef.metadata.plan import MetadataPlan, WriteResult, join_notes
@@ -18,21 +19,21 @@ _STANDALONE = {0x01, *range(0xD0, 0xD8)}
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):  # a tuple: a header has a dozen, made a file at a time
     marker: int
-    payload: bytes
+    raw: bytes  # the whole segment as it is in the file: marker, length, payload
 
-    def encoded(self) -> bytes:
-        return bytes((0xFF, self.marker)) + struct.pack(">H", len(self.payload) + 2) + self.payload
+    @classmethod
+    def of(cls, marker: int, payload: bytes) -> Segment:
+        return cls(marker, bytes((0xFF, marker)) + struct.pack(">H", len(payload) + 2) + payload)
 
     @property
     def is_exif(self) -> bool:
-        return self.marker == 0xE1 and self.payload.startswith(EXIF_PREFIX)
+        return self.marker == 0xE1 and self.raw.startswith(EXIF_PREFIX, 4)
 
     @property
     def is_xmp(self) -> bool:
-        return self.marker == 0xE1 and self.payload.startswith(XMP_PREFIX)
+        return self.marker == 0xE1 and self.raw.startswith(XMP_PREFIX, 4)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,10 @@ def read_header(reader: SourceReader, file_size: int) -> JpegHeader:
     while True:
         if position > MAX_HEADER_BYTES or position >= file_size:
             raise CorruptMedia("no image data (SOS) before the end of the file")
-        start, marker = reader.read(2, position, "marker")
+        head = reader.up_to(4, position)  # a marker and, after most, a segment's length
+        if len(head) < 2:
+            raise CorruptMedia(f"file ends inside the marker at byte {position}")
+        start, marker = head[0], head[1]
         if start != 0xFF:
             raise CorruptMedia(f"expected a marker at byte {position}")
         if marker == 0xFF:  # fill byte
@@ -62,14 +66,18 @@ def read_header(reader: SourceReader, file_size: int) -> JpegHeader:
             raise CorruptMedia("end-of-image marker before any image data")
         if marker == 0xDA:
             return JpegHeader(tuple(segments), position, size)
-        length = struct.unpack(">H", reader.read(2, position + 2, "segment length"))[0]
+        if len(head) < 4:
+            raise CorruptMedia(f"file ends inside the segment length at byte {position + 2}")
+        length = head[2] << 8 | head[3]
         if length < 2:
             raise CorruptMedia(f"segment length {length} at byte {position}")
-        payload = reader.read(length - 2, position + 4, f"segment FF{marker:02X}")
-        if marker in _SOF and len(payload) >= 5:
-            height, width = struct.unpack(">HH", payload[1:5])
+        raw = reader.up_to(2 + length, position)
+        if len(raw) < 2 + length:
+            raise CorruptMedia(f"file ends inside the segment FF{marker:02X} at byte {position + 4}")
+        if marker in _SOF and length >= 7:
+            height, width = struct.unpack_from(">HH", raw, 5)
             size = FreshImage(width, height)
-        segments.append(Segment(marker, payload))
+        segments.append(Segment(marker, raw))
         position += 2 + length
 
 
@@ -85,21 +93,21 @@ def jpeg_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
     header = read_header(reader, file_size)
     segments = list(header.segments)
     old_exif = next((index for index, segment in enumerate(segments) if segment.is_exif), None)
-    existing = segments[old_exif].payload[len(EXIF_PREFIX) :] if old_exif is not None else None
+    existing = segments[old_exif].raw[4 + len(EXIF_PREFIX) :] if old_exif is not None else None
     exif = build_exif(existing, plan, header.size)
     if len(exif.block) > MAX_JPEG_EXIF:
         raise ExifTooLarge(f"EXIF would be {len(exif.block)} bytes, more than a JPEG segment holds")
     old_xmp = next((index for index, segment in enumerate(segments) if segment.is_xmp), None)
-    existing_xmp = segments[old_xmp].payload[len(XMP_PREFIX) :] if old_xmp is not None else None
+    existing_xmp = segments[old_xmp].raw[4 + len(XMP_PREFIX) :] if old_xmp is not None else None
     packet, xmp_note = merge_xmp(existing_xmp, xmp_properties(plan, exif.when))
     if len(packet) > MAX_JPEG_XMP:
         raise ExifTooLarge(f"XMP would be {len(packet)} bytes, more than a JPEG segment holds")
     # after JFIF/JFXX APP0, which must come first
     first = next((i for i, s in enumerate(segments) if s.marker != 0xE0), len(segments))
-    _put(segments, Segment(0xE1, EXIF_PREFIX + exif.block), old_exif, first)
+    _put(segments, Segment.of(0xE1, EXIF_PREFIX + exif.block), old_exif, first)
     old_xmp = next((index for index, segment in enumerate(segments) if segment.is_xmp), None)  # may have moved
     exif_at = next(i for i, s in enumerate(segments) if s.is_exif)
-    _put(segments, Segment(0xE1, XMP_PREFIX + packet), old_xmp, exif_at + 1)
-    head = b"\xff\xd8" + b"".join(segment.encoded() for segment in segments)
+    _put(segments, Segment.of(0xE1, XMP_PREFIX + packet), old_xmp, exif_at + 1)
+    head = b"".join([b"\xff\xd8", *(segment.raw for segment in segments)])
     pieces = [head, SourceRange(header.scan_offset, file_size - header.scan_offset)]
     return WriteResult(pieces, exif.when, exif.date_source, join_notes(exif.note, xmp_note))

@@ -81,14 +81,18 @@ class SourceReader:
 
     def read(self, length: int, offset: int, what: str) -> bytes:
         """Exactly `length` bytes at `offset`, or CorruptMedia naming what was being read."""
+        data = self.up_to(length, offset)
+        if len(data) != length:
+            raise CorruptMedia(f"file ends inside the {what} at byte {offset}")
+        return data
+
+    def up_to(self, length: int, offset: int) -> bytes:
+        """`length` bytes at `offset`, fewer only where the file ends (the caller says what was cut short)."""
         end = offset + length
         if not (self._start <= offset and end <= self._start + len(self._buffer)):
             self._start = offset
             self._buffer = os.pread(self.fd, max(length, self.WINDOW), offset)
-        data = self._buffer[offset - self._start : end - self._start]
-        if len(data) != length:
-            raise CorruptMedia(f"file ends inside the {what} at byte {offset}")
-        return data
+        return self._buffer[offset - self._start : end - self._start]
 
 
 def merge_ranges(pieces: list[Piece]) -> list[Piece]:
