@@ -81,7 +81,7 @@ def ascii_safe(text: str) -> str:
 
 
 def _set_when(editor: TiffEditor, when: WallClock, source: DateSource) -> None:
-    stamp, offset = editor.ascii(when.exif_datetime()), editor.ascii(when.exif_offset())
+    stamp, offset = editor.ascii(when.exif_datetime), editor.ascii(when.exif_offset)
     pairs = (
         ("ifd0", DATE_TIME, OFFSET_TIME),
         ("exif", DATE_TIME_ORIGINAL, OFFSET_TIME_ORIGINAL),
@@ -127,15 +127,24 @@ def _set_description(editor: TiffEditor, text: str) -> None:
     editor.set("exif", USER_COMMENT, editor.undefined(comment))
 
 
+_FRESH_JPEG_TAGS: dict[str, list[tuple[str, int, TiffValue]]] = {}  # by byte order: the same for every photo
+
+
 def _set_fresh_jpeg_basics(editor: TiffEditor, image: FreshImage) -> None:
-    editor.set("ifd0", X_RESOLUTION, editor.rationals([(72, 1)]))
-    editor.set("ifd0", Y_RESOLUTION, editor.rationals([(72, 1)]))
-    editor.set("ifd0", RESOLUTION_UNIT, editor.shorts([2]))
-    editor.set("ifd0", YCBCR_POSITIONING, editor.shorts([1]))
-    editor.set("exif", EXIF_VERSION, editor.undefined(b"0232"))
-    editor.set("exif", COMPONENTS_CONFIGURATION, editor.undefined(b"\x01\x02\x03\x00"))
-    editor.set("exif", FLASHPIX_VERSION, editor.undefined(b"0100"))
-    editor.set("exif", COLOR_SPACE, editor.shorts([0xFFFF]))
+    tags = _FRESH_JPEG_TAGS.get(editor.order)
+    if tags is None:
+        tags = _FRESH_JPEG_TAGS[editor.order] = [
+            ("ifd0", X_RESOLUTION, editor.rationals([(72, 1)])),
+            ("ifd0", Y_RESOLUTION, editor.rationals([(72, 1)])),
+            ("ifd0", RESOLUTION_UNIT, editor.shorts([2])),
+            ("ifd0", YCBCR_POSITIONING, editor.shorts([1])),
+            ("exif", EXIF_VERSION, editor.undefined(b"0232")),
+            ("exif", COMPONENTS_CONFIGURATION, editor.undefined(b"\x01\x02\x03\x00")),
+            ("exif", FLASHPIX_VERSION, editor.undefined(b"0100")),
+            ("exif", COLOR_SPACE, editor.shorts([0xFFFF])),
+        ]
+    for ifd, tag, value in tags:
+        editor.set(ifd, tag, value)
     editor.set("exif", PIXEL_X_DIMENSION, editor.shorts([min(image.width, 0xFFFF)]))
     editor.set("exif", PIXEL_Y_DIMENSION, editor.shorts([min(image.height, 0xFFFF)]))
 

@@ -177,22 +177,28 @@ class TiffEditor:
         start = out.end
         tags = sorted(ifd.entries)
         values_at = start + 2 + 12 * len(tags) + 4
-        table = bytearray(struct.pack(self.order + "H", len(tags)))
-        values = bytearray()
-        inline, pointed = struct.Struct(self.order + "HHI4s").pack, struct.Struct(self.order + "HHII").pack
+        # the table packed in one call: a block has a few dozen entries, and each call costs more than its bytes
+        layout, fields, values, size = [self.order, "H"], [len(tags)], [], 0
         for tag in tags:
             entry = ifd.entries[tag]
             if isinstance(entry, bytes):
-                table += entry
+                layout.append("12s")
+                fields.append(entry)
             elif len(entry.payload) <= 4:
-                table += inline(tag, entry.type, entry.count, entry.payload)  # "4s" pads it with zeros
+                layout.append("HHI4s")  # "4s" pads it with zeros
+                fields += (tag, entry.type, entry.count, entry.payload)
             else:
-                table += pointed(tag, entry.type, entry.count, values_at + len(values))
-                values += entry.payload
-                if len(values) % 2:
-                    values.append(0)
-        table += struct.pack(self.order + "I", ifd.next_offset)
-        out.data += table + values
+                layout.append("HHII")
+                fields += (tag, entry.type, entry.count, values_at + size)
+                values.append(entry.payload)
+                size += len(entry.payload)
+                if size % 2:
+                    values.append(b"\x00")
+                    size += 1
+        layout.append("I")
+        fields.append(ifd.next_offset)
+        out.data += struct.pack("".join(layout), *fields)
+        out.data += b"".join(values)
         return start
 
 
