@@ -52,7 +52,7 @@ class AppleDate:
 
 def apple_text(when: WallClock) -> str:
     """Apple's form of a wall-clock time: 2021-04-11T15:47:53-0500."""
-    return when.local.isoformat(timespec="seconds") + when.exif_offset().replace(":", "")
+    return when.local.isoformat(timespec="seconds") + when.exif_offset.replace(":", "")
 
 
 def apple_creation_date(moov: Box) -> AppleDate | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from functools import cache
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tzfpy
@@ -26,16 +26,20 @@ class WallClock:
     local: datetime  # naive
     offset: timedelta
 
+    # texts kept once made: the writer and the check of what it wrote each ask for them
+    @cached_property
     def exif_datetime(self) -> str:
         moment = self.local
         day = f"{moment.year:04d}:{moment.month:02d}:{moment.day:02d}"  # strftime pads no year below 1000
         return f"{day} {moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
 
+    @cached_property
     def exif_offset(self) -> str:
         return format_offset(self.offset)
 
+    @cached_property
     def iso(self) -> str:
-        return f"{self.local.isoformat(timespec='seconds')}{self.exif_offset()}"
+        return f"{self.local.isoformat(timespec='seconds')}{self.exif_offset}"
 
     def instant(self) -> int:
         """Unix seconds."""

@@ -70,9 +70,9 @@ def _check_exif(exif: Image.Exif | ExifTags, plan: MetadataPlan, result: WriteRe
     problems = []
     details = exif.get_ifd(EXIF_IFD)
     if result.when is not None:
-        if details.get(DATE_TIME_ORIGINAL) != result.when.exif_datetime():
+        if details.get(DATE_TIME_ORIGINAL) != result.when.exif_datetime:
             problems.append(f"DateTimeOriginal reads {details.get(DATE_TIME_ORIGINAL)!r}")
-        if details.get(OFFSET_TIME_ORIGINAL) != result.when.exif_offset():
+        if details.get(OFFSET_TIME_ORIGINAL) != result.when.exif_offset:
             problems.append(f"OffsetTimeOriginal reads {details.get(OFFSET_TIME_ORIGINAL)!r}")
     if plan.geo is not None:
         gps = exif.get_ifd(GPS_IFD)

@@ -10,6 +10,7 @@ import functools
 import itertools
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pef.metadata.plan import MetadataPlan
@@ -83,11 +84,24 @@ def _altitude(geo: GeoPoint) -> dict[Property, Value]:
     return {GPS_ALTITUDE: f"{round(abs(geo.altitude) * 1000)}/1000", GPS_ALTITUDE_REF: "1" if geo.altitude < 0 else "0"}
 
 
-def xmp_properties(plan: MetadataPlan, when: WallClock | None) -> dict[Property, Value]:
-    """The XMP properties that carry a plan's date, place and words."""
+# the writer asks, then the check of the file it wrote, with the same plan and date: the last answer is kept
+_last_properties: list[tuple[MetadataPlan | None, WallClock | None, Mapping[Property, Value]]] = [(None, None, {})]
+
+
+def xmp_properties(plan: MetadataPlan, when: WallClock | None) -> Mapping[Property, Value]:
+    """The XMP properties that carry a plan's date, place and words (not to be changed: they are kept)."""
+    last_plan, last_when, last = _last_properties[0]
+    if plan is last_plan and when is last_when:
+        return last
+    props = _properties(plan, when)
+    _last_properties[0] = (plan, when, props)
+    return props
+
+
+def _properties(plan: MetadataPlan, when: WallClock | None) -> dict[Property, Value]:
     props: dict[Property, Value] = {}
     if when is not None:
-        stamp = when.iso()
+        stamp = when.iso
         props |= {CREATE_DATE: stamp, DATE_CREATED: stamp, DATE_TIME_ORIGINAL: stamp}
     if plan.geo is not None:
         props |= {
@@ -194,7 +208,7 @@ def _merged(value: Value, before: list[str]) -> Value:
     return Bag(tuple(dict.fromkeys([*before, *value.items]))) if isinstance(value, Bag) else value
 
 
-def merge_xmp(existing: bytes | None, props: dict[Property, Value]) -> tuple[bytes, str]:
+def merge_xmp(existing: bytes | None, props: Mapping[Property, Value]) -> tuple[bytes, str]:
     """A packet holding `props` and everything else of `existing`; a note when `existing` was unreadable."""
     if not existing:
         return _fresh_packet(props), ""
@@ -212,7 +226,7 @@ def _xmpmeta(rdf: ET.Element) -> ET.Element:
     return root
 
 
-def _merged_packet(root: ET.Element, prefixes: dict[str, str], props: dict[Property, Value]) -> bytes:
+def _merged_packet(root: ET.Element, prefixes: dict[str, str], props: Mapping[Property, Value]) -> bytes:
     if root.tag == f"{{{RDF}}}RDF":
         root = _xmpmeta(root)
     rdf = _rdf(root)
@@ -229,7 +243,7 @@ def _merged_packet(root: ET.Element, prefixes: dict[str, str], props: dict[Prope
 _HOLE = re.compile("\x00[0-9]+\x01")  # where a text goes in a packet's template: no tag or namespace holds one
 
 
-def _fresh_packet(props: dict[Property, Value]) -> bytes:
+def _fresh_packet(props: Mapping[Property, Value]) -> bytes:
     """A packet of `props` alone (most photos come with none): the serialiser's text for a packet of this shape,
     with the texts put in its holes."""
     shape: list[tuple[Property, type, tuple[bool, ...]]] = []

@@ -96,7 +96,7 @@ def test_auto_zone_without_a_place_is_this_computers_zone() -> None:
 def test_a_fixed_zone_ignores_the_place() -> None:
     plan = MetadataPlan.of(Metadata("t", INSTANT, TOKYO), resolve_zone("Europe/Paris"))
     when, _ = plan.dated()
-    assert when is not None and when.exif_offset() == "+01:00"
+    assert when is not None and when.exif_offset == "+01:00"
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ TOKYO_ZONE = resolve_zone("Asia/Tokyo").fixed
 def test_quarter_hour_offsets_are_real() -> None:
     nepal = camera_date(b"2023:11:15 03:58:20", None)  # +05:45
     when, source = choose_date(INSTANT, nepal, None)
-    assert source is DateSource.CAMERA and when.exif_offset() == "+05:45"
+    assert source is DateSource.CAMERA and when.exif_offset == "+05:45"
 
 
 # --- formats ----------------------------------------------------------------------------------

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pef.metadata.plan import MetadataPlan
+from pef.metadata.timezone import WallClock
 from pef.metadata.xmp import (
     DATE_CREATED,
     DESCRIPTION,
@@ -17,7 +21,9 @@ from pef.metadata.xmp import (
     LangAlt,
     merge_xmp,
     read_xmp,
+    xmp_properties,
 )
+from pef.model.photo import GeoPoint
 
 # a readable packet with nothing in it: merging into it goes through the element tree
 EMPTY = (
@@ -52,3 +58,16 @@ def test_a_packet_made_afresh_reads_back_as_its_texts(props: dict) -> None:
             assert found[prop] == (value.text,)
         else:
             assert found[prop] == ((value.strip(),) if value.strip() else ())
+
+
+def test_each_plan_gets_its_own_properties_whatever_was_asked_before() -> None:
+    when = WallClock(datetime(2021, 5, 6, 7, 8, 9), timedelta(hours=2))
+    later = WallClock(datetime(2022, 1, 2, 3, 4, 5), timedelta(hours=-5))
+    paris = MetadataPlan(1_620_277_689, None, GeoPoint(48.85, 2.35, None), "Paris")
+    tokyo = MetadataPlan(1_620_277_689, None, GeoPoint(35.68, 139.69, 40.0), "", ("Ann",), True)
+    asked = [(paris, when), (paris, when), (tokyo, when), (tokyo, later), (paris, later), (paris, when)]
+    for plan, clock in asked:
+        props = xmp_properties(plan, clock)
+        assert props[DATE_CREATED] == clock.iso
+        assert props[GPS_LATITUDE] == ("48,51.000000N" if plan is paris else "35,40.800000N")
+        assert (DESCRIPTION in props, RATING in props) == ((True, False) if plan is paris else (False, True))
