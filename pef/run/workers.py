@@ -153,7 +153,9 @@ class Workers:
             return
         with self._lock:
             self._batches += 1
-        future = self._processes.submit(_process_batch, [(item.task, item.original, item.located) for item in batch])
+        places = {key: place for item in batch for key, place in item.located.places.items()}
+        work = [(item.task, item.original) for item in batch]
+        future = self._processes.submit(_process_batch, LocatedFiles(places), work)
 
         def finished(future: Future[list[Done]]) -> None:
             with self._lock:
@@ -284,6 +286,7 @@ def _start_worker(output: Path, settings: RunSettings, stop, notices) -> None:
     )
 
 
-def _process_batch(batch: list[tuple[FileTask, FileRecord | None, LocatedFiles]]) -> list[Done]:
-    copier = _WORKER["copier"]
-    return [process_safely(replace(copier, source=located), task, original) for task, original, located in batch]
+def _process_batch(located: LocatedFiles, batch: list[tuple[FileTask, FileRecord | None]]) -> list[Done]:
+    """A batch's files, read where `located` (the batch's files, all of them) says they lie."""
+    copier = replace(_WORKER["copier"], source=located)
+    return [process_safely(copier, task, original) for task, original in batch]
