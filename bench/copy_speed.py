@@ -1,6 +1,6 @@
 """pef's wall time against plain `cp -r` on the same Takeout of phone-sized JPEGs, cold and warm, in one run.
 
-    python bench/copy_speed.py [--files 400] [--rounds 3] [--workers N] [--repo CHECKOUT]
+    python bench/copy_speed.py [--files 400] [--rounds 3] [--workers N] [--repo CHECKOUT] [--fresh-fs]
 
 Both are timed through a final `sync`. Cold: the page cache is dropped before every timing (root
 only; otherwise the script says so and times warm data twice). `--repo` times another checkout of pef
@@ -16,14 +16,13 @@ from pathlib import Path
 
 from takeouts import (
     compare,
+    comparison,
     comparison_arguments,
     drop_caches,
     machine,
     make_takeout,
     phone_jpeg,
     print_ratios,
-    removers,
-    side_by_side,
 )
 
 
@@ -34,12 +33,12 @@ def main() -> int:
         size = make_takeout(work, args.files, [phone_jpeg(seed) for seed in range(4)], per_folder=100)
         print(machine())
         print(f"{args.files} phone JPEGs with sidecars, {size / 1e6:,.0f} MB")
-        commands = side_by_side(work, args.workers, args.repo)
+        commands, after, fresh = comparison(work, args, size)
         for cache, cold in (("cold (page cache dropped before each timing)", True), ("warm", False)):
             if cold and not drop_caches():
                 print("cold: not measured (dropping the page cache needs root)")
                 continue
-            results = compare(commands, args.rounds, removers(commands), cold=cold)
+            results = compare(commands, args.rounds, after, fresh, cold=cold)
             print(f"{cache}:")
             print_ratios(results, lambda timing: f"{size / 1e6 / timing.seconds:7.1f} MB/s", indent="  ")
     finally:

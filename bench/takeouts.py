@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import functools
 import importlib.util
 import io
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +118,43 @@ def drop_caches() -> bool:
     return True
 
 
+FRESH_FS_HELP = (
+    "write each timed output into a new ext4 file system (root, mkfs.ext4 and a loop device; its image in the "
+    "work folder, on the same disk): a file system that has just had many files deleted creates new ones "
+    "several times slower for minutes, whichever program comes next"
+)
+
+
+@contextlib.contextmanager
+def fresh_filesystem(mount: Path, data_bytes: int, files: int) -> Iterator[Path]:
+    """A new ext4 mounted at `mount` for one timing, room for `files` files of `data_bytes` in all, twice over.
+
+    ext4 does not hand out an inode freed a minute or so before (it reads each candidate's inode table to
+    know): after `rm -rf` of 100,000 files, making files took 5–15 × longer on this machine, so every
+    timing that followed another's removal measured the removal as much as the program.
+    """
+    image = mount.with_name(f"{mount.name}.img")
+    mount.mkdir()
+    with image.open("wb") as sparse:
+        sparse.truncate(max(1 << 30, 4 * data_bytes + 16 * 1024 * files))
+    inodes = 2 * files + 10_000  # a sidecar and a folder or two to each photo, at most
+    subprocess.run(["mkfs.ext4", "-q", "-F", "-N", str(inodes), str(image)], check=True)
+    subprocess.run(["mount", "-o", "loop", str(image), str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+        image.unlink()
+        mount.rmdir()
+
+
+Fresh = Callable[[], contextlib.AbstractContextManager[Path]]  # a new file system for one timing
+
+
+def can_make_filesystems() -> bool:
+    return os.geteuid() == 0 and shutil.which("mkfs.ext4") is not None
+
+
 @dataclass(frozen=True)
 class Timing:
     seconds: float
@@ -158,30 +196,53 @@ def median_of(timings: list[Timing]) -> Timing:
 
 
 def compare(
-    labels_commands: dict[str, list[str]], rounds: int, after: dict[str, Callable[[], None]], **timing
+    labels_commands: dict[str, list[str]],
+    rounds: int,
+    after: dict[str, Callable[[], None]],
+    fresh: Fresh | None = None,
+    **timing,
 ) -> dict[str, Timing]:
-    """Each command once per round, interleaved (a shared machine's noise falls on all alike); medians."""
+    """Each command once per round, interleaved (a shared machine's noise falls on all alike); medians.
+
+    `fresh`: each timing inside a new file system, where the commands write (see `side_by_side`).
+    """
     found: dict[str, list[Timing]] = {label: [] for label in labels_commands}
     for _ in range(rounds):
         for label, command in labels_commands.items():
-            found[label].append(timed(command, **timing))
+            with fresh() if fresh else contextlib.nullcontext():
+                found[label].append(timed(command, **timing))
             if label in after:
                 after[label]()
     return {label: median_of(values) for label, values in found.items()}
 
 
-def side_by_side(work: Path, workers: int | None, repo: Path | None) -> dict[str, list[str]]:
-    """`cp -r` and pef (and pef at `repo`) on `work`/Takeout, each writing into a folder of its own."""
-    source = str(work / "Takeout")
+def side_by_side(
+    work: Path, workers: int | None, repo: Path | None, outputs: Path | None = None
+) -> dict[str, list[str]]:
+    """`cp -r` and pef (and pef at `repo`) on `work`/Takeout, each writing into a folder of its own in `outputs`
+    (`work` unless given)."""
+    source, outputs = str(work / "Takeout"), outputs or work
     options = ["--path", source, "--quiet", "--yes", "--timezone", "UTC"]
     options += ["--workers", str(workers)] if workers else []
     commands = {
-        "cp -r": ["cp", "-r", source, str(work / "copy")],
-        "pef": [*pef_command(), *options, "--output", str(work / "pef")],
+        "cp -r": ["cp", "-r", source, str(outputs / "copy")],
+        "pef": [*pef_command(), *options, "--output", str(outputs / "pef")],
     }
     if repo:
-        commands["pef at --repo"] = [*pef_command(repo), *options, "--output", str(work / "other")]
+        commands["pef at --repo"] = [*pef_command(repo), *options, "--output", str(outputs / "other")]
     return commands
+
+
+def comparison(
+    work: Path, args: argparse.Namespace, data_bytes: int
+) -> tuple[dict[str, list[str]], dict[str, Callable[[], None]], Fresh | None]:
+    """The commands of `side_by_side`, what follows each timing, and the fresh file system of each (or None)."""
+    if not args.fresh_fs:
+        commands = side_by_side(work, args.workers, args.repo)
+        return commands, removers(commands), None
+    mount = work / "fresh-fs"
+    commands = side_by_side(work, args.workers, args.repo, outputs=mount)
+    return commands, {}, functools.partial(fresh_filesystem, mount, data_bytes, 2 * args.files)
 
 
 def removers(commands: dict[str, list[str]]) -> dict[str, Callable[[], None]]:
@@ -205,4 +266,8 @@ def comparison_arguments(doc: str, files: int) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, help="pef's --workers (default: pef's own choice)")
     parser.add_argument("--repo", type=Path, help="another checkout of pef to time on the same data")
-    return parser.parse_args()
+    parser.add_argument("--fresh-fs", action="store_true", help=FRESH_FS_HELP)
+    args = parser.parse_args()
+    if args.fresh_fs and not can_make_filesystems():
+        parser.error("--fresh-fs needs root and mkfs.ext4")
+    return args
