@@ -17,14 +17,13 @@ import tempfile
 from pathlib import Path
 
 from takeouts import (
-    FRESH_FS_HELP,
-    can_make_filesystems,
     fresh_filesystem,
     machine,
     make_takeout,
     pef_command,
     timed,
     tiny_jpeg,
+    with_fresh_fs,
 )
 
 
@@ -73,10 +72,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, help="pef's --workers (default: pef's own choice)")
     parser.add_argument("--repo", type=Path, help="time this checkout of pef rather than the installed one")
     parser.add_argument("--keep", type=Path, help="work in this folder (emptied after each size)")
-    parser.add_argument("--fresh-fs", action="store_true", help=FRESH_FS_HELP)
-    args = parser.parse_args()
-    if args.fresh_fs and not can_make_filesystems():
-        parser.error("--fresh-fs needs root and mkfs.ext4")
+    args = with_fresh_fs(parser)
     print(machine())
     for files in args.files:
         work = Path(tempfile.mkdtemp(prefix="pef-scale-", dir=args.keep))

@@ -152,8 +152,13 @@ def fresh_filesystem(mount: Path, data_bytes: int, files: int) -> Iterator[Path]
 Fresh = Callable[[], contextlib.AbstractContextManager[Path]]  # a new file system for one timing
 
 
-def can_make_filesystems() -> bool:
-    return os.geteuid() == 0 and shutil.which("mkfs.ext4") is not None
+def with_fresh_fs(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """The parser's arguments, with `--fresh-fs` among them (refused where no file system can be made)."""
+    parser.add_argument("--fresh-fs", action="store_true", help=FRESH_FS_HELP)
+    args = parser.parse_args()
+    if args.fresh_fs and not (os.geteuid() == 0 and shutil.which("mkfs.ext4")):
+        parser.error("--fresh-fs needs root and mkfs.ext4")
+    return args
 
 
 @dataclass(frozen=True)
@@ -267,8 +272,4 @@ def comparison_arguments(doc: str, files: int) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, help="pef's --workers (default: pef's own choice)")
     parser.add_argument("--repo", type=Path, help="another checkout of pef to time on the same data")
-    parser.add_argument("--fresh-fs", action="store_true", help=FRESH_FS_HELP)
-    args = parser.parse_args()
-    if args.fresh_fs and not can_make_filesystems():
-        parser.error("--fresh-fs needs root and mkfs.ext4")
-    return args
+    return with_fresh_fs(parser)
