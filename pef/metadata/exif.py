@@ -6,7 +6,6 @@ import math
 import struct
 import unicodedata
 from dataclasses import dataclass
-from fractions import Fraction
 
 from pef.metadata.dates import CameraDate, camera_date
 from pef.metadata.plan import MetadataPlan
@@ -77,7 +76,7 @@ def ascii_safe(text: str) -> str:
     """Text for EXIF's ASCII fields: accents dropped (é → e); what has no Latin form becomes "?"."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_PUNCTUATION))
     kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "".join(c if 32 <= ord(c) < 127 or c in "\n\t" else "?" for c in kept)
+    return "".join(c if 32 <= ord(c) < 127 or c in "\n\r\t" else "?" for c in kept)
 
 
 def _set_when(editor: TiffEditor, when: WallClock, source: DateSource) -> None:
@@ -100,6 +99,15 @@ def _set_when(editor: TiffEditor, when: WallClock, source: DateSource) -> None:
         editor.set("exif", EXIF_VERSION, editor.undefined(b"0232"))
 
 
+def _altitude(metres: float) -> tuple[int, int]:
+    """|metres| to the millimetre, as XMP's GPSAltitude states it; to the metre above 4,294 km (a RATIONAL's reach)."""
+    millimetres = round(abs(metres) * 1000)
+    if millimetres > 0xFFFFFFFF:
+        return round(abs(metres)), 1
+    common = math.gcd(millimetres, 1000)
+    return millimetres // common, 1000 // common
+
+
 def _set_geo(editor: TiffEditor, geo: GeoPoint) -> None:
     editor.set("gps", GPS_VERSION_ID, editor.bytes_([2, 3, 0, 0]))
     editor.set("gps", GPS_LATITUDE_REF, editor.ascii("N" if geo.latitude >= 0 else "S"))
@@ -110,9 +118,8 @@ def _set_geo(editor: TiffEditor, geo: GeoPoint) -> None:
         editor.remove("gps", GPS_ALTITUDE_REF)
         editor.remove("gps", GPS_ALTITUDE)
     else:
-        altitude = Fraction(abs(geo.altitude)).limit_denominator(1000)
         editor.set("gps", GPS_ALTITUDE_REF, editor.bytes_([0 if geo.altitude >= 0 else 1]))
-        editor.set("gps", GPS_ALTITUDE, editor.rationals([(altitude.numerator, altitude.denominator)]))
+        editor.set("gps", GPS_ALTITUDE, editor.rationals([_altitude(geo.altitude)]))
 
 
 def _set_description(editor: TiffEditor, text: str) -> None:

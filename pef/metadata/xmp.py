@@ -315,9 +315,10 @@ def packet_bytes(root: ET.Element, prefixes: dict[str, str]) -> bytes:
 
 
 def _escape(text: str, attribute: bool = False) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # a carriage return as a reference, even in a text: XML parsers read a bare one as a line feed
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     if attribute:
-        text = text.replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+        text = text.replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
     return text
 
 

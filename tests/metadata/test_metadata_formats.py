@@ -210,6 +210,40 @@ def test_existing_xmp_is_kept_and_joined(tmp_path: Path) -> None:
     assert out.read_bytes().count(b"http://ns.adobe.com/xap/1.0/\x00") == 1
 
 
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("x.jpg", jpeg_bytes()), ("x.png", png_bytes()), ("x.webp", webp_bytes())],
+    ids=["jpeg", "png", "webp"],
+)
+def test_line_breaks_of_every_kind_in_words_read_back_as_written(tmp_path: Path, name: str, data: bytes) -> None:
+    """A caption typed on Windows (CR LF) or an old Mac (CR): a bare CR in XMP text is read as a LF, and the
+    check then failed the photo and copied it without any metadata."""
+    caption = "first line\r\nsecond line\rthird\nfourth"
+    plan = plan_for(description=caption, albums=("Trip\r\n2023",))
+    out, _ = written(tmp_path, data, name, plan)  # pef's own check agrees
+    tags = exiftool_json(out)
+    assert tags["XMP-dc:Description"] == caption
+    assert tags["XMP-dc:Subject"] == "Trip\r\n2023"
+    assert tags["IFD0:ImageDescription"] == caption, "CR is ASCII: kept, not a question mark"
+
+
+@pytest.mark.parametrize(
+    ("altitude", "exif", "xmp"),
+    [(121.38347, 121.383, "121383/1000"), (-12.5, 12.5, "12500/1000"), (5_000_000.123, 5_000_000, "5000000123/1000")],
+)
+def test_altitude_is_written_to_the_millimetre_as_far_as_a_rational_reaches(
+    tmp_path: Path, altitude: float, exif: float, xmp: str
+) -> None:
+    """Above 4,294 km the millimetres pass what an EXIF RATIONAL holds: whole metres there, not an error in pef."""
+    out, _ = written(tmp_path, jpeg_bytes(), "x.jpg", plan_for(GeoPoint(35.0, 139.0, altitude)))
+    tags = exiftool_json(out)
+    assert tags["GPS:GPSAltitude"] == exif
+    assert tags["GPS:GPSAltitudeRef"] == (1 if altitude < 0 else 0)
+    with Image.open(out) as image:
+        assert image.getexif().get_ifd(0x8825)[6] == exif, "Pillow reads the same"
+    assert xmp.encode() in out.read_bytes()
+
+
 def test_keywords_join_what_is_there() -> None:
     existing = merge_xmp(None, xmp_properties(plan_for(people=("Old Friend",)), None))[0]
     existing = existing.replace(b"<x:xmpmeta", b'<x:xmpmeta xmlns:my="urn:example:my/"', 1)
