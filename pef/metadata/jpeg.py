@@ -109,5 +109,5 @@ def jpeg_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
     exif_at = next(i for i, s in enumerate(segments) if s.is_exif)
     _put(segments, Segment.of(0xE1, XMP_PREFIX + packet), old_xmp, exif_at + 1)
     head = b"".join([b"\xff\xd8", *(segment.raw for segment in segments)])
-    pieces = [head, SourceRange(header.scan_offset, file_size - header.scan_offset)]
+    pieces = reader.held([head, SourceRange(header.scan_offset, file_size - header.scan_offset)])
     return WriteResult(pieces, exif.when, exif.date_source, join_notes(exif.note, xmp_note))

@@ -98,4 +98,4 @@ def png_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
     tail = chunks[-1].offset + chunks[-1].length + 12
     if tail < file_size:  # bytes after IEND are kept too: nothing of the source is dropped
         pieces.append(SourceRange(tail, file_size - tail))
-    return WriteResult(merge_ranges(pieces), exif.when, exif.date_source, join_notes(exif.note, xmp_note))
+    return WriteResult(reader.held(merge_ranges(pieces)), exif.when, exif.date_source, join_notes(exif.note, xmp_note))

@@ -95,6 +95,22 @@ class SourceReader:
         return self._buffer[offset - self._start : end - self._start]
 
 
+    def held(self, pieces: list[Piece]) -> list[Piece]:
+        """The pieces with the ranges this reader holds already as their bytes, joined: a small file is read once,
+        and written in one call."""
+        out: list[Piece] = []
+        for piece in pieces:
+            if isinstance(piece, SourceRange):
+                start = piece.offset - self._start
+                if 0 <= start and start + piece.length <= len(self._buffer):
+                    piece = self._buffer[start : start + piece.length]
+            if out and isinstance(piece, bytes) and isinstance(out[-1], bytes):
+                out[-1] += piece
+            else:
+                out.append(piece)
+        return out
+
+
 def merge_ranges(pieces: list[Piece]) -> list[Piece]:
     """Join adjacent source ranges so the kernel copies them in one call."""
     merged: list[Piece] = []
