@@ -94,20 +94,20 @@ class SourceReader:
             self._buffer = os.pread(self.fd, max(length, self.WINDOW), offset)
         return self._buffer[offset - self._start : end - self._start]
 
-
     def held(self, pieces: list[Piece]) -> list[Piece]:
         """The pieces with the ranges this reader holds already as their bytes, joined: a small file is read once,
         and written in one call."""
         out: list[Piece] = []
         for piece in pieces:
+            kept = piece
             if isinstance(piece, SourceRange):
                 start = piece.offset - self._start
-                if 0 <= start and start + piece.length <= len(self._buffer):
-                    piece = self._buffer[start : start + piece.length]
-            if out and isinstance(piece, bytes) and isinstance(out[-1], bytes):
-                out[-1] += piece
+                if start >= 0 and start + piece.length <= len(self._buffer):
+                    kept = self._buffer[start : start + piece.length]
+            if out and isinstance(kept, bytes) and isinstance(out[-1], bytes):
+                out[-1] += kept
             else:
-                out.append(piece)
+                out.append(kept)
         return out
 
 

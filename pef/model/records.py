@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from json.encoder import encode_basestring  # json's C escaper, as json.dumps(…, ensure_ascii=False) uses it
 from typing import NamedTuple
 
 from pef.model.library import AlbumMode, CopyAction, CopyKind, DuplicateMode, FolderKind, Layout, LinkKind
@@ -106,6 +109,14 @@ class FileTask(NamedTuple):
     renamed: bool = False  # its output's name or folder is not the source's (a drive could not hold it, a clash)
 
 
+def _string(text: str | None) -> str:
+    return "null" if text is None else encode_basestring(text)
+
+
+def _value(member: StrEnum | None) -> str:
+    return "null" if member is None else encode_basestring(member)  # a StrEnum is its value: no property to ask
+
+
 class FileRecord(NamedTuple):
     """What happened to one source media file (one line of the journal, one entry of the state); a named tuple."""
 
@@ -132,22 +143,24 @@ class FileRecord(NamedTuple):
         return self.output is not None and self.link is not LinkKind.NONE
 
     def as_json(self) -> dict:
-        return {
-            "status": self.status.value,
-            "output": self.output,
-            "sidecar": self.sidecar,
-            "reason": self.reason.value if self.reason else None,
-            "size": self.size,
-            "attempts": self.attempts,
-            "at": self.at,
-            "error": self.error,
-            "match": self.match.value if self.match else None,
-            "note": self.note,
-            "date_source": self.date_source.value if self.date_source else None,
-            "mtime_ns": self.mtime_ns,
-            **({"decided": self.decided} if self.decided else {}),
-            **({"copy_of": self.copy_of, "link": self.link.value} if self.link else {}),
-        }
+        return json.loads(self.json_text())
+
+    def json_text(self, key: bool = False) -> str:
+        """`as_json` as `json.dumps(…, ensure_ascii=False)` writes it (`key`: with the key first, a journal line).
+
+        Written field by field with json's own C escaper: the journal writes one a file, and every snapshot one
+        for every file; a dict handed to json.dumps cost twice as much."""
+        text = (
+            f'"status": {_value(self.status)}, "output": {_string(self.output)}, "sidecar": {_string(self.sidecar)}, '
+            f'"reason": {_value(self.reason)}, "size": {self.size:d}, "attempts": {self.attempts:d}, '
+            f'"at": {_string(self.at)}, "error": {_string(self.error)}, "match": {_value(self.match)}, '
+            f'"note": {_string(self.note)}, "date_source": {_value(self.date_source)}, "mtime_ns": {self.mtime_ns:d}'
+        )
+        if self.decided:
+            text += f', "decided": {_string(self.decided)}'
+        if self.link:
+            text += f', "copy_of": {_string(self.copy_of)}, "link": {_value(self.link)}'
+        return f'{{"key": {_string(self.key)}, {text}}}' if key else f"{{{text}}}"
 
     @classmethod
     def from_json(cls, key: str, data: dict) -> FileRecord:

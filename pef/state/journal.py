@@ -64,7 +64,7 @@ class Journal:
     def append_all(self, records: list[FileRecord]) -> None:
         """A line each, in one write (a kill tears at most the last line, which the replay skips)."""
         self.open()
-        lines = "".join(json.dumps({"key": r.key, **r.as_json()}, ensure_ascii=False) + "\n" for r in records)
+        lines = "".join(record.json_text(key=True) + "\n" for record in records)
         data = memoryview(lines.encode("utf-8", "backslashreplace"))  # \udcXX: a JSON escape that reads back as itself
         while data:  # a full disk writes part, then refuses the rest
             data = data[os.write(self._fd, data) :]

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from pef.model.keys import KeyRows
@@ -77,10 +78,7 @@ class RunState:
         records = self.files.values()
         lead = ""
         while batch := list(itertools.islice(records, CHUNK_RECORDS)):
-            text = ",\n".join(
-                f"  {json.dumps(record.key, ensure_ascii=False)}: {json.dumps(record.as_json(), ensure_ascii=False)}"
-                for record in batch
-            )
+            text = ",\n".join(f"  {encode_basestring(record.key)}: {record.json_text()}" for record in batch)
             yield (lead + text).encode("utf-8", JSON_TEXT_ERRORS)
             lead = ",\n"
         yield SNAPSHOT_END
