@@ -77,24 +77,37 @@ def jpeg_metadata(fd: int) -> JpegMetadata:
 
 
 class Tags(Mapping[int, object]):
-    """One IFD's tags, each decoded when asked for: the check compares a handful of a file's dozens."""
+    """One IFD's tags, each found and decoded when asked for: the check compares a handful of a file's dozens, and
+    an entry it does not compare (a camera's, pointing past a cut block) is not what it checks."""
 
-    def __init__(self, raw: dict[int, tuple[int, int, bytes]], order: str) -> None:
-        self._raw, self._order = raw, order  # tag → (type, count, value bytes)
+    def __init__(self, tiff: bytes, order: str, fields: tuple) -> None:
+        self._tiff, self._order, self._fields = tiff, order, fields  # (tag, type, count, 4 bytes) for each entry
+        self._at = dict(zip(fields[::4], range(0, len(fields), 4), strict=True))  # tag → its entry (the last wins)
 
     def __getitem__(self, tag: int) -> object:
-        kind, number, data = self._raw[tag]
-        return _value(data, kind, number, self._order)
+        return self._decoded(self._at[tag])
 
     def get(self, tag: int, default: object = None) -> object:  # the check's one look-up: not Mapping's two
-        found = self._raw.get(tag)
-        return default if found is None else _value(found[2], found[0], found[1], self._order)
+        at = self._at.get(tag)
+        return default if at is None else self._decoded(at)
+
+    def _decoded(self, at: int) -> object:
+        tag, kind, number, inline = self._fields[at : at + 4]
+        size = _SIZES.get(kind, 0) * number
+        if size <= 4:
+            data = inline[:size]
+        else:
+            start = struct.unpack(self._order + "I", inline)[0]
+            if start + size > len(self._tiff):
+                raise Unreadable(f"tag {tag:#06x} points past the block")
+            data = self._tiff[start : start + size]
+        return _value(data, kind, number, self._order)
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._raw)
+        return iter(self._at)
 
     def __len__(self) -> int:
-        return len(self._raw)
+        return len(self._at)
 
 
 @dataclass
@@ -130,19 +143,7 @@ def _ifd(tiff: bytes, order: str, offset: int) -> Tags:
     count = struct.unpack_from(order + "H", tiff, offset)[0]
     if offset + 2 + 12 * count > len(tiff):
         raise Unreadable("an IFD runs past the block")
-    fields = struct.unpack_from(order + "HHI4s" * count, tiff, offset + 2)
-    raw: dict[int, tuple[int, int, bytes]] = {}
-    for tag, kind, number, inline in zip(fields[::4], fields[1::4], fields[2::4], fields[3::4], strict=True):
-        size = _SIZES.get(kind, 0) * number
-        if size <= 4:
-            data = inline[:size]
-        else:
-            start = struct.unpack(order + "I", inline)[0]
-            if start + size > len(tiff):
-                raise Unreadable(f"tag {tag:#06x} points past the block")
-            data = tiff[start : start + size]
-        raw[tag] = (kind, number, data)
-    return Tags(raw, order)
+    return Tags(tiff, order, struct.unpack_from(order + "HHI4s" * count, tiff, offset + 2))
 
 
 def _value(data: bytes, kind: int, number: int, order: str) -> object:

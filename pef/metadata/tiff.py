@@ -44,6 +44,9 @@ class Block(Protocol):
     def __getitem__(self, span: slice) -> bytes: ...
 
 
+_EMPTY_BLOCK = b"II*\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00"  # a header, then IFD0 at 8 with no entries
+
+
 class TiffValue(NamedTuple):  # a tuple: a block takes a few dozen, made a file at a time
     type: TiffType
     count: int
@@ -61,8 +64,10 @@ class TiffEditor:
     """Set or remove tags in IFD0, the Exif IFD and the GPS IFD of a TIFF block (or of none)."""
 
     def __init__(self, block: Block | None = None) -> None:
-        if block is None or not len(block):
-            block = b"II*\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00"  # empty IFD0 at offset 8
+        if block is None or not len(block):  # most small photos: an empty IFD0 at offset 8, nothing to read
+            self.block, self.order = _EMPTY_BLOCK, "<"
+            self.ifd0, self.exif, self.gps = _Ifd(), _Ifd(changed=True), _Ifd(changed=True)
+            return
         if len(block) < 8 or block[:4] not in (b"II*\x00", b"MM\x00*"):
             raise TiffError("not a TIFF header")
         self.block = block
@@ -172,33 +177,36 @@ class TiffEditor:
         self.ifd0.changed = True
 
     def _append_ifd(self, out: _Tail, ifd: _Ifd) -> int:
-        if out.end % 2:
-            out.data.append(0)  # TIFF wants word-aligned IFDs and values
-        start = out.end
-        tags = sorted(ifd.entries)
-        values_at = start + 2 + 12 * len(tags) + 4
+        data = out.data
+        if len(data) % 2 != out.base % 2:
+            data.append(0)  # TIFF wants word-aligned IFDs and values
+        start = out.base + len(data)
+        entries = sorted(ifd.entries.items())
+        values_at = start + 2 + 12 * len(entries) + 4
         # the table packed in one call: a block has a few dozen entries, and each call costs more than its bytes
-        layout, fields, values, size = [self.order, "H"], [len(tags)], [], 0
-        for tag in tags:
-            entry = ifd.entries[tag]
-            if isinstance(entry, bytes):
+        layout, fields, values, size = [self.order, "H"], [len(entries)], [], 0
+        for tag, entry in entries:
+            if entry.__class__ is bytes:
                 layout.append("12s")
                 fields.append(entry)
-            elif len(entry.payload) <= 4:
+                continue
+            kind, count, payload = entry
+            length = len(payload)
+            if length <= 4:
                 layout.append("HHI4s")  # "4s" pads it with zeros
-                fields += (tag, entry.type, entry.count, entry.payload)
+                fields += (tag, kind, count, payload)
             else:
                 layout.append("HHII")
-                fields += (tag, entry.type, entry.count, values_at + size)
-                values.append(entry.payload)
-                size += len(entry.payload)
-                if size % 2:
+                fields += (tag, kind, count, values_at + size)
+                values.append(payload)
+                size += length
+                if length % 2:
                     values.append(b"\x00")
                     size += 1
         layout.append("I")
         fields.append(ifd.next_offset)
-        out.data += struct.pack("".join(layout), *fields)
-        out.data += b"".join(values)
+        data += struct.pack("".join(layout), *fields)
+        data += b"".join(values)
         return start
 
 

@@ -125,12 +125,13 @@ def _check_jpeg(path: Path, plan: MetadataPlan, result: WriteResult) -> list[str
     fd = os.open(path, os.O_RDONLY)
     try:
         found = jpeg_metadata(fd)
-        exif = read_exif(found.exif) if found.exif is not None else ExifTags()
+        # tags are decoded as the check asks for them: a broken one it compares is reported as a broken block is
+        problems = _check_exif(read_exif(found.exif) if found.exif is not None else ExifTags(), plan, result)
     except (Unreadable, struct.error) as error:
         return [f"the JPEG cannot be read back ({error})"]
     finally:
         os.close(fd)
-    return _check_exif(exif, plan, result) + _check_xmp(found.xmp, plan, result)
+    return problems + _check_xmp(found.xmp, plan, result)
 
 
 @dataclass
@@ -206,10 +207,10 @@ def _check_heif(path: Path, plan: MetadataPlan, result: WriteResult) -> list[str
     if parts is None:
         return ["no readable Exif item"]
     try:
-        exif = read_exif(parts[1])
+        problems = _check_exif(read_exif(parts[1]), plan, result)
     except (Unreadable, struct.error) as error:
         return [f"its Exif item cannot be read back ({error})"]
-    return _check_exif(exif, plan, result) + _check_xmp(packet, plan, result)
+    return problems + _check_xmp(packet, plan, result)
 
 
 # Each check says what reads back differently from what was written (empty when all is well):

@@ -75,11 +75,41 @@ def test_a_cut_or_foreign_file_is_reported_not_raised(tmp_path: Path, cut: int) 
     assert check_jpeg(target, PLAN, result, None) == ["the JPEG cannot be read back (no start-of-image marker)"]
 
 
-def test_a_tiff_block_pointing_past_its_end_is_unreadable() -> None:
+def test_a_tiff_block_pointing_past_its_end_is_unreadable_where_it_is_read() -> None:
     with pytest.raises(Unreadable):
         read_exif(b"II*\x00\xff\x00\x00\x00")
-    with pytest.raises(Unreadable):
-        read_exif(b"MM\x00*\x00\x00\x00\x08\x00\x01\x01\x0e\x00\x02\x00\x00\x00\x10\x00\x00\x01\x00")
+    description_past_the_end = read_exif(
+        b"MM\x00*\x00\x00\x00\x08\x00\x01\x01\x0e\x00\x02\x00\x00\x00\x10\x00\x00\x01\x00"
+    )
+    with pytest.raises(Unreadable, match="tag 0x010e points past the block"):
+        description_past_the_end.get(IMAGE_DESCRIPTION)
+
+
+def _entry_pointing_past_the_block(data: bytearray, tag: int) -> None:
+    """Turn the offset of one IFD0 entry of the first Exif APP1 past the block's end (a cut or careless editor)."""
+    block = data.index(b"Exif\x00\x00") + 6
+    order = "<" if data[block : block + 2] == b"II" else ">"
+    ifd0 = block + struct.unpack_from(order + "I", data, block + 4)[0]
+    for index in range(struct.unpack_from(order + "H", data, ifd0)[0]):
+        entry = ifd0 + 2 + 12 * index
+        if struct.unpack_from(order + "H", data, entry)[0] == tag:
+            struct.pack_into(order + "I", data, entry + 8, 0x7FFFFFF0)
+            return
+    raise AssertionError(f"no tag {tag:#06x} in IFD0")
+
+
+def test_a_camera_tag_pointing_past_the_block_does_not_fail_what_pef_wrote(tmp_path: Path) -> None:
+    """Before, the check read every entry, found the camera's broken Make, and the photo lost the sidecar's date."""
+    data = bytearray((SAMPLES / "Canon_DIGITAL_IXUS_400.jpg").read_bytes())
+    _entry_pointing_past_the_block(data, 0x010F)
+    target, result = written(tmp_path, bytes(data), "camera.jpg", PLAN)  # pef's own check agrees
+    oracle = piexif.load(str(target))
+    assert oracle["Exif"][DATE_TIME_ORIGINAL].decode() == result.when.exif_datetime
+    assert check_jpeg(target, PLAN, result, None) == []
+    broken = bytearray(target.read_bytes())  # and a broken tag pef wrote is still caught
+    _entry_pointing_past_the_block(broken, IMAGE_DESCRIPTION)
+    target.write_bytes(broken)
+    assert check_jpeg(target, PLAN, result, None) == ["the JPEG cannot be read back (tag 0x010e points past the block)"]
 
 
 def test_a_header_past_the_first_read_is_read_from_the_disk(tmp_path: Path) -> None:
