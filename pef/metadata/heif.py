@@ -151,14 +151,14 @@ def heif_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
     exif_item, exif_prefix, tiff, exif_note = _camera_exif(reader, tables)
     exif = build_exif(tiff, plan)
     xmp_item, existing_xmp = _existing_xmp(reader, tables)
-    packet, xmp_note = merge_xmp(existing_xmp, xmp_properties(plan, exif.when))
+    xmp = merge_xmp(existing_xmp, xmp_properties(plan, exif.when))
     if exif_item is None:
         exif_item = tables.add_item(b"Exif")
     if xmp_item is None:
         xmp_item = tables.add_item(b"mime", XMP_CONTENT_TYPE)
     exif_data = struct.pack(">I", len(exif_prefix)) + exif_prefix + exif.block
     try:
-        new_meta = _place_items(tables, meta, file_size, {exif_item: exif_data, xmp_item: packet})
+        new_meta = _place_items(tables, meta, file_size, {exif_item: exif_data, xmp_item: xmp.data})
     except Unwritable as why:
         return _beside(src_fd, file_size, plan, why)
     pieces: list[Piece] = []
@@ -170,6 +170,6 @@ def heif_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
         pieces.append(closing)
         if not isinstance(closing, SourceRange):
             pieces.append(SourceRange(boxes[-1].offset + 8, boxes[-1].size - 8))
-    pieces.append(Box(b"mdat", exif_data + packet).encoded())
-    note = join_notes(exif.note, exif_note, xmp_note)
-    return WriteResult(merge_ranges(pieces), exif.when, exif.date_source, note)
+    pieces.append(Box(b"mdat", exif_data + xmp.data).encoded())
+    note = join_notes(exif.note, exif_note, xmp.note)
+    return WriteResult(merge_ranges(pieces), exif.when, exif.date_source, note, sure_xmp=xmp.sure)

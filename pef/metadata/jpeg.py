@@ -99,15 +99,16 @@ def jpeg_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
         raise ExifTooLarge(f"EXIF would be {len(exif.block)} bytes, more than a JPEG segment holds")
     old_xmp = next((index for index, segment in enumerate(segments) if segment.is_xmp), None)
     existing_xmp = segments[old_xmp].raw[4 + len(XMP_PREFIX) :] if old_xmp is not None else None
-    packet, xmp_note = merge_xmp(existing_xmp, xmp_properties(plan, exif.when))
-    if len(packet) > MAX_JPEG_XMP:
-        raise ExifTooLarge(f"XMP would be {len(packet)} bytes, more than a JPEG segment holds")
+    xmp = merge_xmp(existing_xmp, xmp_properties(plan, exif.when))
+    if len(xmp.data) > MAX_JPEG_XMP:
+        raise ExifTooLarge(f"XMP would be {len(xmp.data)} bytes, more than a JPEG segment holds")
     # after JFIF/JFXX APP0, which must come first
     first = next((i for i, s in enumerate(segments) if s.marker != 0xE0), len(segments))
     _put(segments, Segment.of(0xE1, EXIF_PREFIX + exif.block), old_exif, first)
     old_xmp = next((index for index, segment in enumerate(segments) if segment.is_xmp), None)  # may have moved
     exif_at = next(i for i, s in enumerate(segments) if s.is_exif)
-    _put(segments, Segment.of(0xE1, XMP_PREFIX + packet), old_xmp, exif_at + 1)
+    _put(segments, Segment.of(0xE1, XMP_PREFIX + xmp.data), old_xmp, exif_at + 1)
     head = b"".join([b"\xff\xd8", *(segment.raw for segment in segments)])
     pieces = reader.held([head, SourceRange(header.scan_offset, file_size - header.scan_offset)])
-    return WriteResult(pieces, exif.when, exif.date_source, join_notes(exif.note, xmp_note))
+    note = join_notes(exif.note, xmp.note)
+    return WriteResult(pieces, exif.when, exif.date_source, note, sure_xmp=xmp.sure)

@@ -171,13 +171,15 @@ def movie_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult
             pieces += [struct.pack(">I4s", box.size, box.kind), SourceRange(box.offset + 8, box.size - 8)]
         else:
             pieces.append(SourceRange(box.offset, box.size))
+    sure = None
     if can_append:
-        packet, xmp_note = merge_xmp(existing_xmp, xmp_properties(plan, when))
-        pieces.append(Box(b"uuid", packet, extra=XMP_UUID).encoded())
-        notes.append(xmp_note)
+        xmp = merge_xmp(existing_xmp, xmp_properties(plan, when))
+        pieces.append(Box(b"uuid", xmp.data, extra=XMP_UUID).encoded())
+        notes.append(xmp.note)
+        sure = xmp.sure
     else:
         pieces.append(SourceRange(last.end, file_size - last.end))
         notes.append("bytes follow the last box, so no XMP was added")
         omitted.add(Omitted.XMP)
     note = join_notes(*notes)
-    return WriteResult(merge_ranges(pieces), when, source, note, omitted=frozenset(omitted))
+    return WriteResult(merge_ranges(pieces), when, source, note, omitted=frozenset(omitted), sure_xmp=sure)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from enum import StrEnum
@@ -66,6 +67,15 @@ class Omitted(StrEnum):
 
 
 @dataclass(frozen=True)
+class SureXmp:
+    """An XMP packet whose meaning was known as it was made: pef's own template for its shape (read back by
+    the parser once), with texts XML reads as written. A file that reads back these bytes says `meaning`."""
+
+    data: bytes = field(repr=False)
+    meaning: Mapping[tuple[str, str], object]  # each property (namespace, name) and its value
+
+
+@dataclass(frozen=True)
 class WriteResult:
     """A writer's output: the pieces of the new file, the date it wrote, and an XMP file to put beside it."""
 
@@ -75,6 +85,7 @@ class WriteResult:
     note: str = ""
     xmp_file: bytes | None = field(default=None, repr=False)
     omitted: frozenset[Omitted] = frozenset()
+    sure_xmp: SureXmp | None = field(default=None, repr=False)  # the XMP packet written, when its meaning is sure
 
 
 def join_notes(*notes: str) -> str:

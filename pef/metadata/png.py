@@ -85,8 +85,8 @@ def png_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
     existing = reader.read(old.length, old.offset + 8, "eXIf chunk") if old else None
     exif = build_exif(existing, plan)
     old_xmp = next((chunk for chunk in chunks if _is_xmp(reader, chunk)), None)
-    packet, xmp_note = merge_xmp(_itxt_xmp(reader, old_xmp) if old_xmp else None, xmp_properties(plan, exif.when))
-    new: bytes | None = chunk_bytes(b"eXIf", exif.block) + _itxt(packet)
+    xmp = merge_xmp(_itxt_xmp(reader, old_xmp) if old_xmp else None, xmp_properties(plan, exif.when))
+    new: bytes | None = chunk_bytes(b"eXIf", exif.block) + _itxt(xmp.data)
     pieces: list[Piece] = [SIGNATURE]
     for chunk in chunks:
         if chunk is old or chunk is old_xmp:
@@ -98,4 +98,5 @@ def png_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
     tail = chunks[-1].offset + chunks[-1].length + 12
     if tail < file_size:  # bytes after IEND are kept too: nothing of the source is dropped
         pieces.append(SourceRange(tail, file_size - tail))
-    return WriteResult(reader.held(merge_ranges(pieces)), exif.when, exif.date_source, join_notes(exif.note, xmp_note))
+    note = join_notes(exif.note, xmp.note)
+    return WriteResult(reader.held(merge_ranges(pieces)), exif.when, exif.date_source, note, sure_xmp=xmp.sure)

@@ -74,10 +74,10 @@ def tiff_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
     try:
         when, source = edit_exif(editor, plan)
         _required_by_tiff(editor, had_exif_ifd)
-        packet, xmp_note = merge_xmp(existing_xmp, xmp_properties(plan, when))
-        editor.set("ifd0", XMP_TAG, TiffValue(TiffType.BYTE, len(packet), packet))
+        xmp = merge_xmp(existing_xmp, xmp_properties(plan, when))
+        editor.set("ifd0", XMP_TAG, TiffValue(TiffType.BYTE, len(xmp.data), xmp.data))
         head, tail = editor.appendix()
     except (ValueError, struct.error) as error:
         raise CorruptMedia(f"its TIFF structure is unreadable ({error})") from error
     pieces = [head, SourceRange(len(head), file_size - len(head)), tail]
-    return WriteResult(pieces, when, source, xmp_note)
+    return WriteResult(pieces, when, source, xmp.note, sure_xmp=xmp.sure)

@@ -81,10 +81,10 @@ def webp_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
     exif = build_exif(existing, plan)
     old_xmp = next((chunk for chunk in chunks if chunk.fourcc == b"XMP "), None)
     existing_xmp = reader.read(old_xmp.size, old_xmp.offset + 8, "XMP chunk") if old_xmp else None
-    packet, xmp_note = merge_xmp(existing_xmp, xmp_properties(plan, exif.when))
+    xmp = merge_xmp(existing_xmp, xmp_properties(plan, exif.when))
     # the container's order: VP8X, ICCP, ANIM, image data, EXIF, XMP, then unknown chunks
     body: list[Piece] = [_vp8x(reader, chunks)]
-    trailer = _chunk(b"EXIF", exif.block) + _chunk(b"XMP ", packet)
+    trailer = _chunk(b"EXIF", exif.block) + _chunk(b"XMP ", xmp.data)
     for chunk in chunks:
         if chunk.fourcc in (b"VP8X", b"EXIF", b"XMP "):
             continue
@@ -96,4 +96,5 @@ def webp_pieces(src_fd: int, file_size: int, plan: MetadataPlan) -> WriteResult:
         body.append(trailer)
     size = 4 + sum(p.length if isinstance(p, SourceRange) else len(p) for p in body)
     pieces = merge_ranges([b"RIFF" + struct.pack("<I", size) + b"WEBP", *body])
-    return WriteResult(pieces, exif.when, exif.date_source, join_notes(exif.note, xmp_note))
+    note = join_notes(exif.note, xmp.note)
+    return WriteResult(pieces, exif.when, exif.date_source, note, sure_xmp=xmp.sure)

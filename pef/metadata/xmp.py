@@ -12,8 +12,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from pef.metadata.plan import MetadataPlan
+from pef.metadata.plan import MetadataPlan, SureXmp
 from pef.metadata.timezone import WallClock
 from pef.model.photo import GeoPoint
 
@@ -52,6 +53,14 @@ HIERARCHICAL_SUBJECT, RATING = (LR, "hierarchicalSubject"), (XMP, "Rating")
 
 class XmpUnreadable(ValueError):
     pass
+
+
+class XmpPacket(NamedTuple):
+    """A packet made or merged; a note when the file's own was unreadable and was replaced."""
+
+    data: bytes
+    note: str = ""
+    sure: SureXmp | None = None  # made afresh, its meaning known as it was made: what a writer hands its check
 
 
 @dataclass(frozen=True)
@@ -208,15 +217,15 @@ def _merged(value: Value, before: list[str]) -> Value:
     return Bag(tuple(dict.fromkeys([*before, *value.items]))) if isinstance(value, Bag) else value
 
 
-def merge_xmp(existing: bytes | None, props: Mapping[Property, Value]) -> tuple[bytes, str]:
+def merge_xmp(existing: bytes | None, props: Mapping[Property, Value]) -> XmpPacket:
     """A packet holding `props` and everything else of `existing`; a note when `existing` was unreadable."""
     if not existing:
-        return _fresh_packet(props), ""
+        return _fresh_packet(props)
     try:
         root, prefixes = _parse(existing)
     except XmpUnreadable as error:
-        return _fresh_packet(props), f"existing XMP was unreadable ({error}) and was replaced"
-    return _merged_packet(root, prefixes, props), ""
+        return _fresh_packet(props)._replace(note=f"existing XMP was unreadable ({error}) and was replaced")
+    return XmpPacket(_merged_packet(root, prefixes, props))
 
 
 def _xmpmeta(rdf: ET.Element) -> ET.Element:
@@ -241,36 +250,64 @@ def _merged_packet(root: ET.Element, prefixes: dict[str, str], props: Mapping[Pr
 
 
 _HOLE = re.compile("\x00[0-9]+\x01")  # where a text goes in a packet's template: no tag or namespace holds one
+# what XML 1.0 cannot hold at all (a carriage return it can: `_escape` writes it as a reference)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+Shape = tuple[tuple[Property, type, tuple[bool, ...]], ...]  # each property, its kind, which of its texts are filled
 
 
-def _fresh_packet(props: Mapping[Property, Value]) -> bytes:
+def _fresh_packet(props: Mapping[Property, Value]) -> XmpPacket:
     """A packet of `props` alone (most photos come with none): the serialiser's text for a packet of this shape,
-    with the texts put in its holes."""
+    with the texts put in its holes. Sure when the shape's template read back and every text reads as written."""
     shape: list[tuple[Property, type, tuple[bool, ...]]] = []
     texts: list[str] = []
+    plain = True  # a plain property reads back stripped: one with blanks around it (never pef's own) is not sure
     for prop, value in props.items():
         if isinstance(value, Bag):
             items = _merged(value, []).items
+        elif isinstance(value, LangAlt):
+            items = (value.text,)
         else:
-            items = (value.text if isinstance(value, LangAlt) else value,)
+            items = (value,)
+            plain = plain and value != "" and value == value.strip()
         shape.append((prop, type(value), tuple(map(bool, items))))  # an empty text closes its element
         texts += filter(None, items)
-    pieces = _template(tuple(shape))
+    pieces, read_back = _template(tuple(shape))
     out = [pieces[0]]
     for text, piece in zip(texts, pieces[1:], strict=True):
         out += (_escape(text), piece)
-    return "".join(out).encode("utf-8")
+    data = "".join(out).encode("utf-8")
+    sure = read_back and plain and not any(_NOT_XML.search(text) for text in texts)
+    return XmpPacket(data, sure=SureXmp(data, props) if sure else None)
 
 
 @functools.lru_cache(maxsize=256)
-def _template(shape: tuple[tuple[Property, type, tuple[bool, ...]], ...]) -> tuple[str, ...]:
-    """A fresh packet of this shape as the serialiser writes it, cut at its holes."""
+def _template(shape: Shape) -> tuple[tuple[str, ...], bool]:
+    """A fresh packet of this shape as the serialiser writes it, cut at its holes; and whether, filled, it reads
+    back as its texts (read once a shape, so a packet made from it needs no parse of its own)."""
     props: dict[Property, Value] = {}
     numbers = itertools.count()  # each hole its own text: a bag's items are kept once each
     for prop, kind, filled in shape:
         holes = tuple(f"\x00{next(numbers)}\x01" if full else "" for full in filled)
         props[prop] = holes[0] if kind is str else LangAlt(holes[0]) if kind is LangAlt else Bag(holes)
-    return tuple(_HOLE.split(_merged_packet(_xmpmeta(ET.Element(f"{{{RDF}}}RDF")), {}, props).decode("utf-8")))
+    packet = _merged_packet(_xmpmeta(ET.Element(f"{{{RDF}}}RDF")), {}, props).decode("utf-8")
+    pieces = tuple(_HOLE.split(packet))
+    return pieces, _reads_as_its_texts(pieces, shape)
+
+
+def _reads_as_its_texts(pieces: tuple[str, ...], shape: Shape) -> bool:
+    """Whether a template, its holes filled with texts of its own, reads back as each property's texts."""
+    texts = [f"text{number}" for number in range(len(pieces) - 1)]
+    filled = "".join(itertools.chain.from_iterable(zip(pieces, [*texts, ""], strict=True)))
+    try:
+        found = read_xmp(filled.encode("utf-8"))
+    except XmpUnreadable:
+        return False
+    handed = iter(texts)
+    for prop, kind, full in shape:
+        wanted = tuple(next(handed) if text else "" for text in full)
+        if found.get(prop, ()) != (() if kind is str and wanted == ("",) else wanted):  # an empty plain one is none
+            return False
+    return next(handed, None) is None
 
 
 def packet_bytes(root: ET.Element, prefixes: dict[str, str]) -> bytes:
@@ -339,4 +376,4 @@ def read_xmp(packet: bytes) -> dict[Property, tuple[str, ...]]:
 
 def xmp_file_packet(plan: MetadataPlan, when: WallClock | None) -> bytes:
     """A stand-alone .xmp file for a format pef does not write into."""
-    return merge_xmp(None, xmp_properties(plan, when))[0]
+    return merge_xmp(None, xmp_properties(plan, when)).data

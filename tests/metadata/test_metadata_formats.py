@@ -245,10 +245,10 @@ def test_altitude_is_written_to_the_millimetre_as_far_as_a_rational_reaches(
 
 
 def test_keywords_join_what_is_there() -> None:
-    existing = merge_xmp(None, xmp_properties(plan_for(people=("Old Friend",)), None))[0]
+    existing = merge_xmp(None, xmp_properties(plan_for(people=("Old Friend",)), None)).data
     existing = existing.replace(b"<x:xmpmeta", b'<x:xmpmeta xmlns:my="urn:example:my/"', 1)
     existing = existing.replace(b"</rdf:RDF>", b'<rdf:Description rdf:about="" my:Thing="kept"/></rdf:RDF>')
-    merged, note = merge_xmp(existing, xmp_properties(RICH, None))
+    merged, note, _sure = merge_xmp(existing, xmp_properties(RICH, None))
     values = read_xmp(merged)
     assert note == ""
     assert values[("http://purl.org/dc/elements/1.1/", "subject")] == ("Old Friend", "Ann Lee", "Bob", "Japan 2023")
@@ -257,10 +257,10 @@ def test_keywords_join_what_is_there() -> None:
 
 
 def test_unreadable_xmp_is_replaced_and_said() -> None:
-    merged, note = merge_xmp(b"<x:xmpmeta><rdf:RDF", xmp_properties(RICH, None))
+    merged, note, _sure = merge_xmp(b"<x:xmpmeta><rdf:RDF", xmp_properties(RICH, None))
     assert "unreadable" in note
     assert read_xmp(merged)[("http://ns.adobe.com/xap/1.0/", "Rating")] == ("5",)
-    _, bomb = merge_xmp(b'<!DOCTYPE x [<!ENTITY a "aaaa">]><x/>', {})
+    bomb = merge_xmp(b'<!DOCTYPE x [<!ENTITY a "aaaa">]><x/>', {}).note
     assert "DOCTYPE" in bomb
 
 
@@ -370,6 +370,25 @@ def test_verify_notices_what_was_not_written(tmp_path: Path) -> None:
     movie, movie_result = write(tmp_path, (FIXTURES / "phone_faststart.mp4").read_bytes(), "m.mp4")
     later = plan_for(TOKYO, INSTANT + 60)
     assert any("mvhd" in p for p in handler_for(MediaFormat.ISO_VIDEO).check(movie, later, movie_result, None))
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [("a.jpg", "XMP description reads"), ("a.webp", "XMP description reads"), ("a.png", "cannot read it back")],
+)
+def test_a_packet_checked_by_its_bytes_still_shows_what_the_disk_changed(tmp_path: Path, name: str, said: str) -> None:
+    """A packet made afresh is checked by its bytes, not parsed: a changed byte on the disk is still seen,
+    and said by what it changed (the packet is then parsed; a PNG chunk's checksum no longer agrees)."""
+    source = {"a.jpg": jpeg_bytes(), "a.png": png_bytes(), "a.webp": webp_bytes()}[name]
+    out, result = write(tmp_path, source, name)
+    assert result.sure_xmp is not None and result.sure_xmp.data in out.read_bytes()
+    check = handler_for(sniff(out.read_bytes()[:64])).check
+    assert check(out, RICH, result, None) == []
+    data = out.read_bytes()
+    assert data.count(b"\xe5\xaf\x8c\xe5\xa3\xab") == 1  # 富士 in the XMP description (EXIF's is ASCII)
+    out.write_bytes(data.replace(b"\xe5\xaf\x8c\xe5\xa3\xab", b"\xe5\xaf\x8c\xe5\xa3\xac"))  # 富士 → 富壬
+    problems = check(out, RICH, result, None)
+    assert problems and all(said in problem for problem in problems), problems
 
 
 def test_heic_camera_time_is_kept_in_the_file(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pef.metadata.plan import MetadataPlan
 from pef.metadata.timezone import WallClock
 from pef.metadata.xmp import (
+    _NOT_XML,
     DATE_CREATED,
     DESCRIPTION,
     GPS_LATITUDE,
@@ -19,6 +20,8 @@ from pef.metadata.xmp import (
     SUBJECT,
     Bag,
     LangAlt,
+    _reads_as_its_texts,
+    _template,
     merge_xmp,
     read_xmp,
     xmp_properties,
@@ -42,15 +45,15 @@ def _props(alphabet: st.SearchStrategy[str]) -> st.SearchStrategy[dict]:
 @settings(max_examples=300, deadline=None)
 @given(_props(st.sampled_from(list("a &<>\"'\n\t\x00\x01é日😀0123"))))
 def test_a_packet_made_afresh_is_the_one_merged_into_an_empty_packet(props: dict) -> None:
-    fresh, note = merge_xmp(None, props)
-    assert (fresh, note) == merge_xmp(EMPTY, props)
-    assert merge_xmp(b"<x:xmpmeta><rdf:RDF", props)[0] == fresh  # unreadable: replaced by the same packet
+    fresh, merged = merge_xmp(None, props), merge_xmp(EMPTY, props)
+    assert (fresh.data, fresh.note) == (merged.data, merged.note) == (fresh.data, "")
+    assert merge_xmp(b"<x:xmpmeta><rdf:RDF", props).data == fresh.data  # unreadable: replaced by the same packet
 
 
 @settings(max_examples=200, deadline=None)
 @given(_props(st.sampled_from(list("a &<>\"'é日😀0123"))))
 def test_a_packet_made_afresh_reads_back_as_its_texts(props: dict) -> None:
-    found = read_xmp(merge_xmp(None, props)[0])
+    found = read_xmp(merge_xmp(None, props).data)
     for prop, value in props.items():
         if isinstance(value, Bag):
             assert found[prop] == tuple(dict.fromkeys(value.items))
@@ -58,6 +61,42 @@ def test_a_packet_made_afresh_reads_back_as_its_texts(props: dict) -> None:
             assert found[prop] == (value.text,)
         else:
             assert found[prop] == ((value.strip(),) if value.strip() else ())
+
+
+def _read_as(value: object) -> tuple[str, ...]:
+    """What the parser must read for a property a fresh packet holds, as the read-back check asks it."""
+    if isinstance(value, Bag):
+        return tuple(dict.fromkeys(value.items))
+    return (value.text,) if isinstance(value, LangAlt) else (str(value),)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_props(st.sampled_from(list("a &<>\"'\r\n\t \x00\x01\x7f\ufffe\uffffé日😀0"))))
+def test_a_packet_said_to_be_sure_reads_back_as_its_texts_and_every_other_is_parsed(props: dict) -> None:
+    """The check compares a sure packet byte for byte instead of parsing it: that is only right when the
+    parser would read each of its texts as written. A text XML cannot hold, or a plain value the parser
+    would strip, makes the packet unsure: the check then parses it, as it parses a merged one."""
+    packet = merge_xmp(None, props)
+    texts = [t for v in props.values() for t in (v.items if isinstance(v, Bag) else [getattr(v, "text", v)])]
+    plain = [v for v in props.values() if isinstance(v, str)]
+    readable = not any(_NOT_XML.search(text) for text in texts) and all(v and v == v.strip() for v in plain)
+    assert (packet.sure is not None) == readable
+    if packet.sure is not None:
+        assert packet.sure.data == packet.data and packet.sure.meaning == props
+        found = read_xmp(packet.data)
+        assert {prop: found.get(prop) for prop in props} == {prop: _read_as(value) for prop, value in props.items()}
+    assert merge_xmp(EMPTY, props).sure is None  # merged into a packet of the file's own: parsed
+
+
+def test_a_template_that_would_not_read_back_as_its_shape_is_not_trusted() -> None:
+    """Each shape's template is read back once before any packet made from it is called sure."""
+    one = ((DATE_CREATED, str, (True,)), (SUBJECT, Bag, (True, True)))
+    other = ((SUBJECT, Bag, (True, True)), (DATE_CREATED, str, (True,)))  # the same holes, another order
+    pieces, trusted = _template(one)
+    assert trusted and _reads_as_its_texts(pieces, one)
+    assert not _reads_as_its_texts(pieces, other)
+    assert not _reads_as_its_texts((*pieces[:1], "<broken", *pieces[2:]), one)
+    assert not _reads_as_its_texts(pieces, ((DATE_CREATED, str, (True,)),))  # a hole left over
 
 
 def test_each_plan_gets_its_own_properties_whatever_was_asked_before() -> None:
