@@ -1,3 +1,3 @@
 """pef: Google Photos Takeout → a clean photo library with the metadata inside the files."""
 
-__version__ = "0.2.11"
+__version__ = "0.2.12"
