@@ -28,7 +28,7 @@ from pef.run.output_files import OutputFiles
 from pef.run.request import RunRequest, resolve_run
 from tests.builders import TakeoutTree, sidecar
 from tests.conftest import REPO, run_pef
-from tests.e2e.test_fault_injection import finished_count, report_rows, wait_for_start
+from tests.e2e.test_fault_injection import a_moment, finished_count, report_rows, wait_for_start
 from tests.promises import identity, unique_jpeg
 
 ZONE = ("--timezone", "UTC")
@@ -303,7 +303,11 @@ def _start(source: Path, output: Path) -> subprocess.Popen:
 
 def test_kill_9_at_random_moments_then_resume_gives_the_clean_run(albums_many: TakeoutTree, tmp_path: Path) -> None:
     clean = tmp_path / "clean"
-    _start(albums_many.root, clean).communicate()
+    timing = _start(albums_many.root, clean)
+    wait_for_start(timing)
+    started = time.monotonic()
+    timing.communicate()
+    window = time.monotonic() - started  # how long this machine takes to process them: a kill's moment scales with it
     output, rng, progress = tmp_path / "killed", random.Random(16), []
     total, links, linked = finished_count(clean), album_entries(clean), []
     for attempt in range(KILLS):
@@ -315,7 +319,7 @@ def test_kill_9_at_random_moments_then_resume_gives_the_clean_run(albums_many: T
             at_least = (progress[-1] if progress else 0) + rng.randint(1, KILL_PHOTOS // KILLS)
             while process.poll() is None and finished_count(output) < at_least:
                 time.sleep(0.002)
-            time.sleep(rng.uniform(0.0, 0.05))
+            time.sleep(a_moment(rng, window))  # up to a twentieth of the run: 50 ms let a fast machine finish it
         else:  # told by the album links on the disk: one made, the next not yet
             at_least = album_entries(output) + rng.randint(1, 40)
             while process.poll() is None and album_entries(output) < at_least:
