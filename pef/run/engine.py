@@ -111,9 +111,11 @@ class Engine:
             self._processes = WorkerProcesses.start(self.job.workers, self.job.output, self.job.settings)
             self._digests = ProcessDigests(self._processes.pool, self.job.workers, self._source)  # type: ignore[arg-type]
 
-    def _read_digests(self, keys: Iterator[str], count: int) -> Callable[[], bytearray | None] | None:
+    def _read_digests(
+        self, keys: Iterator[str], count: int, limit: int | None
+    ) -> Callable[[], bytearray | None] | None:
         """The survey's small files that may be copies, read by the worker processes while this one matches."""
-        return self._digests(keys, count) if self._digests is not None else None
+        return self._digests(keys, count, limit) if self._digests is not None else None
 
     def run(self) -> RunSummary:
         """The whole run. An unexpected error ends it in the failed state (and is raised to the caller)."""

@@ -1,11 +1,13 @@
 """Copy detection's reading on worker processes: the digests of a Takeout's small files, a few chunks at a time.
 
-The survey hands them over after its scan (`DigestReader`); the run's worker processes, or a forecast's
-readers, read them while the survey matches, and a thread of this process gathers what they read.
+The survey hands over their first bytes after its scan (`DigestReader`); the run's worker processes, or a
+forecast's readers, read them while the survey matches, and a thread of this process gathers what they read.
+The few whose first bytes agree with another's are handed over again, to be read whole.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, ProcessPoolExecutor
@@ -13,7 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 
 from pef.run.workers import results_ahead
-from pef.takeout.copies import HEAD_BYTES, UNREAD, content_digest
+from pef.takeout.copies import HEAD_BYTES, UNREAD, content_digest, head_digest
 from pef.takeout.located import LocatedFiles
 from pef.takeout.parts_source import PartsSource
 
@@ -30,10 +32,11 @@ class ProcessDigests:
         self.idle = threading.Event()  # clear while digests are being read: other work on the pool may wait for it
         self.idle.set()
 
-    def __call__(self, keys: Iterator[str], count: int) -> Callable[[], bytearray | None]:
+    def __call__(self, keys: Iterator[str], count: int, limit: int | None) -> Callable[[], bytearray | None]:
         read = bytearray()
         self.idle.clear()
-        gatherer = threading.Thread(target=self._gather, args=(keys, read), name="pef-digests", daemon=True)
+        work = functools.partial(_digest_chunk, limit=limit)
+        gatherer = threading.Thread(target=self._gather, args=(keys, read, work), name="pef-digests", daemon=True)
         self._gatherers.append(gatherer)
         gatherer.start()
 
@@ -43,9 +46,9 @@ class ProcessDigests:
 
         return wait
 
-    def _gather(self, keys: Iterator[str], read: bytearray) -> None:
+    def _gather(self, keys: Iterator[str], read: bytearray, work: Callable[[LocatedFiles], bytes]) -> None:
         try:
-            for _chunk, digests in results_ahead(self._pool, _digest_chunk, self._chunks(keys), self._ahead):
+            for _chunk, digests in results_ahead(self._pool, work, self._chunks(keys), self._ahead):
                 read += digests
         except (BrokenProcessPool, CancelledError):
             return
@@ -67,5 +70,8 @@ class ProcessDigests:
             gatherer.join()
 
 
-def _digest_chunk(located: LocatedFiles) -> bytes:
-    return b"".join(content_digest(located, key, HEAD_BYTES) or UNREAD for key in located.places)  # all small
+def _digest_chunk(located: LocatedFiles, limit: int | None) -> bytes:
+    """The digests of the first `limit` bytes of a chunk's files (of all their bytes: None; all are small)."""
+    if limit is None:
+        return b"".join(content_digest(located, key, HEAD_BYTES) or UNREAD for key in located.places)
+    return b"".join(head_digest(located, key, limit) or UNREAD for key in located.places)

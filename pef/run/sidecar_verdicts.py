@@ -118,9 +118,9 @@ class SidecarVerdicts:
             zip(located.places, (alike.setdefault(verdict, verdict) for verdict in verdicts), strict=True)
         )
 
-    def digests(self, keys: Iterator[str], count: int) -> Callable[[], bytearray | None] | None:
+    def digests(self, keys: Iterator[str], count: int, limit: int | None) -> Callable[[], bytearray | None] | None:
         """The survey's `DigestReader`: the small files that may be copies, read by the same worker processes."""
-        return self._digests(keys, count) if self._digests is not None else None
+        return self._digests(keys, count, limit) if self._digests is not None else None
 
     def found(self) -> dict[str, Verdict]:
         """Sidecar key → verdict, for those the worker processes read (all of a folder's, unless one died)."""

@@ -1,7 +1,8 @@
 """The same photo in several places: album copies and identical duplicates, recognised by their bytes.
 
-Only files of equal size are read (a folder's files first by their first 64 KB, then whole where
-those agree), and only those in the library and in albums (the special folders stay what they are).
+Only files of equal size are read (a folder's files first by their first bytes, 64 KB of a big one and
+4 KB of a small one, then whole where those agree), and only those in the library and in albums (the
+special folders stay what they are).
 A file in an album is a copy of the photo whose bytes it has when their sidecars do not disagree on
 the title and the time; two files of the library with the same bytes are one photo uploaded twice.
 The first in key order of the library (else of the albums) is the photo itself.
@@ -30,14 +31,16 @@ DIGEST_SIZE = 20
 ODD, LOW_64 = 0x9E3779B97F4A7C15, (1 << 64) - 1  # Fibonacci hashing: a value's slot is its product's high bits
 PREFIX = f">Q{DIGEST_SIZE - 8}x"  # a digest's first 8 bytes as an int
 HEAD_BYTES = 64 << 10
+PEEK_BYTES = 4 << 10  # what is read early of a small file: two photos of one size almost always differ there
 HEAD_READERS, HEAD_BATCH = 8, 256  # heads read at once, and handed to the readers at once
 EARLY_MIN = 5_000  # fewer small files of a shared size are read here sooner than they are handed elsewhere
+ELSEWHERE_MIN = 1_000  # fewer small files to read whole are read here sooner than they are handed elsewhere
 UNREAD = bytes(DIGEST_SIZE)  # what a digest read elsewhere is for a file that could not be read
 
-DigestReader = Callable[[Iterator[str], int], Callable[[], bytearray | None] | None]
-"""Starts reading elsewhere the digests of the small files named (and how many), None when it cannot. The call
-it returns waits for them: DIGEST_SIZE bytes each, UNREAD for a file that could not be read; None when
-they were not all read."""
+DigestReader = Callable[[Iterator[str], int, int | None], Callable[[], bytearray | None] | None]
+"""Starts reading elsewhere the digests of the small files named (and how many): of their first bytes, as many as
+the last argument says, or of all of them (None); None when it cannot. The call it returns waits for them:
+DIGEST_SIZE bytes each, UNREAD for a file that could not be read; None when they were not all read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +111,8 @@ class _Repeats:
 
 
 class EarlyDigests:
-    """The digests of the small files whose size may repeat, read elsewhere while the survey matches.
+    """The digests of the first PEEK_BYTES of the small files whose size may repeat (of the whole of those no
+    bigger), read elsewhere while the survey matches.
 
     Kept by the scan's rows (the media keys are in key order: found by binary search), not by key.
     """
@@ -145,6 +149,11 @@ class EarlyDigests:
             return slot
         return None
 
+    def digest(self, slot: int) -> bytes:
+        digests = self.digests
+        assert digests is not None  # a slot is only found when they were all read
+        return bytes(digests[slot * DIGEST_SIZE : (slot + 1) * DIGEST_SIZE])
+
     def release(self) -> None:
         """The copies are found: let the digests go (a million of them: 20 MB)."""
         self._keys, self._rows, self._digests = KeyRows([]), array("I"), None
@@ -163,7 +172,7 @@ def early_digests(keys: list[str], sizes: array, reader: DigestReader | None) ->
         return (size if 0 < size <= HEAD_BYTES else None for size in sizes)
 
     rows = array("I", _Repeats(small(), len(keys)).positions(small()))  # 4 bytes a row: half of "q"
-    waiting = reader((keys[row] for row in rows), len(rows)) if len(rows) >= EARLY_MIN else None
+    waiting = reader((keys[row] for row in rows), len(rows), PEEK_BYTES) if len(rows) >= EARLY_MIN else None
     return EarlyDigests(keys, rows, waiting) if waiting is not None else None
 
 
@@ -212,12 +221,33 @@ def _same_size(files: _Files) -> list[Group]:
     return _alike(lambda: files.sizes, files.sizes.__getitem__, range(len(files.keys)))
 
 
-def head_digest(source: PartsSource, key: str) -> bytes | None:
-    """A digest of a file's first bytes: two photos of one size almost always differ there (their EXIF dates)."""
+def head_digest(source: PartsSource | LocatedFiles, key: str, limit: int = HEAD_BYTES) -> bytes | None:
+    """A digest of a file's first `limit` bytes (of all of them, from a file no bigger: its `content_digest`):
+    two photos of one size almost always differ there (their EXIF dates)."""
     try:
-        return hashlib.blake2b(source.read_head(key, HEAD_BYTES), digest_size=DIGEST_SIZE).digest()
+        return hashlib.blake2b(source.read_head(key, limit), digest_size=DIGEST_SIZE).digest()
     except (OSError, DamagedEntry):
         return None
+
+
+def _same_peek(groups: list[Group], files: _Files, early: EarlyDigests | None) -> list[Group]:
+    """Groups of small files split by their first bytes' digests read early (most photos of one size differ there:
+    only those that agree are read whole); one that could not be read early is nobody's copy."""
+    if early is None or early.digests is None:
+        return groups
+    kept: list[Group] = []
+    for group in groups:
+        peeked = PEEK_BYTES < files.sizes[group[0]] <= HEAD_BYTES  # a tiny file was read whole; a big one, not early
+        slots = [early.slot_of(files.keys[member]) for member in group] if peeked else []
+        if not slots or None in slots:
+            kept.append(group)
+            continue
+        peeks: dict[bytes, Group] = {}
+        for member, slot in zip(group, slots, strict=True):
+            if (peek := early.digest(slot)) != UNREAD:  # type: ignore[arg-type]
+                peeks.setdefault(peek, array("q")).append(member)
+        kept += [same for same in peeks.values() if len(same) > 1]
+    return kept
 
 
 def _same_head(groups: list[Group], files: _Files, source: PartsSource) -> list[Group]:
@@ -254,14 +284,24 @@ class _Digests:
         self.unread: set[int] = set()  # the positions of files that could not be read: nobody's copies
         self._count = 0
 
-    def add(self, source: PartsSource, key: str, size: int) -> None:
+    @property
+    def read_early(self) -> bool:
+        return bool(self._base)
+
+    def reads(self, size: int) -> bool:
+        """Whether a file of this size is read now: what was read early is its first bytes, all of a small one."""
+        return not self._base or size > PEEK_BYTES
+
+    def add(self, source: PartsSource, key: str, size: int, read: Iterator[bytes | None]) -> None:
+        """The file's digest: read early, or the next of `read` (the digests of the files that `reads`, in order)."""
         position, self._count = self._count, self._count + 1
-        if self._base and (slot := self._find(key)) is not None:  # type: ignore[misc]
+        now = self.reads(size)
+        if not now and (slot := self._find(key)) is not None:  # type: ignore[misc]
             if self._early[slot * DIGEST_SIZE : (slot + 1) * DIGEST_SIZE] == UNREAD:  # type: ignore[index]
                 self.unread.add(position)
             self._slots.append(slot)
             return
-        if (digest := content_digest(source, key, size)) is None:
+        if (digest := next(read) if now else content_digest(source, key, size)) is None:
             self.unread.add(position)
         if self._base:
             self._slots.append(self._base + len(self._here) // DIGEST_SIZE)
@@ -291,20 +331,27 @@ class _Digests:
 
 
 def find_copies(
-    files: Iterable[Placed], source: PartsSource, agree: Callable[[str, str], bool], early: EarlyDigests | None = None
+    files: Iterable[Placed],
+    source: PartsSource,
+    agree: Callable[[str, str], bool],
+    early: EarlyDigests | None = None,
+    reader: DigestReader | None = None,
 ) -> dict[str, Copy]:
     """Every file that is another's copy → what it is a copy of. `agree(photo, copy)`: their sidecars do not differ.
 
-    `early`: digests already read elsewhere; the files it does not hold are read here.
+    `early`: the first bytes' digests already read elsewhere; `reader`: reads many small files whole elsewhere.
     """
     found = _Files(files)
-    wanted = array("q", (member for group in _same_head(_same_size(found), found, source) for member in group))
+    groups = _same_head(_same_peek(_same_size(found), found, early), found, source)
+    wanted = array("q", (member for group in groups for member in group))
     if not source.lone_folder:  # an archive's entries are read in their order in it (a stream never seeks back)
         wanted = array("q", sorted(wanted, key=lambda member: source.position(found.keys[member])))
         source.expect([found.keys[member] for member in wanted])
     digests = _Digests(early)
+    files = ((found.keys[member], found.sizes[member]) for member in wanted if digests.reads(found.sizes[member]))
+    read = _read_now(source, files, reader if digests.read_early else None)
     for member in wanted:
-        digests.add(source, found.keys[member], found.sizes[member])
+        digests.add(source, found.keys[member], found.sizes[member], read)
 
     copies: dict[str, Copy] = {}
     groups = [[found.placed(member) for member in group] for group in _alike(digests.prefixes, digests.exact, wanted)]
@@ -313,6 +360,28 @@ def find_copies(
     for members in sorted(groups, key=lambda members: min(item.key for item in members)):
         copies.update(_copies_among(sorted(members, key=attrgetter("key")), agree))
     return copies
+
+
+def _read_now(
+    source: PartsSource, files: Iterator[tuple[str, int]], reader: DigestReader | None
+) -> Iterator[bytes | None]:
+    """The content digests of these files (key, size), in order: with a `reader`, many small ones read elsewhere;
+    the rest here, one after another (an archive's in the order its stream holds them)."""
+    if reader is None:
+        yield from (content_digest(source, key, size) for key, size in files)
+        return
+    listed = list(files)  # the few whose first bytes, read early, agree with another's
+    small = [key for key, size in listed if size <= HEAD_BYTES]
+    waiting = reader(iter(small), len(small), None) if len(small) >= ELSEWHERE_MIN else None
+    digests = waiting() if waiting is not None else None  # None: not handed over, or not all read there
+    at = 0
+    for key, size in listed:
+        if digests is None or size > HEAD_BYTES:
+            yield content_digest(source, key, size)
+            continue
+        digest = bytes(digests[at : at + DIGEST_SIZE])
+        at += DIGEST_SIZE
+        yield None if digest == UNREAD else digest
 
 
 def _copies_among(members: list[Placed], agree: Callable[[str, str], bool]) -> dict[str, Copy]:

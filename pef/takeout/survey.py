@@ -225,7 +225,7 @@ def _survey(
         return one is None or other is None or (one.title, one.taken) == (other.title, other.taken)
 
     placed = (Placed(key, size, library.kind(key)) for key, size in zip(media.keys, media.sizes, strict=True))
-    library = replace(library, copies=find_copies(placed, source, agree, early))
+    library = replace(library, copies=find_copies(placed, source, agree, early, read_digests))
     tasks = plan_tasks(media, matches, library, settings)
     return Survey(source, counts, tasks, orphans, tuple(skipped), tuple(guarded.problems), library)
 

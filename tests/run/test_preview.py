@@ -20,6 +20,7 @@ from pef.model.records import RunSettings
 from pef.run import preview, process_digests, sidecar_verdicts
 from pef.run.sidecar_verdicts import NICENESS, SidecarVerdicts, verdict_of
 from pef.takeout import copies, scan
+from pef.takeout.copies import PEEK_BYTES
 from pef.takeout.parts import find_parts
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.source import SourceEntry
@@ -136,7 +137,7 @@ def test_the_copies_digests_are_read_before_more_sidecars(tmp_path: Path, monkey
     try:
         with SidecarVerdicts(source, SETTINGS, processes_from=0) as verdicts:
             verdicts.add([])  # the readers start
-            digests = verdicts.digests(photos_when_given(), len(photos))
+            digests = verdicts.digests(photos_when_given(), len(photos), PEEK_BYTES)
             verdicts.add([task.sidecar for task in survey.tasks if task.sidecar])
             time.sleep(0.5)  # the sidecars' chunks would be handed out within it
             before_given = list(handed)

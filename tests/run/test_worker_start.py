@@ -77,12 +77,17 @@ def test_a_run_that_never_begins_lets_go_of_the_workers_it_started(tmp_path: Pat
     assert surveyed == [2] and still_alive(set(multiprocessing.active_children()) - before) == 0
 
 
+@pytest.mark.parametrize("padded", [False, True])
 def test_the_surveys_small_files_that_may_be_copies_are_read_by_the_workers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, padded: bool
 ) -> None:
+    """Their first bytes while the survey matches, and (`padded`: bigger than those) whole where those agree."""
     monkeypatch.setattr(copies, "EARLY_MIN", 1)
+    monkeypatch.setattr(copies, "ELSEWHERE_MIN", 1)
     tree = TakeoutTree(tmp_path / "Takeout")
     tree.dated_photos("Photos from 2019", 240, 1_561_975_200)
+    for photo in (tree.photos / "Photos from 2019").glob("*.jpg") if padded else ():
+        photo.write_bytes(photo.read_bytes().ljust(3 * copies.PEEK_BYTES, b"\x00"))  # kept after the image
     found = survey_takeout(PartsSource(find_parts([tree.root])), SETTINGS).library.copies
     read_here = photos_read_by(engine, monkeypatch)
     summary = Engine(Job(find_parts([tree.root]), tmp_path / "out", SETTINGS, workers=2), lambda _event: None).run()

@@ -11,7 +11,17 @@ import pytest
 
 from pef.model.library import CopyKind, FolderKind
 from pef.takeout import copies
-from pef.takeout.copies import HEAD_BYTES, UNREAD, EarlyDigests, Placed, content_digest, early_digests, find_copies
+from pef.takeout.copies import (
+    HEAD_BYTES,
+    PEEK_BYTES,
+    UNREAD,
+    EarlyDigests,
+    Placed,
+    content_digest,
+    early_digests,
+    find_copies,
+    head_digest,
+)
 from pef.takeout.parts import find_parts
 from pef.takeout.parts_source import PartsSource
 from tests.builders import jpeg_bytes
@@ -60,6 +70,50 @@ def test_same_size_files_are_read_whole_only_where_their_heads_agree(tmp_path: P
     assert sorted(source.opened) == sorted([key("a.jpg"), key("b.jpg"), key("late.jpg")]), (
         "early.jpg: its head sufficed"
     )
+
+
+@pytest.mark.parametrize("elsewhere", [False, True])
+def test_small_files_read_elsewhere_by_their_first_bytes_are_read_whole_only_where_those_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, elsewhere: bool
+) -> None:
+    """Small photos of one size are read early by their first 4 KB (most differ there: their EXIF dates); only
+    those that agree are read whole (`elsewhere`: many of them, so by the reader), and only the same bytes make
+    a copy."""
+    monkeypatch.setattr(copies, "EARLY_MIN", 1)
+    monkeypatch.setattr(copies, "ELSEWHERE_MIN", 1 if elsewhere else 1_000)
+    photo = jpeg_bytes()
+    body = photo + bytes(3 * PEEK_BYTES - len(photo))  # a real JPEG, padded past what is read early
+    late, soon = bytearray(body), bytearray(body)
+    late[PEEK_BYTES + 100] ^= 0xFF  # differs only after the first 4 KB
+    soon[len(photo) - 10] ^= 0xFF  # differs within them
+    folder = tmp_path / "Takeout" / "Google Photos"
+    files = {"Photos from 2019/a.jpg": body, "Photos from 2019/late.jpg": bytes(late)}
+    files |= {"Photos from 2019/soon.jpg": bytes(soon), "Trip/a.jpg": body, "Trip/tiny.jpg": photo}
+    files |= {"Photos from 2020/tiny.jpg": photo}  # no bigger than what is read early: that was all of it
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    source = CountingSource(find_parts([tmp_path / "Takeout"]))
+    list(source.entries())
+    kinds = {"Trip": FolderKind.ALBUM}
+    placed = [
+        Placed(f"Google Photos/{name}", len(data), kinds.get(name.split("/")[0], FolderKind.LIBRARY))
+        for name, data in sorted(files.items())
+    ]
+    asked: list[str] = []
+    reader = _elsewhere(source, asked)
+    early = early_digests([item.key for item in placed], array("q", (i.size for i in placed)), reader)
+    assert sorted(asked) == sorted(item.key for item in placed), "every one of a repeated size, read elsewhere"
+    source.heads.clear()
+    asked.clear()
+    key = "Google Photos/{}".format
+    assert _copies_of(placed, source, early, reader) == {
+        key("Trip/a.jpg"): (key("Photos from 2019/a.jpg"), CopyKind.ALBUM_COPY),
+        key("Trip/tiny.jpg"): (key("Photos from 2020/tiny.jpg"), CopyKind.ALBUM_COPY),
+    }
+    whole = sorted(key(name) for name in ("Photos from 2019/a.jpg", "Photos from 2019/late.jpg", "Trip/a.jpg"))
+    # read whole: the three whose first 4 KB agree (soon.jpg differs there; the tiny ones were read whole)
+    assert (sorted(asked), sorted(source.heads)) == ((whole, whole) if elsewhere else ([], whole))
 
 
 def test_the_first_readable_file_in_key_order_is_the_photo_and_an_unreadable_one_is_nobodys_copy(
@@ -177,18 +231,24 @@ def _alike_files(tmp_path: Path) -> tuple[CountingSource, list[Placed], dict[str
 def _elsewhere(source: PartsSource, asked: list[str], died: bool = False) -> copies.DigestReader:
     """A reader of digests "elsewhere": here, into a list, as a worker process would; `died`: it never finishes."""
 
-    def reader(keys: Iterator[str], count: int) -> Callable[[], bytearray | None]:
+    def reader(keys: Iterator[str], count: int, limit: int | None) -> Callable[[], bytearray | None]:
         named = list(keys)
         assert len(named) == count
         asked.extend(named)
-        digests = bytearray(b"".join(content_digest(source, key, HEAD_BYTES) or UNREAD for key in named))
+        read = (
+            content_digest(source, key, HEAD_BYTES) if limit is None else head_digest(source, key, limit)
+            for key in named
+        )
+        digests = bytearray(b"".join(digest or UNREAD for digest in read))
         return lambda: None if died else digests
 
     return reader
 
 
-def _copies_of(placed: list[Placed], source: PartsSource, early: EarlyDigests | None) -> dict[str, tuple]:
-    found = find_copies(placed, source, lambda _photo, _copy: True, early)
+def _copies_of(
+    placed: list[Placed], source: PartsSource, early: EarlyDigests | None, reader: copies.DigestReader | None = None
+) -> dict[str, tuple]:
+    found = find_copies(placed, source, lambda _photo, _copy: True, early, reader)
     return {copy: (found.original, found.kind) for copy, found in found.items()}
 
 
@@ -211,7 +271,7 @@ def test_files_not_read_elsewhere_are_read_here(tmp_path: Path, monkeypatch: pyt
     asked: list[str] = []
     keys = [item.key for item in placed]
     some = array("q", [0, 4])
-    early = EarlyDigests(keys, some, _elsewhere(source, asked)(iter([keys[0], keys[4]]), 2))  # type: ignore[arg-type]
+    early = EarlyDigests(keys, some, _elsewhere(source, asked)(iter([keys[0], keys[4]]), 2, PEEK_BYTES))  # type: ignore[arg-type]
     source.heads.clear()
     assert _copies_of(placed, source, early) == expected
     assert sorted(set(source.heads)) == sorted(set(keys) - {keys[0], keys[4], keys[3]}), (
