@@ -10,15 +10,14 @@ built, nothing checked, nothing recorded: what pef takes beyond this is its own 
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
-import shutil
 import sys
-import tempfile
 from multiprocessing import get_context
 from pathlib import Path
 
-from takeouts import compare, comparison, comparison_arguments, machine, make_takeout, print_ratios, small_jpeg
+from takeouts import time_small_photos
 
 BATCH = 64
 
@@ -57,31 +56,18 @@ def copy_takeout(takeout: Path, output: Path, workers: int) -> int:
         return sum(pool.imap_unordered(_copy, batches))
 
 
+def _floor_command(work: Path, args: argparse.Namespace, commands: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The floor, writing beside pef's output (its last argument, as the scripts' removers expect)."""
+    output = Path(commands["pef"][-1]).with_name("floor")
+    workers = str(args.workers or os.cpu_count() or 2)
+    return {"python floor": [sys.executable, __file__, "--copy", str(work / "Takeout"), workers, str(output)]}
+
+
 def main() -> int:
     if sys.argv[1:2] == ["--copy"]:
-        copy_takeout(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
+        copy_takeout(Path(sys.argv[2]), Path(sys.argv[4]), int(sys.argv[3]))
         return 0
-    args = comparison_arguments(__doc__, files=20_000)
-    work = Path(tempfile.mkdtemp(prefix="pef-floor-"))
-    try:
-        size = make_takeout(work, args.files, [small_jpeg(seed) for seed in range(16)])
-        print(machine())
-        print(f"{args.files:,} photos of ~{size / args.files / 1000:.0f} KB with sidecars; warm")
-        commands, after, fresh = comparison(work, args, size)
-        pef_output = Path(commands["pef"][-1])
-        floor = [sys.executable, __file__, "--copy", str(work / "Takeout"), str(pef_output.with_name("floor"))]
-        commands = {
-            "cp -r": commands["cp -r"],
-            "python floor": [*floor, str(args.workers or os.cpu_count() or 2)],
-            **{label: command for label, command in commands.items() if label != "cp -r"},
-        }
-        if not fresh:
-            after["python floor"] = lambda: shutil.rmtree(pef_output.with_name("floor"))
-        results = compare(commands, args.rounds, after, fresh)
-        print_ratios(results, lambda timing: f"{args.files / timing.seconds:8,.0f} files/s")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return 0
+    return time_small_photos(__doc__, _floor_command)
 
 
 if __name__ == "__main__":

@@ -9,36 +9,9 @@ of pef on the same data as well (before and after a change).
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
-from pathlib import Path
 
-from takeouts import (
-    compare,
-    comparison,
-    comparison_arguments,
-    machine,
-    make_takeout,
-    print_ratios,
-    small_jpeg,
-)
-
-
-def main() -> int:
-    args = comparison_arguments(__doc__, files=20_000)
-    work = Path(tempfile.mkdtemp(prefix="pef-small-"))
-    try:
-        size = make_takeout(work, args.files, [small_jpeg(seed) for seed in range(16)])
-        print(f"{machine()}")
-        print(f"{args.files:,} photos of ~{size / args.files / 1000:.0f} KB with sidecars ({size / 1e6:,.0f} MB); warm")
-        commands, after, fresh = comparison(work, args, size)
-        results = compare(commands, args.rounds, after, fresh)
-        print_ratios(results, lambda timing: f"{args.files / timing.seconds:8,.0f} files/s")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return 0
-
+from takeouts import time_small_photos
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(time_small_photos(__doc__))

@@ -273,3 +273,28 @@ def comparison_arguments(doc: str, files: int) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, help="pef's --workers (default: pef's own choice)")
     parser.add_argument("--repo", type=Path, help="another checkout of pef to time on the same data")
     return with_fresh_fs(parser)
+
+
+Commands = dict[str, list[str]]
+
+
+def time_small_photos(doc: str, extra: Callable[[Path, argparse.Namespace, Commands], Commands] | None = None) -> int:
+    """`cp -r` and pef (and `extra`'s commands, given the work folder, the options and those two) on many small
+    photos with their sidecars, in the same run: the main of `small_files.py` and `python_floor.py`."""
+    args = comparison_arguments(doc, files=20_000)
+    work = Path(tempfile.mkdtemp(prefix="pef-small-"))
+    try:
+        size = make_takeout(work, args.files, [small_jpeg(seed) for seed in range(16)])
+        print(machine())
+        print(f"{args.files:,} photos of ~{size / args.files / 1000:.0f} KB with sidecars ({size / 1e6:,.0f} MB); warm")
+        commands, after, fresh = comparison(work, args, size)
+        if extra is not None:
+            added = extra(work, args, commands)
+            commands = {"cp -r": commands["cp -r"], **added, **commands}
+            if not fresh:  # each removed after its timing, as the others are (its output is its last argument)
+                after |= removers(added)
+        results = compare(commands, args.rounds, after, fresh)
+        print_ratios(results, lambda timing: f"{args.files / timing.seconds:8,.0f} files/s")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
