@@ -15,7 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 
 from pef.run.workers import results_ahead
-from pef.takeout.copies import HEAD_BYTES, UNREAD, content_digest, head_digest
+from pef.takeout.file_digests import HEAD_BYTES, UNREAD, content_digest, head_digest
 from pef.takeout.located import LocatedFiles
 from pef.takeout.parts_source import PartsSource
 

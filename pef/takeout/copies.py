@@ -10,7 +10,6 @@ The first in key order of the library (else of the albums) is the photo itself.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import struct
 from array import array
@@ -22,20 +21,14 @@ from operator import attrgetter
 
 from pef.model.keys import KeyRows
 from pef.model.library import CopyKind, FolderKind
-from pef.takeout.located import LocatedFiles
-from pef.takeout.member_files import DamagedEntry
+from pef.takeout.file_digests import DIGEST_SIZE, HEAD_BYTES, PEEK_BYTES, UNREAD, content_digest, head_digest
 from pef.takeout.parts_source import PartsSource
 
-CHUNK = 1 << 20
-DIGEST_SIZE = 20
 ODD, LOW_64 = 0x9E3779B97F4A7C15, (1 << 64) - 1  # Fibonacci hashing: a value's slot is its product's high bits
 PREFIX = f">Q{DIGEST_SIZE - 8}x"  # a digest's first 8 bytes as an int
-HEAD_BYTES = 64 << 10
-PEEK_BYTES = 4 << 10  # what is read early of a small file: two photos of one size almost always differ there
 HEAD_READERS, HEAD_BATCH = 8, 256  # heads read at once, and handed to the readers at once
 EARLY_MIN = 5_000  # fewer small files of a shared size are read here sooner than they are handed elsewhere
 ELSEWHERE_MIN = 1_000  # fewer small files to read whole are read here sooner than they are handed elsewhere
-UNREAD = bytes(DIGEST_SIZE)  # what a digest read elsewhere is for a file that could not be read
 
 DigestReader = Callable[[Iterator[str], int, int | None], Callable[[], bytearray | None] | None]
 """Starts reading elsewhere the digests of the small files named (and how many): of their first bytes, as many as
@@ -56,23 +49,6 @@ class Placed:
 class Copy:
     original: str  # the key of the photo it has the same bytes as
     kind: CopyKind
-
-
-def content_digest(source: PartsSource | LocatedFiles, key: str, size: int) -> bytes | None:
-    """A digest of every byte of a file; None when it cannot be read (it is then nobody's copy)."""
-    digest = hashlib.blake2b(digest_size=DIGEST_SIZE)
-    try:
-        if size <= HEAD_BYTES and len(data := source.read_head(key, HEAD_BYTES + 1)) <= HEAD_BYTES:
-            digest.update(data)  # a small file in one read, without a stream
-            return digest.digest()
-        with source.open(key) as stream:
-            while chunk := stream.read(CHUNK):
-                digest.update(chunk)
-    except (OSError, DamagedEntry):
-        return None
-    finally:
-        source.release(key)
-    return digest.digest()
 
 
 class _Repeats:
@@ -149,10 +125,12 @@ class EarlyDigests:
             return slot
         return None
 
-    def digest(self, slot: int) -> bytes:
+    def digest(self, slot: int) -> bytes | None:
+        """The digest in a slot; None for a file that could not be read."""
         digests = self.digests
         assert digests is not None  # a slot is only found when they were all read
-        return bytes(digests[slot * DIGEST_SIZE : (slot + 1) * DIGEST_SIZE])
+        digest = bytes(digests[slot * DIGEST_SIZE : (slot + 1) * DIGEST_SIZE])
+        return None if digest == UNREAD else digest
 
     def release(self) -> None:
         """The copies are found: let the digests go (a million of them: 20 MB)."""
@@ -221,15 +199,6 @@ def _same_size(files: _Files) -> list[Group]:
     return _alike(lambda: files.sizes, files.sizes.__getitem__, range(len(files.keys)))
 
 
-def head_digest(source: PartsSource | LocatedFiles, key: str, limit: int = HEAD_BYTES) -> bytes | None:
-    """A digest of a file's first `limit` bytes (of all of them, from a file no bigger: its `content_digest`):
-    two photos of one size almost always differ there (their EXIF dates)."""
-    try:
-        return hashlib.blake2b(source.read_head(key, limit), digest_size=DIGEST_SIZE).digest()
-    except (OSError, DamagedEntry):
-        return None
-
-
 def _same_peek(groups: list[Group], files: _Files, early: EarlyDigests | None) -> list[Group]:
     """Groups of small files split by their first bytes' digests read early (most photos of one size differ there:
     only those that agree are read whole); one that could not be read early is nobody's copy."""
@@ -242,11 +211,7 @@ def _same_peek(groups: list[Group], files: _Files, early: EarlyDigests | None) -
         if not slots or None in slots:
             kept.append(group)
             continue
-        peeks: dict[bytes, Group] = {}
-        for member, slot in zip(group, slots, strict=True):
-            if (peek := early.digest(slot)) != UNREAD:  # type: ignore[arg-type]
-                peeks.setdefault(peek, array("q")).append(member)
-        kept += [same for same in peeks.values() if len(same) > 1]
+        kept += _sharing((member, early.digest(slot)) for member, slot in zip(group, slots, strict=True))  # type: ignore[arg-type]
     return kept
 
 
@@ -262,15 +227,27 @@ def _same_head(groups: list[Group], files: _Files, source: PartsSource) -> list[
             if files.sizes[group[0]] <= HEAD_BYTES or source.located([files.keys[n] for n in group]) is None:
                 kept.append(group)
                 continue
-            heads: dict[bytes, Group] = {}
-            for start in range(0, len(group), HEAD_BATCH):  # a batch at a time: a size may have a million files
-                batch = group[start : start + HEAD_BATCH]
-                digests = readers.map(head_digest, itertools.repeat(source), [files.keys[n] for n in batch])
-                for member, head in zip(batch, digests, strict=True):
-                    if head is not None:
-                        heads.setdefault(head, array("q")).append(member)
-            kept += [same for same in heads.values() if len(same) > 1]
+            kept += _sharing(_heads(readers, source, files, group))
     return kept
+
+
+def _heads(
+    readers: ThreadPoolExecutor, source: PartsSource, files: _Files, group: Group
+) -> Iterator[tuple[int, bytes | None]]:
+    for start in range(0, len(group), HEAD_BATCH):  # a batch at a time: a size may have a million files
+        batch = group[start : start + HEAD_BATCH]
+        yield from zip(
+            batch, readers.map(head_digest, itertools.repeat(source), [files.keys[n] for n in batch]), strict=True
+        )
+
+
+def _sharing(digested: Iterable[tuple[int, bytes | None]]) -> list[Group]:
+    """The members that share their digest with another, a group to each digest (one without a digest shares none)."""
+    same: dict[bytes, Group] = {}
+    for member, digest in digested:
+        if digest is not None:
+            same.setdefault(digest, array("q")).append(member)
+    return [group for group in same.values() if len(group) > 1]
 
 
 class _Digests:

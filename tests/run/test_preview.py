@@ -20,7 +20,7 @@ from pef.model.records import RunSettings
 from pef.run import preview, process_digests, sidecar_verdicts
 from pef.run.sidecar_verdicts import NICENESS, SidecarVerdicts, verdict_of
 from pef.takeout import copies, scan
-from pef.takeout.copies import PEEK_BYTES
+from pef.takeout.file_digests import PEEK_BYTES
 from pef.takeout.parts import find_parts
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.source import SourceEntry

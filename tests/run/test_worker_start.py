@@ -16,6 +16,7 @@ from pef.run.job import Job
 from pef.run.output_files import OutputFiles
 from pef.state.outputs import OutputLock, OutputLocked
 from pef.takeout import copies
+from pef.takeout.file_digests import PEEK_BYTES
 from pef.takeout.parts import find_parts
 from pef.takeout.parts_source import PartsSource
 from pef.takeout.survey import survey_takeout
@@ -87,7 +88,7 @@ def test_the_surveys_small_files_that_may_be_copies_are_read_by_the_workers(
     tree = TakeoutTree(tmp_path / "Takeout")
     tree.dated_photos("Photos from 2019", 240, 1_561_975_200)
     for photo in (tree.photos / "Photos from 2019").glob("*.jpg") if padded else ():
-        photo.write_bytes(photo.read_bytes().ljust(3 * copies.PEEK_BYTES, b"\x00"))  # kept after the image
+        photo.write_bytes(photo.read_bytes().ljust(3 * PEEK_BYTES, b"\x00"))  # kept after the image
     found = survey_takeout(PartsSource(find_parts([tree.root])), SETTINGS).library.copies
     read_here = photos_read_by(engine, monkeypatch)
     summary = Engine(Job(find_parts([tree.root]), tmp_path / "out", SETTINGS, workers=2), lambda _event: None).run()

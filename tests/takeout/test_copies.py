@@ -11,17 +11,8 @@ import pytest
 
 from pef.model.library import CopyKind, FolderKind
 from pef.takeout import copies
-from pef.takeout.copies import (
-    HEAD_BYTES,
-    PEEK_BYTES,
-    UNREAD,
-    EarlyDigests,
-    Placed,
-    content_digest,
-    early_digests,
-    find_copies,
-    head_digest,
-)
+from pef.takeout.copies import EarlyDigests, Placed, early_digests, find_copies
+from pef.takeout.file_digests import HEAD_BYTES, PEEK_BYTES, UNREAD, content_digest, head_digest
 from pef.takeout.parts import find_parts
 from pef.takeout.parts_source import PartsSource
 from tests.builders import jpeg_bytes
