@@ -6,6 +6,10 @@ On the small photos of `small_files.py`, timed against `cp -r` and pef in the sa
 sidecar read and parsed, the photo read whole and written under a work name, its time set, and renamed
 into place, in worker processes (as many as pef's default) handed 64 photos at a time. No metadata
 built, nothing checked, nothing recorded: what pef takes beyond this is its own work, not the copying.
+
+Between the two, `pef --no-exif` (copy and set file times only): everything of pef's but the metadata,
+that is the survey, the sidecars, the records, the report and the state. What pef takes beyond it is
+the metadata written into each photo and read back.
 """
 
 from __future__ import annotations
@@ -56,18 +60,22 @@ def copy_takeout(takeout: Path, output: Path, workers: int) -> int:
         return sum(pool.imap_unordered(_copy, batches))
 
 
-def _floor_command(work: Path, args: argparse.Namespace, commands: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The floor, writing beside pef's output (its last argument, as the scripts' removers expect)."""
-    output = Path(commands["pef"][-1]).with_name("floor")
+def _floor_commands(work: Path, args: argparse.Namespace, commands: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The floor and `pef --no-exif`, each writing beside pef's output (the last argument, as the removers expect)."""
+    pef = commands["pef"]  # its options, then "--output" and its folder
+    beside = Path(pef[-1]).with_name
     workers = str(args.workers or os.cpu_count() or 2)
-    return {"python floor": [sys.executable, __file__, "--copy", str(work / "Takeout"), workers, str(output)]}
+    return {
+        "python floor": [sys.executable, __file__, "--copy", str(work / "Takeout"), workers, str(beside("floor"))],
+        "pef --no-exif": [*pef[:-2], "--no-exif", "--output", str(beside("no-exif"))],
+    }
 
 
 def main() -> int:
     if sys.argv[1:2] == ["--copy"]:
         copy_takeout(Path(sys.argv[2]), Path(sys.argv[4]), int(sys.argv[3]))
         return 0
-    return time_small_photos(__doc__, _floor_command)
+    return time_small_photos(__doc__, _floor_commands)
 
 
 if __name__ == "__main__":
